@@ -1,0 +1,94 @@
+//! `AppCall`, the extractor every API handler starts with: it parses `{appId}`, reads the
+//! credential (`?hapikey=` or `Authorization: Bearer`), authorizes it for the app and the kind of
+//! access, and counts the request against the app's rate limit. What it learned is left in the
+//! request's extensions for `observe` to put in headers and the journal.
+
+use std::future::{ready, Ready};
+
+use actix_web::http::{header, Method};
+use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
+use serde::Deserialize;
+
+use crate::app::SharedState;
+use crate::domain::AppId;
+use crate::error::{ApiError, ErrorDetail};
+use crate::store::rate_limit::RateLimitStatus;
+use crate::store::{Access, Credential};
+
+/// An authorized call on one app.
+#[derive(Clone, Copy, Debug)]
+pub struct AppCall {
+    pub app_id: AppId,
+}
+
+/// What `observe` needs to know about a call that got past parsing.
+#[derive(Clone, Copy, Debug)]
+pub struct CallInfo {
+    pub app_id: AppId,
+    pub credential: &'static str,
+    pub rate: Option<RateLimitStatus>,
+}
+
+#[derive(Deserialize)]
+struct AuthQuery {
+    hapikey: Option<String>,
+}
+
+impl FromRequest for AppCall {
+    type Error = ApiError;
+    type Future = Ready<Result<AppCall, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authorize(req))
+    }
+}
+
+fn authorize(req: &HttpRequest) -> Result<AppCall, ApiError> {
+    let shared = req
+        .app_data::<web::Data<SharedState>>()
+        .expect("SharedState is registered by app::build");
+    let segment = req.match_info().get("appId").unwrap_or_default();
+    let app_id = AppId::parse_path(segment).map_err(|message| {
+        ApiError::invalid_fields(vec![ErrorDetail::new("appId", "INVALID_APP_ID", message)])
+    })?;
+    let credential = credential_of(req);
+    let mut info = CallInfo {
+        app_id,
+        credential: credential.kind(),
+        rate: None,
+    };
+    let access = if req.method() == Method::GET {
+        Access::Read
+    } else {
+        Access::Write
+    };
+    let authorized = shared.store.authorize(app_id, &credential, access);
+    if authorized.is_ok() {
+        info.rate = Some(shared.store.hit_rate_limit(i64::from(app_id.get())));
+    }
+    req.extensions_mut().insert(info);
+    authorized?;
+    match info.rate {
+        Some(rate) if rate.exceeded => Err(ApiError::RateLimited),
+        _ => Ok(AppCall { app_id }),
+    }
+}
+
+/// `?hapikey=` wins over a bearer token, as it is what the official clients send.
+pub fn credential_of(req: &HttpRequest) -> Credential {
+    if let Ok(query) = web::Query::<AuthQuery>::from_query(req.query_string()) {
+        if let Some(key) = query.into_inner().hapikey {
+            return Credential::ApiKey(key);
+        }
+    }
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            let (scheme, token) = value.trim().split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| Credential::Bearer(token.trim().to_string()))
+        })
+        .unwrap_or(Credential::None)
+}

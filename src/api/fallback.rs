@@ -1,0 +1,90 @@
+//! Requests that match no endpoint. Under a HubSpot path they get HubSpot's 404 envelope naming
+//! the closest real endpoints, so a typo in a path is fixed from the message alone.
+
+use actix_web::{HttpRequest, HttpResponse};
+
+use super::resource::allowed_methods;
+use super::PATH_FAMILIES;
+use crate::domain::channel_connection::ChannelConnectionResource;
+use crate::domain::recording::RecordingResource;
+use crate::domain::settings::SettingsResource;
+use crate::domain::CallingResource;
+use crate::error::ApiError;
+
+/// Every endpoint template, e.g. `GET, POST, PATCH, DELETE /crm/v3/extensions/calling/{appId}/settings`.
+fn endpoints() -> Vec<(String, String)> {
+    fn of<R: CallingResource>(prefix: &str) -> (String, String) {
+        let allowed = allowed_methods::<R>();
+        let methods: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
+        (format!("{prefix}/{{appId}}{}", R::PATH), methods.join(", "))
+    }
+    PATH_FAMILIES
+        .iter()
+        .flat_map(|prefix| {
+            [
+                of::<SettingsResource>(prefix),
+                of::<ChannelConnectionResource>(prefix),
+                of::<RecordingResource>(prefix),
+            ]
+        })
+        .collect()
+}
+
+/// The closest endpoints to `path`, best first.
+pub fn closest_endpoints(path: &str, count: usize) -> Vec<String> {
+    // Compare shapes: a numeric segment stands for `{appId}` whatever its value.
+    let shape: Vec<&str> = path
+        .split('/')
+        .map(|segment| {
+            if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+                "{appId}"
+            } else {
+                segment
+            }
+        })
+        .collect();
+    let shape = shape.join("/");
+    let mut scored: Vec<(usize, String)> = endpoints()
+        .into_iter()
+        .map(|(template, methods)| {
+            (
+                strsim::levenshtein(&shape, &template),
+                format!("{methods} {template}"),
+            )
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(count).map(|(_, e)| e).collect()
+}
+
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let path = req.path();
+    let suggestions = closest_endpoints(path, 3);
+    Err(ApiError::NotFound(format!(
+        "No endpoint matches {} {path}. The closest calling settings endpoints are: {}.",
+        req.method(),
+        suggestions.join("; ")
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_endpoint_a_typo_meant() {
+        let best = &closest_endpoints(
+            "/crm/v3/extensions/calling/42/settings/channel-conection",
+            1,
+        )[0];
+        assert!(
+            best.ends_with("/crm/v3/extensions/calling/{appId}/settings/channel-connection"),
+            "{best}"
+        );
+        let best = &closest_endpoints("/crm/extensions/calling/2026-03/42/setting", 1)[0];
+        assert!(
+            best.ends_with("/crm/extensions/calling/2026-03/{appId}/settings"),
+            "{best}"
+        );
+    }
+}

@@ -1,0 +1,30 @@
+//! The emulated HubSpot calling settings API: the three resources under both path families
+//! (`/crm/v3/extensions/calling/{appId}` and `/crm/extensions/calling/2026-03/{appId}`), served by
+//! one set of generic handlers. `call` authenticates and rate-limits, `body` reads request bodies,
+//! `observe` adds HubSpot's headers and journals every call, `fallback` explains wrong routes.
+
+pub mod body;
+pub mod call;
+pub mod fallback;
+pub mod observe;
+pub mod resource;
+
+use actix_web::web;
+
+use crate::domain::channel_connection::ChannelConnectionResource;
+use crate::domain::recording::RecordingResource;
+use crate::domain::settings::SettingsResource;
+
+/// The two path families HubSpot serves the same operations under.
+pub const PATH_FAMILIES: [&str; 2] = [
+    "/crm/v3/extensions/calling",
+    "/crm/extensions/calling/2026-03",
+];
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    for prefix in PATH_FAMILIES {
+        cfg.service(resource::service::<SettingsResource>(prefix))
+            .service(resource::service::<ChannelConnectionResource>(prefix))
+            .service(resource::service::<RecordingResource>(prefix));
+    }
+}

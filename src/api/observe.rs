@@ -1,0 +1,107 @@
+//! Middleware around the emulated HubSpot API: gives every response its correlation id and
+//! `X-HubSpot-RateLimit-*` headers, and writes every call (credentials redacted) to the API
+//! request journal. Control-API calls (`/_emulator/…`) pass through untouched.
+
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage};
+
+use super::call::{credential_of, CallInfo};
+use crate::app::SharedState;
+use crate::clock::{correlation_id, Timestamp};
+use crate::control::CONTROL_PREFIX;
+use crate::error::CORRELATION_HEADER;
+use crate::journal::{redact_query, ApiRequestEntry};
+use crate::store::rate_limit::RateLimitStatus;
+
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+    if req.path().starts_with(CONTROL_PREFIX) {
+        return next.call(req).await;
+    }
+    let started = Instant::now();
+    let time = Timestamp::now();
+    let method = req.method().to_string();
+    let path = redact_query(
+        req.uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/"),
+    );
+    let shared = req.app_data::<web::Data<SharedState>>().cloned();
+
+    let mut res = next.call(req).await?;
+
+    let info = res.request().extensions().get::<CallInfo>().copied();
+    // Requests that failed before `AppCall` ran (bad route, bad appId) still name their credential.
+    let credential = match info {
+        Some(info) => info.credential,
+        None => credential_of(res.request()).kind(),
+    };
+    let rate = match (info.and_then(|i| i.rate), &shared) {
+        (Some(rate), _) => Some(rate),
+        (None, Some(shared)) => Some(shared.store.hit_rate_limit(0)),
+        (None, None) => None,
+    };
+    let headers = res.headers_mut();
+    if let Some(rate) = rate {
+        insert_rate_headers(headers, &rate, credential == "hapikey");
+    }
+    let correlation = match headers.get(CORRELATION_HEADER) {
+        Some(value) => value.to_str().unwrap_or_default().to_string(),
+        None => {
+            let id = correlation_id();
+            if let Ok(value) = HeaderValue::from_str(&id) {
+                headers.insert(HeaderName::from_static(CORRELATION_HEADER), value);
+            }
+            id
+        }
+    };
+    let status = res.status().as_u16();
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::debug!(%method, %path, status, latency_ms, %correlation, "api request");
+    if let Some(shared) = shared {
+        shared.api_journal.push(|sequence| ApiRequestEntry {
+            sequence,
+            time,
+            method,
+            path,
+            status,
+            latency_ms,
+            correlation_id: correlation,
+            app_id: info.map(|i| i.app_id),
+            auth: credential,
+        });
+    }
+    Ok(res)
+}
+
+fn insert_rate_headers(
+    headers: &mut actix_web::http::header::HeaderMap,
+    rate: &RateLimitStatus,
+    api_key: bool,
+) {
+    let mut put = |name: &'static str, value: u64| {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+    };
+    put(
+        "x-hubspot-ratelimit-interval-milliseconds",
+        rate.interval_ms,
+    );
+    put("x-hubspot-ratelimit-max", u64::from(rate.max));
+    put("x-hubspot-ratelimit-remaining", u64::from(rate.remaining));
+    // HubSpot sends the daily headers on API-key calls only.
+    if api_key {
+        put("x-hubspot-ratelimit-daily", u64::from(rate.daily_max));
+        put(
+            "x-hubspot-ratelimit-daily-remaining",
+            u64::from(rate.daily_remaining),
+        );
+    }
+}

@@ -1,0 +1,110 @@
+//! Builds the actix server: the shared state, the HubSpot API, the control API and the
+//! fallbacks, bound to an address (port 0 picks a free one) that the caller can read back before
+//! running it. `serve` and the integration tests start the emulator the same way.
+
+use std::net::{SocketAddr, TcpListener};
+use std::time::{Duration, Instant};
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+
+use crate::journal::{ApiRequestEntry, Journal, DEFAULT_CAPACITY};
+use crate::scenario::Fixture;
+use crate::store::Store;
+use crate::{api, control};
+
+/// The state every handler shares.
+pub struct SharedState {
+    pub store: Store,
+    pub api_journal: Journal<ApiRequestEntry>,
+    pub started: Instant,
+}
+
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    pub host: String,
+    pub port: u16,
+    pub fixture: Fixture,
+    /// Entries the API request journal keeps before dropping the oldest.
+    pub journal_capacity: usize,
+    /// Worker threads; `None` lets actix use one per core.
+    pub workers: Option<usize>,
+    /// How long a graceful shutdown waits for in-flight requests.
+    pub shutdown_timeout: Duration,
+}
+
+impl EmulatorConfig {
+    /// Loopback, any free port, the given fixture: what tests want.
+    pub fn ephemeral(fixture: Fixture) -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 0,
+            fixture,
+            journal_capacity: DEFAULT_CAPACITY,
+            workers: None,
+            shutdown_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A bound, not yet running emulator.
+pub struct Emulator {
+    server: Server,
+    address: SocketAddr,
+    shared: web::Data<SharedState>,
+}
+
+impl Emulator {
+    pub fn bind(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        let listener = TcpListener::bind((config.host.as_str(), config.port))?;
+        let address = listener.local_addr()?;
+        let shared = web::Data::new(SharedState {
+            store: Store::new(config.fixture),
+            api_journal: Journal::new(config.journal_capacity),
+            started: Instant::now(),
+        });
+        let app_state = shared.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(app_state.clone())
+                .wrap(from_fn(api::observe::observe))
+                .configure(control::configure)
+                .configure(api::configure)
+                .default_service(web::to(api::fallback::not_found))
+        })
+        .shutdown_timeout(config.shutdown_timeout.as_secs());
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        let server = server.listen(listener)?.run();
+        Ok(Emulator {
+            server,
+            address,
+            shared,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `http://HOST:PORT`, the base URL to give HubSpot clients.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub fn shared(&self) -> web::Data<SharedState> {
+        self.shared.clone()
+    }
+
+    /// Stops the server from another task (graceful when `graceful`).
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped by the handle or a signal (Ctrl-C, SIGTERM).
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,77 @@
+//! The command line: one file per subcommand, a shared error type that knows its exit code.
+//! Every flag is also an environment variable `HUBSPOT_EMULATOR_*`; nothing ever prompts.
+
+mod serve;
+
+use std::io::IsTerminal;
+
+use clap::{Parser, Subcommand};
+
+use crate::scenario::FixtureError;
+
+/// The fixed default port (documented in the README). `--port 0` picks any free port.
+pub const DEFAULT_PORT: u16 = 4774;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hubspot-emulator",
+    version,
+    about = "A local emulator of HubSpot's third-party calling channel connection",
+    long_about = "A local emulator of HubSpot's third-party calling channel connection: the calling \
+                  settings API in memory, the signed phone-number webhook, and checks of the app's reply."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the emulator (the embedded demo fixture unless --fixture is given).
+    Serve(serve::ServeArgs),
+}
+
+/// Why a command failed; each kind has its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The app broke HubSpot's contract (exit 1).
+    #[error("{0}")]
+    ContractBroken(String),
+    /// Bad usage (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// A fixture that cannot be loaded (exit 2).
+    #[error("{0}")]
+    Fixture(#[from] FixtureError),
+    /// The environment failed: a port taken, an app that did not start (exit 3).
+    #[error("{0}")]
+    Infrastructure(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::ContractBroken(_) => 1,
+            CliError::Usage(_) | CliError::Fixture(_) => 2,
+            CliError::Infrastructure(_) => 3,
+        }
+    }
+}
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Serve(args) => serve::run(args).await,
+    }
+}
+
+/// Logs go to stderr (stdout is for results); `HUBSPOT_EMULATOR_LOG` sets the filter.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HUBSPOT_EMULATOR_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal())
+        .try_init();
+}

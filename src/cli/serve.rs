@@ -1,0 +1,119 @@
+//! `hubspot-emulator serve`: load the fixtures, bind, print the ready banner (its first line
+//! carries the base URL, for scripts), serve until Ctrl-C or SIGTERM.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{CliError, DEFAULT_PORT};
+use crate::app::{Emulator, EmulatorConfig};
+use crate::journal::DEFAULT_CAPACITY;
+use crate::scenario::load_fixtures;
+use crate::store::AppProfile;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to bind. Anything but loopback exposes the control API to the network.
+    #[arg(long, env = "HUBSPOT_EMULATOR_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to bind; 0 picks any free port.
+    #[arg(long, env = "HUBSPOT_EMULATOR_PORT", default_value_t = DEFAULT_PORT)]
+    pub port: u16,
+    /// Fixture file with the seed state (repeatable; files are merged in order).
+    #[arg(
+        long = "fixture",
+        env = "HUBSPOT_EMULATOR_FIXTURE",
+        value_delimiter = ','
+    )]
+    pub fixtures: Vec<PathBuf>,
+    /// API request journal entries to keep (oldest dropped first).
+    #[arg(long, env = "HUBSPOT_EMULATOR_JOURNAL_CAPACITY", default_value_t = DEFAULT_CAPACITY)]
+    pub journal_capacity: usize,
+    /// Worker threads (default: one per CPU core).
+    #[arg(long, env = "HUBSPOT_EMULATOR_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+pub async fn run(args: ServeArgs) -> Result<(), CliError> {
+    let fixture = load_fixtures(&args.fixtures)?;
+    let config = EmulatorConfig {
+        host: args.host.clone(),
+        port: args.port,
+        fixture,
+        journal_capacity: args.journal_capacity,
+        workers: args.workers,
+        shutdown_timeout: Duration::from_secs(5),
+    };
+    let emulator = Emulator::bind(config).map_err(|e| {
+        CliError::Infrastructure(format!(
+            "cannot bind {}:{}: {e} (another process may use the port; try --port 0 for any free port)",
+            args.host, args.port
+        ))
+    })?;
+    if !emulator.address().ip().is_loopback() {
+        tracing::warn!(
+            address = %emulator.address(),
+            "bound to a non-loopback address: the control API (/_emulator/) is open to the network"
+        );
+    }
+    print_banner(&emulator);
+    emulator
+        .run()
+        .await
+        .map_err(|e| CliError::Infrastructure(format!("the server failed: {e}")))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The ready banner on stdout. The client secret is masked: it is the user's to know, and CI
+/// logs are no place for it.
+fn print_banner(emulator: &Emulator) {
+    let base = emulator.base_url();
+    println!(
+        "hubspot-emulator {} listening on {base}",
+        env!("CARGO_PKG_VERSION")
+    );
+    let shared = emulator.shared();
+    for profile in shared.store.profiles() {
+        println!("{}", describe_app(&profile));
+    }
+    let state = shared.store.snapshot();
+    for portal in &state.portals {
+        let users: Vec<String> = portal
+            .users
+            .iter()
+            .map(|u| {
+                let flag = if u.supports_channel_connection {
+                    " (supportsChannelConnection)"
+                } else {
+                    ""
+                };
+                format!("{}{flag}", u.user_id)
+            })
+            .collect();
+        println!("  portal {}: users {}", portal.portal_id, users.join(", "));
+    }
+    println!("  API base URL: {base}  (instead of https://api.hubapi.com)");
+    println!("  control API:  {base}/_emulator/health");
+}
+
+fn describe_app(profile: &AppProfile) -> String {
+    let mut parts = vec![format!(
+        "  app {:?} appId {}:",
+        profile.name, profile.app_id
+    )];
+    if let Some(key) = &profile.developer_api_key {
+        parts.push(format!("hapikey={}", key.expose()));
+    }
+    if let Some(token) = &profile.access_token {
+        parts.push(format!("bearer={}", token.expose()));
+    }
+    if let Some(secret) = &profile.client_secret {
+        parts.push(format!("clientSecret={}", secret.masked()));
+    }
+    if !profile.auth_required {
+        parts.push("(auth off)".into());
+    }
+    parts.join(" ")
+}

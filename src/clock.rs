@@ -1,0 +1,89 @@
+//! Time and identifiers, in one place so that every timestamp HubSpot would show and every
+//! correlation id comes from the same source (a later deterministic mode swaps them here).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A point in time as HubSpot's v3 APIs print it: ISO-8601, UTC, milliseconds, `Z`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(DateTime<Utc>);
+
+impl Timestamp {
+    pub fn now() -> Self {
+        // Truncate to milliseconds so that a value printed and parsed again is equal to itself.
+        let now = Utc::now();
+        Self(DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now))
+    }
+
+    /// This time, or one millisecond past `previous` if it is not later: `updatedAt` must move on
+    /// every change even when two requests land in the same millisecond, or clients that compare
+    /// it would see no change.
+    pub fn after(self, previous: Timestamp) -> Self {
+        if self > previous {
+            self
+        } else {
+            Self(previous.0 + chrono::Duration::milliseconds(1))
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, chrono::ParseError> {
+        let parsed = DateTime::parse_from_rfc3339(text)?.with_timezone(&Utc);
+        Ok(Self(
+            DateTime::from_timestamp_millis(parsed.timestamp_millis()).unwrap_or(parsed),
+        ))
+    }
+
+    pub fn millis(self) -> i64 {
+        self.0.timestamp_millis()
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::Millis, true))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Timestamp::parse(&text).map_err(|e| {
+            serde::de::Error::custom(format!(
+                "expected an ISO-8601 time such as 2026-11-27T17:30:00.123Z, got {text:?} ({e})"
+            ))
+        })
+    }
+}
+
+/// A new correlation id, as HubSpot puts in every error body and `x-hubspot-correlation-id`.
+pub fn correlation_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_milliseconds_in_utc() {
+        let t = Timestamp::parse("2026-11-27T18:30:00.123456+01:00").unwrap();
+        assert_eq!(t.to_string(), "2026-11-27T17:30:00.123Z");
+    }
+
+    #[test]
+    fn after_is_strictly_later() {
+        let far = Timestamp::parse("2999-01-01T00:00:00.000Z").unwrap();
+        assert!(Timestamp::now().after(far) > far);
+        let now = Timestamp::now();
+        assert_eq!(
+            now.after(Timestamp::parse("2000-01-01T00:00:00Z").unwrap()),
+            now
+        );
+    }
+}

@@ -1,0 +1,46 @@
+//! Errors of the control API: a status and `{"error": message}` (plus where, for fixture errors).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use serde_json::json;
+
+use crate::scenario::FixtureError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ControlError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Fixture(#[from] FixtureError),
+    #[error("{0}")]
+    NotFound(String),
+}
+
+impl ResponseError for ControlError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ControlError::BadRequest(_) | ControlError::Fixture(_) => StatusCode::BAD_REQUEST,
+            ControlError::NotFound(_) => StatusCode::NOT_FOUND,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let body = match self {
+            ControlError::Fixture(e) => json!({
+                "error": self.to_string(),
+                "location": e.location,
+                "message": e.message,
+            }),
+            _ => json!({ "error": self.to_string() }),
+        };
+        HttpResponse::build(self.status_code()).json(body)
+    }
+}
+
+pub async fn unknown_endpoint(req: HttpRequest) -> Result<HttpResponse, ControlError> {
+    Err(ControlError::NotFound(format!(
+        "No control endpoint {} {}. The control API has: GET /_emulator/health, POST /_emulator/reset, GET|PUT /_emulator/state, GET|DELETE /_emulator/requests.",
+        req.method(),
+        req.path()
+    )))
+}

@@ -1,0 +1,15 @@
+//! `GET /_emulator/health`: is the emulator up, which version, how much state.
+
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+
+use crate::app::SharedState;
+
+pub async fn health(shared: web::Data<SharedState>) -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "apps": shared.store.app_count(),
+        "uptimeMs": shared.started.elapsed().as_millis() as u64,
+    }))
+}

@@ -1,0 +1,15 @@
+//! The `hubspot-emulator` binary: parse the command line, run it, map the outcome to an exit
+//! code (0 ok · 1 contract broken · 2 usage or fixture · 3 infrastructure).
+
+use clap::Parser;
+use hubspot_emulator::cli::{self, Cli};
+
+#[actix_web::main]
+async fn main() {
+    let cli = Cli::parse();
+    cli::init_logging();
+    if let Err(error) = cli::run(cli).await {
+        eprintln!("error: {error}");
+        std::process::exit(error.exit_code());
+    }
+}

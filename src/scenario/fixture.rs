@@ -1,0 +1,139 @@
+//! The fixture format. The same types serialize the live state (`GET /_emulator/state`), so an
+//! export can be loaded again with `--fixture` or `PUT /_emulator/state`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{AppId, ChannelConnection, PortalId, Recording, Secret, Settings, UserId};
+
+pub const SCOPE_READ: &str = "developers-read";
+pub const SCOPE_WRITE: &str = "developers-write";
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Fixture {
+    /// Lets editors find `fixtures/schema.json`; ignored by the emulator.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Provision any unknown `appId` on first use with the first app's credentials.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub accept_any_app_id: bool,
+    /// When set, the API enforces this burst limit and answers HubSpot's 429 past it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimitConfig>,
+    #[serde(default)]
+    pub apps: Vec<AppFixture>,
+    #[serde(default)]
+    pub portals: Vec<PortalFixture>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AppFixture {
+    /// How scenarios and output refer to the app.
+    pub name: String,
+    pub app_id: AppId,
+    /// Accepted as `?hapikey=` (what the official clients send).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub developer_api_key: Option<Secret>,
+    /// Accepted as `Authorization: Bearer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<Secret>,
+    /// Signs webhook deliveries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<Secret>,
+    /// `false` lets any request (with or without credentials) act on this app.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub auth_required: bool,
+    /// The OAuth scopes the access token carries; reads need `developers-read`, writes
+    /// `developers-write`.
+    #[serde(
+        default = "all_scopes",
+        skip_serializing_if = "has_all_scopes",
+        deserialize_with = "scopes::deserialize"
+    )]
+    pub access_token_scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_connection: Option<ChannelConnection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording: Option<Recording>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PortalFixture {
+    pub portal_id: PortalId,
+    #[serde(default)]
+    pub users: Vec<UserFixture>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserFixture {
+    pub user_id: UserId,
+    /// The browser flag `LocalSettings:Calling:supportsChannelConnection`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub supports_channel_connection: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RateLimitConfig {
+    /// Requests allowed per interval and app; the next one gets a 429.
+    pub max_per_interval: u32,
+    #[serde(default = "default_interval_ms")]
+    pub interval_ms: u64,
+    /// Shown in the `-Daily` headers of API-key calls; enforced too.
+    #[serde(default = "default_daily_max")]
+    pub daily_max: u32,
+}
+
+/// What the headers advertise when no limit is configured (and none is enforced): HubSpot's
+/// published per-app burst limit.
+pub const ADVERTISED_RATE_LIMIT: RateLimitConfig = RateLimitConfig {
+    max_per_interval: 110,
+    interval_ms: 10_000,
+    daily_max: 500_000,
+};
+
+fn default_interval_ms() -> u64 {
+    ADVERTISED_RATE_LIMIT.interval_ms
+}
+fn default_daily_max() -> u32 {
+    ADVERTISED_RATE_LIMIT.daily_max
+}
+fn yes() -> bool {
+    true
+}
+fn is_true(value: &bool) -> bool {
+    *value
+}
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+fn all_scopes() -> Vec<String> {
+    vec![SCOPE_READ.to_string(), SCOPE_WRITE.to_string()]
+}
+fn has_all_scopes(scopes: &[String]) -> bool {
+    scopes.iter().any(|s| s == SCOPE_READ) && scopes.iter().any(|s| s == SCOPE_WRITE)
+}
+
+mod scopes {
+    use super::{SCOPE_READ, SCOPE_WRITE};
+    use serde::{de::Error, Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<String>, D::Error> {
+        let scopes = Vec::<String>::deserialize(deserializer)?;
+        for scope in &scopes {
+            if scope != SCOPE_READ && scope != SCOPE_WRITE {
+                return Err(D::Error::custom(format!(
+                    "unknown scope {scope:?}: the calling settings API uses {SCOPE_READ:?} and {SCOPE_WRITE:?}"
+                )));
+            }
+        }
+        Ok(scopes)
+    }
+}

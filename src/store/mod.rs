@@ -1,0 +1,265 @@
+//! The in-memory state of the emulated HubSpot: apps (with their calling extension), portals and
+//! users, options from the fixture, and the seed to reset to.
+//!
+//! Every method takes what it needs and returns owned values; a map guard never outlives the
+//! call, so no handler can hold one across an `.await`. Each change to one app happens under that
+//! app's entry lock, so concurrent PATCHes never tear a record.
+
+pub mod app;
+pub mod rate_limit;
+
+use std::collections::BTreeMap;
+
+use dashmap::DashMap;
+use parking_lot::RwLock;
+
+use crate::clock::Timestamp;
+use crate::domain::{AppId, CallingResource, PortalId, UserId};
+use crate::error::ApiError;
+use crate::scenario::fixture::{Fixture, PortalFixture, UserFixture};
+pub use app::{Access, AppProfile, AppRecord, Credential};
+use rate_limit::RateLimiter;
+
+pub struct Store {
+    apps: DashMap<AppId, AppRecord>,
+    portals: DashMap<PortalId, BTreeMap<UserId, UserFixture>>,
+    /// Fixture-wide options and the seed; replaced together by `PUT /_emulator/state`.
+    config: RwLock<StoreConfig>,
+    rate_limiter: RwLock<RateLimiter>,
+}
+
+struct StoreConfig {
+    seed: Fixture,
+    accept_any_app_id: bool,
+    /// Whose credentials a provisioned app gets: the first declared app.
+    template: Option<AppProfile>,
+}
+
+impl Store {
+    pub fn new(seed: Fixture) -> Self {
+        let store = Store {
+            apps: DashMap::new(),
+            portals: DashMap::new(),
+            config: RwLock::new(StoreConfig::from_seed(Fixture::default())),
+            rate_limiter: RwLock::new(RateLimiter::new(None)),
+        };
+        store.replace(seed);
+        store
+    }
+
+    /// Makes `fixture` the whole state and the seed that `reset` returns to.
+    pub fn replace(&self, fixture: Fixture) {
+        *self.rate_limiter.write() = RateLimiter::new(fixture.rate_limit);
+        *self.config.write() = StoreConfig::from_seed(fixture);
+        self.reset_all();
+    }
+
+    /// Back to the seed: every app, portal and user as the fixture declared them.
+    pub fn reset_all(&self) {
+        let config = self.config.read();
+        self.apps.clear();
+        self.portals.clear();
+        for app in &config.seed.apps {
+            self.apps.insert(app.app_id, AppRecord::from_fixture(app));
+        }
+        for portal in &config.seed.portals {
+            let users = portal
+                .users
+                .iter()
+                .map(|u| (u.user_id, u.clone()))
+                .collect();
+            self.portals.insert(portal.portal_id, users);
+        }
+        self.rate_limiter.read().clear();
+    }
+
+    /// One app back to its seed (a provisioned app disappears). False if the app is unknown.
+    pub fn reset_app(&self, app_id: AppId) -> bool {
+        let seeded = self
+            .config
+            .read()
+            .seed
+            .apps
+            .iter()
+            .find(|a| a.app_id == app_id)
+            .map(AppRecord::from_fixture);
+        match seeded {
+            Some(record) => {
+                self.apps.insert(app_id, record);
+                true
+            }
+            None => self.apps.remove(&app_id).is_some(),
+        }
+    }
+
+    /// The live state as a fixture document that `--fixture` can load again.
+    pub fn snapshot(&self) -> Fixture {
+        let config = self.config.read();
+        let mut apps: Vec<AppRecord> = self.apps.iter().map(|e| e.value().clone()).collect();
+        apps.sort_by_key(|a| a.profile.app_id);
+        let mut portals: Vec<PortalFixture> = self
+            .portals
+            .iter()
+            .map(|e| PortalFixture {
+                portal_id: *e.key(),
+                users: e.value().values().cloned().collect(),
+            })
+            .collect();
+        portals.sort_by_key(|p| p.portal_id);
+        Fixture {
+            schema: None,
+            accept_any_app_id: config.accept_any_app_id,
+            rate_limit: config.seed.rate_limit,
+            apps: apps.iter().map(AppRecord::to_fixture).collect(),
+            portals,
+        }
+    }
+
+    pub fn app_count(&self) -> usize {
+        self.apps.len()
+    }
+
+    /// The profiles of all apps, ordered by id (for the start-up banner).
+    pub fn profiles(&self) -> Vec<AppProfile> {
+        let mut profiles: Vec<AppProfile> = self
+            .apps
+            .iter()
+            .map(|e| e.value().profile.clone())
+            .collect();
+        profiles.sort_by_key(|p| p.app_id);
+        profiles
+    }
+
+    /// Checks that `credential` may act on `app_id`, provisioning the app first when the fixture
+    /// accepts any app id. Unknown apps are a 404 that says how to declare them, but only to a
+    /// caller whose credential is valid somewhere; anyone else gets HubSpot's 401.
+    pub fn authorize(
+        &self,
+        app_id: AppId,
+        credential: &Credential,
+        access: Access,
+    ) -> Result<(), ApiError> {
+        if let Some(app) = self.apps.get(&app_id) {
+            return app.profile.authorize(credential, access);
+        }
+        let template = {
+            let config = self.config.read();
+            config
+                .accept_any_app_id
+                .then(|| config.template.clone())
+                .flatten()
+        };
+        if let Some(template) = template {
+            template.authorize(credential, access)?;
+            self.apps.entry(app_id).or_insert_with(|| AppRecord {
+                profile: template.provisioned_as(app_id),
+                extension: Default::default(),
+            });
+            return Ok(());
+        }
+        if self
+            .apps
+            .iter()
+            .any(|e| e.value().profile.recognizes(credential))
+        {
+            Err(ApiError::NotFound(format!(
+                "App {app_id} is not declared in this emulator. Declare it in a fixture file \
+                 (\"apps\": [{{\"name\": \"my-app\", \"appId\": {app_id}, \"developerApiKey\": \"…\"}}]) \
+                 and start with --fixture FILE, PUT it into /_emulator/state, or set \
+                 \"acceptAnyAppId\": true in the fixture."
+            )))
+        } else {
+            Err(ApiError::Unauthenticated)
+        }
+    }
+
+    /// Counts a request against the app's rate limit.
+    pub fn hit_rate_limit(&self, key: i64) -> rate_limit::RateLimitStatus {
+        self.rate_limiter.read().hit(key)
+    }
+
+    pub fn get<R: CallingResource>(&self, app_id: AppId) -> Result<R::Record, ApiError> {
+        let app = self.apps.get(&app_id).ok_or_else(|| vanished(app_id))?;
+        R::view(&app.extension)
+            .cloned()
+            .ok_or_else(|| not_registered::<R>(app_id))
+    }
+
+    pub fn create<R: CallingResource>(
+        &self,
+        app_id: AppId,
+        fields: R::Fields,
+    ) -> Result<R::Record, ApiError> {
+        let mut app = self.apps.get_mut(&app_id).ok_or_else(|| vanished(app_id))?;
+        let slot = R::slot(&mut app.extension);
+        if slot.is_some() {
+            return Err(ApiError::Conflict(format!(
+                "The {} of app {app_id} are already registered. Change them with PATCH {path}, \
+                 or DELETE {path} first and create them again.",
+                R::LABEL,
+                path = resource_path::<R>(app_id)
+            )));
+        }
+        let record = R::create(fields, Timestamp::now());
+        *slot = Some(record.clone());
+        Ok(record)
+    }
+
+    pub fn patch<R: CallingResource>(
+        &self,
+        app_id: AppId,
+        fields: R::Fields,
+    ) -> Result<R::Record, ApiError> {
+        let mut app = self.apps.get_mut(&app_id).ok_or_else(|| vanished(app_id))?;
+        let record = R::slot(&mut app.extension)
+            .as_mut()
+            .ok_or_else(|| not_registered::<R>(app_id))?;
+        R::patch(record, fields, Timestamp::now());
+        Ok(record.clone())
+    }
+
+    pub fn delete<R: CallingResource>(&self, app_id: AppId) -> Result<(), ApiError> {
+        let mut app = self.apps.get_mut(&app_id).ok_or_else(|| vanished(app_id))?;
+        R::slot(&mut app.extension)
+            .take()
+            .map(|_| ())
+            .ok_or_else(|| not_registered::<R>(app_id))
+    }
+
+    pub fn app(&self, app_id: AppId) -> Option<AppRecord> {
+        self.apps.get(&app_id).map(|e| e.value().clone())
+    }
+}
+
+impl StoreConfig {
+    fn from_seed(seed: Fixture) -> Self {
+        let template = seed
+            .apps
+            .first()
+            .map(|app| AppRecord::from_fixture(app).profile);
+        StoreConfig {
+            accept_any_app_id: seed.accept_any_app_id,
+            template,
+            seed,
+        }
+    }
+}
+
+fn resource_path<R: CallingResource>(app_id: AppId) -> String {
+    format!("/crm/v3/extensions/calling/{app_id}{}", R::PATH)
+}
+
+fn not_registered<R: CallingResource>(app_id: AppId) -> ApiError {
+    ApiError::NotFound(format!(
+        "No {} are registered for app {app_id}. Create them first with POST {}.",
+        R::LABEL,
+        resource_path::<R>(app_id)
+    ))
+}
+
+/// The app was authorized a moment ago but is gone now: a reset or state replace raced the call.
+fn vanished(app_id: AppId) -> ApiError {
+    ApiError::NotFound(format!(
+        "App {app_id} was removed while this request was handled (the emulator's state was reset or replaced). Retry the request."
+    ))
+}
