@@ -1,6 +1,7 @@
 //! `hubspot-emulator serve`: load the fixtures, bind, print the ready banner (its first line
 //! carries the base URL, for scripts), serve until Ctrl-C or SIGTERM.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -70,13 +71,13 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
 /// logs are no place for it.
 fn print_banner(emulator: &Emulator) {
     let base = emulator.base_url();
-    println!(
+    say(format!(
         "hubspot-emulator {} listening on {base}",
         env!("CARGO_PKG_VERSION")
-    );
+    ));
     let shared = emulator.shared();
     for profile in shared.store.profiles() {
-        println!("{}", describe_app(&profile));
+        say(describe_app(&profile));
     }
     let state = shared.store.snapshot();
     for portal in &state.portals {
@@ -92,10 +93,23 @@ fn print_banner(emulator: &Emulator) {
                 format!("{}{flag}", u.user_id)
             })
             .collect();
-        println!("  portal {}: users {}", portal.portal_id, users.join(", "));
+        say(format!(
+            "  portal {}: users {}",
+            portal.portal_id,
+            users.join(", ")
+        ));
     }
-    println!("  API base URL: {base}  (instead of https://api.hubapi.com)");
-    println!("  control API:  {base}/_emulator/health");
+    say(format!(
+        "  API base URL: {base}  (instead of https://api.hubapi.com)"
+    ));
+    say(format!("  control API:  {base}/_emulator/health"));
+}
+
+/// Writes a banner line, ignoring a closed stdout: a script that read the first line and closed
+/// the pipe (`| head -1`) must not bring the server down.
+fn say(line: String) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|_| out.flush());
 }
 
 fn describe_app(profile: &AppProfile) -> String {

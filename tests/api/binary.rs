@@ -1,0 +1,149 @@
+//! The real binary: the ready line, env-var configuration, graceful SIGTERM, and exit codes for
+//! a bad fixture (2) and a taken port (3).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_hubspot-emulator");
+
+struct Running {
+    child: Child,
+    first_line: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(args: &[&str], envs: &[(&str, &str)]) -> Running {
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .args(args)
+        .envs(envs.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first_line)
+        .expect("a ready line");
+    Running { child, first_line }
+}
+
+fn base_url(line: &str) -> String {
+    let start = line
+        .find("http://")
+        .unwrap_or_else(|| panic!("no URL in {line:?}"));
+    line[start..].split_whitespace().next().unwrap().to_string()
+}
+
+fn wait_for_exit(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+#[tokio::test]
+async fn the_first_line_carries_the_base_url_and_sigterm_stops_it() {
+    let mut running = serve(&[], &[("HUBSPOT_EMULATOR_PORT", "0")]);
+    let base = base_url(&running.first_line);
+    assert!(
+        base.starts_with("http://127.0.0.1:"),
+        "{}",
+        running.first_line
+    );
+    let health = reqwest::get(format!("{base}/_emulator/health"))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+
+    let pid = running.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status =
+        wait_for_exit(&mut running.child, Duration::from_secs(10)).expect("stops on SIGTERM");
+    assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test]
+async fn a_fixture_file_is_loaded() {
+    let dir = std::env::temp_dir().join(format!("hse-fixture-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("apps.json");
+    std::fs::write(
+        &file,
+        r#"{"apps": [{"name": "mine", "appId": 4242, "developerApiKey": "my-key"}]}"#,
+    )
+    .unwrap();
+    let running = serve(&["--port", "0", "--fixture", file.to_str().unwrap()], &[]);
+    let base = base_url(&running.first_line);
+    let response = reqwest::get(format!(
+        "{base}/crm/v3/extensions/calling/4242/settings?hapikey=my-key"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        response.status(),
+        404,
+        "app declared, nothing registered yet"
+    );
+    let response = reqwest::get(format!(
+        "{base}/crm/v3/extensions/calling/1234567/settings?hapikey=my-key"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        response.status(),
+        404,
+        "the demo app is not loaded with --fixture"
+    );
+    let body = response.text().await.unwrap();
+    assert!(body.contains("App 1234567 is not declared"), "{body}");
+}
+
+#[test]
+fn a_bad_fixture_exits_2_naming_file_and_path() {
+    let dir = std::env::temp_dir().join(format!("hse-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.json");
+    std::fs::write(
+        &file,
+        r#"{"apps": [{"name": "x", "appId": 1, "developerApiKey": "k", "colour": 1}]}"#,
+    )
+    .unwrap();
+    let output = Command::new(BIN)
+        .args(["serve", "--port", "0", "--fixture", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bad.json: $.apps[0].colour: unknown field `colour`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_taken_port_exits_3() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = Command::new(BIN)
+        .args(["serve", "--port", &port])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--port 0"));
+}

@@ -1,0 +1,152 @@
+//! Spawns an emulator on a free loopback port and gives tests a typed client for it.
+
+use hubspot_emulator::app::{Emulator, EmulatorConfig};
+use hubspot_emulator::scenario::loader::{load_fixtures, parse_fixture};
+use reqwest::{Method, Response};
+use serde_json::Value;
+
+pub const APP_ID: i32 = 1234567;
+pub const API_KEY: &str = "demo-developer-api-key";
+pub const TOKEN: &str = "demo-access-token";
+
+/// The two path families; every resource test runs under both.
+pub const FAMILIES: [&str; 2] = [
+    "/crm/v3/extensions/calling",
+    "/crm/extensions/calling/2026-03",
+];
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    handle: actix_web::dev::ServerHandle,
+}
+
+/// How a request authenticates.
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    Key(&'a str),
+    Bearer(&'a str),
+    Nothing,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop without waiting: the runtime goes away with the test.
+        drop(self.handle.stop(false));
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn(load_fixtures(&[] as &[&str]).expect("embedded fixture loads")).await
+}
+
+pub async fn spawn_with(fixture: &str) -> TestApp {
+    spawn(parse_fixture("test fixture", fixture).expect("test fixture loads")).await
+}
+
+async fn spawn(fixture: hubspot_emulator::scenario::Fixture) -> TestApp {
+    let mut config = EmulatorConfig::ephemeral(fixture);
+    config.workers = Some(2);
+    let emulator = Emulator::bind(config).expect("binds a free port");
+    let base = emulator.base_url();
+    let handle = emulator.handle();
+    tokio::spawn(emulator.run());
+    TestApp {
+        base,
+        http: reqwest::Client::new(),
+        handle,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A call with a JSON body (or none), authenticated as told.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        auth: Auth<'_>,
+    ) -> Response {
+        let mut url = self.url(path);
+        if let Auth::Key(key) = auth {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&format!("hapikey={key}"));
+        }
+        let mut request = self.http.request(method, url);
+        if let Auth::Bearer(token) = auth {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("the emulator answers")
+    }
+
+    /// A call with the demo app's developer API key.
+    pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Response {
+        self.send(method, path, body, Auth::Key(API_KEY)).await
+    }
+
+    pub async fn control(&self, method: Method, path: &str, body: Option<&Value>) -> Response {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("the control API answers")
+    }
+}
+
+/// Status and JSON body of a response (Null for an empty body).
+pub async fn json_of(response: Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("a body");
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+    };
+    (status, body)
+}
+
+/// Asserts HubSpot's error envelope with the given status and category; returns the body.
+pub async fn expect_error(response: Response, status: u16, category: &str) -> Value {
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/json;charset=utf-8")
+    );
+    let header_id = response
+        .headers()
+        .get("x-hubspot-correlation-id")
+        .expect("a correlation id header")
+        .to_str()
+        .unwrap()
+        .to_string();
+    let (got, body) = json_of(response).await;
+    assert_eq!(got, status, "body: {body}");
+    assert_eq!(body["status"], "error", "{body}");
+    assert_eq!(body["category"], category, "{body}");
+    assert_eq!(body["correlationId"], header_id.as_str());
+    uuid_v4(&header_id);
+    assert!(
+        body["message"].as_str().is_some_and(|m| m.len() > 20),
+        "a message that explains: {body}"
+    );
+    body
+}
+
+pub fn uuid_v4(text: &str) {
+    let parts: Vec<&str> = text.split('-').collect();
+    assert_eq!(
+        parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+        [8, 4, 4, 4, 12],
+        "{text}"
+    );
+    assert!(parts[2].starts_with('4'), "version 4: {text}");
+}

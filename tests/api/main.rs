@@ -1,0 +1,10 @@
+//! The integration suite: one binary, every test talking to a real emulator over TCP (port 0).
+
+mod binary;
+mod concurrency;
+mod control;
+mod errors;
+mod helpers;
+mod rate_limit;
+mod resources;
+mod security;

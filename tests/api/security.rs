@@ -1,0 +1,176 @@
+//! Auth: `?hapikey=` and `Authorization: Bearer`, HubSpot's exact 401, scopes, auth turned off,
+//! and credentials never appearing in the journal.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::*;
+
+const SETTINGS: &str = "/crm/v3/extensions/calling/1234567/settings";
+const AUTH_MESSAGE: &str = "Authentication credentials not found. This API supports both API Key and OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview";
+
+#[tokio::test]
+async fn both_credential_kinds_are_accepted() {
+    let app = spawn_app().await;
+    let body = json!({"name": "n", "url": "u"});
+    let response = app
+        .send(Method::POST, SETTINGS, Some(&body), Auth::Bearer(TOKEN))
+        .await;
+    assert_eq!(response.status(), 200);
+    let response = app
+        .send(Method::GET, SETTINGS, None, Auth::Key(API_KEY))
+        .await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn bad_or_missing_credentials_get_hubspots_401() {
+    let app = spawn_app().await;
+    for auth in [
+        Auth::Key("wrong"),
+        Auth::Bearer("wrong"),
+        Auth::Nothing,
+        Auth::Bearer(API_KEY),
+        Auth::Key(TOKEN),
+    ] {
+        let response = app.send(Method::GET, SETTINGS, None, auth).await;
+        assert_eq!(
+            response.headers()["x-hubspot-auth-failure"],
+            "401 Unauthorized"
+        );
+        let body = expect_error(response, 401, "INVALID_AUTHENTICATION").await;
+        assert_eq!(body["message"], AUTH_MESSAGE);
+        assert_eq!(
+            body.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["status", "message", "correlationId", "category"]
+        );
+    }
+    // A bad credential also hides whether an app exists.
+    let response = app
+        .send(
+            Method::GET,
+            "/crm/v3/extensions/calling/5/settings",
+            None,
+            Auth::Key("wrong"),
+        )
+        .await;
+    expect_error(response, 401, "INVALID_AUTHENTICATION").await;
+}
+
+#[tokio::test]
+async fn another_apps_key_is_not_valid_here() {
+    let app = spawn_with(
+        r#"{"apps": [{"name": "a", "appId": 1, "developerApiKey": "key-a"},
+                     {"name": "b", "appId": 2, "developerApiKey": "key-b"}]}"#,
+    )
+    .await;
+    let response = app
+        .send(
+            Method::GET,
+            "/crm/v3/extensions/calling/2/settings",
+            None,
+            Auth::Key("key-a"),
+        )
+        .await;
+    expect_error(response, 401, "INVALID_AUTHENTICATION").await;
+    let response = app
+        .send(
+            Method::GET,
+            "/crm/v3/extensions/calling/2/settings",
+            None,
+            Auth::Key("key-b"),
+        )
+        .await;
+    expect_error(response, 404, "OBJECT_NOT_FOUND").await;
+}
+
+#[tokio::test]
+async fn tokens_need_the_right_scope() {
+    let app = spawn_with(
+        r#"{"apps": [{"name": "reader", "appId": 9, "accessToken": "read-only", "accessTokenScopes": ["developers-read"]}]}"#,
+    )
+    .await;
+    let path = "/crm/v3/extensions/calling/9/settings/channel-connection";
+    let read = app
+        .send(Method::GET, path, None, Auth::Bearer("read-only"))
+        .await;
+    expect_error(read, 404, "OBJECT_NOT_FOUND").await;
+    let write = app
+        .send(
+            Method::POST,
+            path,
+            Some(&json!({"url": "u", "isReady": true})),
+            Auth::Bearer("read-only"),
+        )
+        .await;
+    let body = expect_error(write, 403, "MISSING_SCOPES").await;
+    assert_eq!(
+        body["errors"][0]["context"]["requiredGranularScopes"],
+        json!(["developers-write"])
+    );
+}
+
+#[tokio::test]
+async fn a_fixture_can_turn_auth_off() {
+    let app =
+        spawn_with(r#"{"apps": [{"name": "open", "appId": 5, "authRequired": false}]}"#).await;
+    let path = "/crm/v3/extensions/calling/5/settings/channel-connection";
+    let response = app
+        .send(
+            Method::POST,
+            path,
+            Some(&json!({"url": "u", "isReady": true})),
+            Auth::Nothing,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let response = app
+        .send(Method::GET, path, None, Auth::Key("anything"))
+        .await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn accept_any_app_id_provisions_on_first_use() {
+    let app = spawn_with(
+        r#"{"acceptAnyAppId": true, "apps": [{"name": "t", "appId": 1, "developerApiKey": "k"}]}"#,
+    )
+    .await;
+    let path = "/crm/v3/extensions/calling/31337/settings/channel-connection";
+    let wrong = app.send(Method::GET, path, None, Auth::Key("nope")).await;
+    expect_error(wrong, 401, "INVALID_AUTHENTICATION").await;
+    let created = app
+        .send(
+            Method::POST,
+            path,
+            Some(&json!({"url": "u", "isReady": true})),
+            Auth::Key("k"),
+        )
+        .await;
+    assert_eq!(created.status(), 200);
+    let (_, state) = json_of(app.control(Method::GET, "/_emulator/state", None).await).await;
+    assert_eq!(state["apps"][1]["appId"], 31337);
+    assert_eq!(state["apps"][1]["name"], "auto-31337");
+}
+
+#[tokio::test]
+async fn the_journal_never_shows_credentials() {
+    let app = spawn_app().await;
+    app.send(Method::GET, SETTINGS, None, Auth::Key(API_KEY))
+        .await;
+    app.send(Method::GET, SETTINGS, None, Auth::Bearer(TOKEN))
+        .await;
+    app.send(
+        Method::GET,
+        &format!("{SETTINGS}?x=1"),
+        None,
+        Auth::Key("leaked-wrong-key"),
+    )
+    .await;
+    let response = app.control(Method::GET, "/_emulator/requests", None).await;
+    let text = response.text().await.unwrap();
+    for secret in [API_KEY, TOKEN, "leaked-wrong-key", "demo-client-secret"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    assert!(text.contains("hapikey=REDACTED"), "{text}");
+}
