@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Official clients as judges: runs HubSpot's own Python (hubspot-api-client 12.0.0) and Node
+# (@hubspot/api-client 14.0.1) clients against the emulator and fails if either rejects it.
+#
+# Usage: tests/official-clients/run.sh [EMULATOR_BINARY]
+#   EMULATOR_BINARY defaults to target/release/hubspot-emulator under the repo root.
+#
+# Installs the clients on first use (a venv in .venv/, node_modules/ here), so it needs the
+# Python and npm package registries the first time and nothing but loopback afterwards.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+
+BIN="${1:-$ROOT/target/release/hubspot-emulator}"
+case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
+if [ ! -x "$BIN" ]; then
+  echo "run.sh: emulator binary not found or not executable: $BIN" >&2
+  exit 2
+fi
+
+PY_CLIENT_VERSION=12.0.0
+NODE_CLIENT_VERSION=14.0.1
+
+# The embedded default fixture (fixtures/default.json): one app, nothing registered yet.
+APP_ID=1234567
+DEVELOPER_API_KEY=demo-developer-api-key
+
+# --- Python client -----------------------------------------------------------------------
+# A venv keeps us clear of Debian's "externally managed" system Python. Where the venv module
+# is missing (Debian without python3-venv) fall back to a --target directory on PYTHONPATH.
+PYTHON=""
+py_client_ok() {
+  "$@" -c "from importlib.metadata import version; import hubspot.crm.extensions.calling; \
+assert version('hubspot-api-client') == '$PY_CLIENT_VERSION'" 2>/dev/null
+}
+if [ -x "$HERE/.venv/bin/python" ] && py_client_ok "$HERE/.venv/bin/python"; then
+  PYTHON="$HERE/.venv/bin/python"
+elif [ -d "$HERE/.pydeps" ] && PYTHONPATH="$HERE/.pydeps" py_client_ok python3; then
+  PYTHON=python3
+  export PYTHONPATH="$HERE/.pydeps"
+else
+  echo "run.sh: installing hubspot-api-client==$PY_CLIENT_VERSION"
+  rm -rf "$HERE/.venv"
+  if python3 -m venv "$HERE/.venv" >/dev/null 2>&1; then
+    "$HERE/.venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+      "hubspot-api-client==$PY_CLIENT_VERSION"
+    PYTHON="$HERE/.venv/bin/python"
+  else
+    rm -rf "$HERE/.venv" "$HERE/.pydeps"
+    python3 -m pip install --quiet --disable-pip-version-check --target "$HERE/.pydeps" \
+      "hubspot-api-client==$PY_CLIENT_VERSION"
+    PYTHON=python3
+    export PYTHONPATH="$HERE/.pydeps"
+  fi
+fi
+
+# --- Node client -------------------------------------------------------------------------
+# The package declares engines node>=22 but runs on node 20 (global fetch is all it needs);
+# npm only warns about that.
+installed_node_client="$(node -p "try { require('$HERE/node_modules/@hubspot/api-client/package.json').version } catch { '' }")"
+if [ "$installed_node_client" != "$NODE_CLIENT_VERSION" ]; then
+  echo "run.sh: installing @hubspot/api-client@$NODE_CLIENT_VERSION"
+  (cd "$HERE" && npm install --no-audit --no-fund --loglevel=error)
+fi
+
+# --- Emulator ----------------------------------------------------------------------------
+EMULATOR_PID=""
+WORK="$(mktemp -d)"
+stop_emulator() {
+  if [ -n "$EMULATOR_PID" ]; then
+    kill "$EMULATOR_PID" 2>/dev/null || true
+    wait "$EMULATOR_PID" 2>/dev/null || true
+    EMULATOR_PID=""
+  fi
+}
+trap 'stop_emulator; rm -rf "$WORK"' EXIT
+
+# Starts a fresh emulator on a free port and sets BASE_URL from the first line it prints.
+# Each suite gets its own: recording settings cannot be deleted, so no suite can leave the
+# state exactly as it found it, and a fresh process is a stronger reset than the control API.
+start_emulator() {
+  local out="$WORK/emulator.$1.out" err="$WORK/emulator.$1.err" first=""
+  : >"$out" # exists before the child opens it, so the poll below never reads a missing file
+  # The suites hard-code the default fixture's app, so ignore any fixture/host from the caller.
+  env -u HUBSPOT_EMULATOR_FIXTURE -u HUBSPOT_EMULATOR_HOST \
+    "$BIN" serve --port 0 >"$out" 2>"$err" &
+  EMULATOR_PID=$!
+  for _ in $(seq 1 300); do
+    # Only a complete first line counts: a partial write could truncate the port.
+    if [ "$(wc -l <"$out")" -ge 1 ]; then
+      first="$(head -n 1 "$out")"
+      break
+    fi
+    if ! kill -0 "$EMULATOR_PID" 2>/dev/null; then
+      break
+    fi
+    sleep 0.1
+  done
+  BASE_URL="$(printf '%s\n' "$first" | grep -oE 'http://[0-9.]+:[0-9]+' | head -n 1 || true)"
+  if [ -z "$BASE_URL" ]; then
+    echo "run.sh: the emulator did not print its base URL on its first stdout line" >&2
+    echo "--- first line: $first" >&2
+    echo "--- stderr:" >&2
+    cat "$err" >&2
+    stop_emulator
+    return 1
+  fi
+}
+
+total_passed=0
+total_failed=0
+status=0
+
+# Runs one suite against a fresh emulator and adds its closing `N passed, N failed` line to the
+# totals. A suite that dies before that line counts as one failure.
+run_suite() {
+  local name="$1"
+  shift
+  echo "=== $name"
+  if ! start_emulator "$name"; then
+    total_failed=$((total_failed + 1))
+    status=1
+    return
+  fi
+  local log="$WORK/$name.log" rc=0
+  HUBSPOT_API_BASE_URL="$BASE_URL" HUBSPOT_APP_ID="$APP_ID" \
+    HUBSPOT_DEVELOPER_API_KEY="$DEVELOPER_API_KEY" "$@" 2>&1 | tee "$log" || rc=$?
+  stop_emulator
+  local summary
+  summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+  if [ -n "$summary" ]; then
+    total_passed=$((total_passed + ${summary%% passed*}))
+    local f="${summary#*passed, }"
+    total_failed=$((total_failed + ${f%% failed}))
+  else
+    echo "FAIL $name printed no summary line"
+    total_failed=$((total_failed + 1))
+  fi
+  if [ "$rc" -ne 0 ] || [ -z "$summary" ]; then
+    status=1
+  fi
+}
+
+run_suite python "$PYTHON" "$HERE/python_client_suite.py"
+run_suite node node "$HERE/node_client_suite.mjs"
+
+echo "=== official clients"
+echo "$total_passed passed, $total_failed failed"
+if [ "$total_failed" -ne 0 ]; then
+  status=1
+fi
+exit "$status"
