@@ -9,16 +9,32 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
-use crate::journal::{ApiRequestEntry, Journal, DEFAULT_CAPACITY};
+use crate::journal::{ApiRequestEntry, Journal, DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY};
 use crate::scenario::Fixture;
 use crate::store::Store;
+use crate::webhook::fire::Webhooks;
+use crate::webhook::sender::{tls_config, TlsConfig};
+use crate::webhook::Verdict;
 use crate::{api, control};
 
 /// The state every handler shares.
 pub struct SharedState {
     pub store: Store,
     pub api_journal: Journal<ApiRequestEntry>,
+    pub deliveries: Journal<Verdict>,
+    pub tls: TlsConfig,
     pub started: Instant,
+}
+
+impl SharedState {
+    /// The webhook machinery over this state.
+    pub fn webhooks(&self) -> Webhooks<'_> {
+        Webhooks {
+            store: &self.store,
+            journal: &self.deliveries,
+            tls: &self.tls,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -28,6 +44,10 @@ pub struct EmulatorConfig {
     pub fixture: Fixture,
     /// Entries the API request journal keeps before dropping the oldest.
     pub journal_capacity: usize,
+    /// Verdicts the delivery journal keeps before dropping the oldest.
+    pub delivery_capacity: usize,
+    /// A PEM CA certificate to trust for https receivers (beside the web's roots).
+    pub extra_ca_pem: Option<Vec<u8>>,
     /// Worker threads; `None` lets actix use one per core.
     pub workers: Option<usize>,
     /// How long a graceful shutdown waits for in-flight requests.
@@ -42,6 +62,8 @@ impl EmulatorConfig {
             port: 0,
             fixture,
             journal_capacity: DEFAULT_CAPACITY,
+            delivery_capacity: DEFAULT_DELIVERY_CAPACITY,
+            extra_ca_pem: None,
             workers: None,
             shutdown_timeout: Duration::from_secs(5),
         }
@@ -57,11 +79,14 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn bind(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        let tls = tls_config(config.extra_ca_pem.as_deref()).map_err(std::io::Error::other)?;
         let listener = TcpListener::bind((config.host.as_str(), config.port))?;
         let address = listener.local_addr()?;
         let shared = web::Data::new(SharedState {
             store: Store::new(config.fixture),
             api_journal: Journal::new(config.journal_capacity),
+            deliveries: Journal::new(config.delivery_capacity),
+            tls,
             started: Instant::now(),
         });
         let app_state = shared.clone();

@@ -1,6 +1,6 @@
 //! Bounded journals: a ring buffer that keeps the newest `capacity` entries and numbers every
 //! entry it ever accepted, so a reader can tell how many were dropped. The API request journal
-//! is one; the delivery journal will be another.
+//! and the delivery journal are two.
 
 use std::collections::VecDeque;
 
@@ -10,7 +10,10 @@ use serde::Serialize;
 use crate::clock::Timestamp;
 use crate::domain::AppId;
 
+/// API calls kept by default.
 pub const DEFAULT_CAPACITY: usize = 10_000;
+/// Delivery verdicts kept by default (each holds up to 64 KiB of reply body).
+pub const DEFAULT_DELIVERY_CAPACITY: usize = 1_000;
 
 pub struct Journal<T> {
     capacity: usize,
@@ -63,6 +66,17 @@ impl<T: Clone> Journal<T> {
             capacity: self.capacity,
             entries: inner.entries.iter().skip(skip).cloned().collect(),
         }
+    }
+
+    /// The newest kept entry that matches.
+    pub fn find(&self, matches: impl Fn(&T) -> bool) -> Option<T> {
+        self.inner
+            .lock()
+            .entries
+            .iter()
+            .rev()
+            .find(|e| matches(e))
+            .cloned()
     }
 
     pub fn clear(&self) {

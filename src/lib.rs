@@ -22,3 +22,4 @@ pub mod error;
 pub mod journal;
 pub mod scenario;
 pub mod store;
+pub mod webhook;

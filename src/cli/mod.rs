@@ -1,7 +1,11 @@
 //! The command line: one file per subcommand, a shared error type that knows its exit code.
 //! Every flag is also an environment variable `HUBSPOT_EMULATOR_*`; nothing ever prompts.
 
+mod check;
+mod fire;
+pub mod render;
 mod serve;
+mod sign;
 
 use std::io::IsTerminal;
 
@@ -29,6 +33,12 @@ pub struct Cli {
 pub enum Command {
     /// Start the emulator (the embedded demo fixture unless --fixture is given).
     Serve(serve::ServeArgs),
+    /// Ask a running emulator to fire the webhook for a user; print the verdict.
+    Fire(fire::FireArgs),
+    /// Fire one signed delivery at a URL (no server) and judge the reply.
+    Check(check::CheckArgs),
+    /// Print the signature headers HubSpot would send (for the app's own tests).
+    Sign(sign::SignArgs),
 }
 
 /// Why a command failed; each kind has its exit code.
@@ -62,6 +72,9 @@ impl CliError {
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Serve(args) => serve::run(args).await,
+        Command::Fire(args) => fire::run(args).await,
+        Command::Check(args) => check::run(args).await,
+        Command::Sign(args) => sign::run(args),
     }
 }
 

@@ -9,9 +9,10 @@ use clap::Args;
 
 use super::{CliError, DEFAULT_PORT};
 use crate::app::{Emulator, EmulatorConfig};
-use crate::journal::DEFAULT_CAPACITY;
+use crate::journal::{DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY};
 use crate::scenario::load_fixtures;
 use crate::store::AppProfile;
+use crate::webhook::sender::tls_config;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -31,6 +32,12 @@ pub struct ServeArgs {
     /// API request journal entries to keep (oldest dropped first).
     #[arg(long, env = "HUBSPOT_EMULATOR_JOURNAL_CAPACITY", default_value_t = DEFAULT_CAPACITY)]
     pub journal_capacity: usize,
+    /// Delivery verdicts to keep in the journal (oldest dropped first).
+    #[arg(long, env = "HUBSPOT_EMULATOR_DELIVERY_CAPACITY", default_value_t = DEFAULT_DELIVERY_CAPACITY)]
+    pub delivery_capacity: usize,
+    /// A PEM CA certificate to trust when the app's URL is https with a self-signed certificate.
+    #[arg(long, env = "HUBSPOT_EMULATOR_CA_CERT")]
+    pub ca_cert: Option<PathBuf>,
     /// Worker threads (default: one per CPU core).
     #[arg(long, env = "HUBSPOT_EMULATOR_WORKERS")]
     pub workers: Option<usize>,
@@ -43,6 +50,8 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
         port: args.port,
         fixture,
         journal_capacity: args.journal_capacity,
+        delivery_capacity: args.delivery_capacity,
+        extra_ca_pem: read_ca(args.ca_cert.as_deref())?,
         workers: args.workers,
         shutdown_timeout: Duration::from_secs(5),
     };
@@ -65,6 +74,16 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Infrastructure(format!("the server failed: {e}")))?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Reads `--ca-cert`, a usage error when unreadable.
+pub fn read_ca(path: Option<&std::path::Path>) -> Result<Option<Vec<u8>>, CliError> {
+    let Some(path) = path else { return Ok(None) };
+    let pem = std::fs::read(path)
+        .map_err(|e| CliError::Usage(format!("cannot read --ca-cert {}: {e}", path.display())))?;
+    tls_config(Some(&pem))
+        .map_err(|e| CliError::Usage(format!("--ca-cert {}: {e}", path.display())))?;
+    Ok(Some(pem))
 }
 
 /// The ready banner on stdout. The client secret is masked: it is the user's to know, and CI

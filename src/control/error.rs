@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde_json::json;
 
 use crate::scenario::FixtureError;
+use crate::webhook::fire::FireError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ControlError {
@@ -14,6 +15,8 @@ pub enum ControlError {
     Fixture(#[from] FixtureError),
     #[error("{0}")]
     NotFound(String),
+    #[error("{0}")]
+    Fire(#[from] FireError),
 }
 
 impl ResponseError for ControlError {
@@ -21,6 +24,11 @@ impl ResponseError for ControlError {
         match self {
             ControlError::BadRequest(_) | ControlError::Fixture(_) => StatusCode::BAD_REQUEST,
             ControlError::NotFound(_) => StatusCode::NOT_FOUND,
+            ControlError::Fire(FireError::UnknownApp(_) | FireError::UnknownDelivery(_)) => {
+                StatusCode::NOT_FOUND
+            }
+            ControlError::Fire(FireError::NothingToReplay(..)) => StatusCode::CONFLICT,
+            ControlError::Fire(_) => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -39,7 +47,7 @@ impl ResponseError for ControlError {
 
 pub async fn unknown_endpoint(req: HttpRequest) -> Result<HttpResponse, ControlError> {
     Err(ControlError::NotFound(format!(
-        "No control endpoint {} {}. The control API has: GET /_emulator/health, POST /_emulator/reset, GET|PUT /_emulator/state, GET|DELETE /_emulator/requests.",
+        "No control endpoint {} {}. The control API has: GET /_emulator/health, POST /_emulator/reset, GET|PUT /_emulator/state, GET|DELETE /_emulator/requests, POST /_emulator/fire, GET|DELETE /_emulator/deliveries, GET /_emulator/deliveries/{{id}}, POST /_emulator/deliveries/{{id}}/replay, GET|PUT /_emulator/portals/{{portalId}}/users/{{userId}}.",
         req.method(),
         req.path()
     )))

@@ -1,11 +1,15 @@
 //! The control API under `/_emulator/` (never a HubSpot path): health, reset, state export and
-//! import, and the API request journal. Its errors are plain `{"error": …}` JSON, not HubSpot's
+//! import, the API request journal, firing the webhook, the delivery journal and replays, and
+//! users' browser flags. Its errors are plain `{"error": …}` JSON, not HubSpot's
 //! envelope, because no HubSpot client ever calls it.
 
+mod deliveries;
 mod error;
+mod fire;
 mod health;
 mod requests;
 mod state;
+mod users;
 
 use actix_web::web;
 
@@ -22,6 +26,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/state", web::put().to(state::import))
             .route("/requests", web::get().to(requests::list))
             .route("/requests", web::delete().to(requests::clear))
+            .route("/fire", web::post().to(fire::fire))
+            .route("/deliveries", web::get().to(deliveries::list))
+            .route("/deliveries", web::delete().to(deliveries::clear))
+            .route("/deliveries/{id}", web::get().to(deliveries::one))
+            .route(
+                "/deliveries/{id}/replay",
+                web::post().to(deliveries::replay),
+            )
+            .route(
+                "/portals/{portalId}/users/{userId}",
+                web::put().to(users::set_flag),
+            )
+            .route(
+                "/portals/{portalId}/users/{userId}",
+                web::get().to(users::get),
+            )
             .default_service(web::to(error::unknown_endpoint)),
     );
 }

@@ -8,7 +8,7 @@ use crate::app::SharedState;
 
 #[derive(Deserialize)]
 pub struct PageQuery {
-    limit: Option<usize>,
+    pub limit: Option<usize>,
 }
 
 pub async fn list(shared: web::Data<SharedState>, query: web::Query<PageQuery>) -> HttpResponse {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{AppId, ChannelConnection, PortalId, Recording, Secret, Settings, UserId};
+use crate::webhook::signer::LegacyVersion;
 
 pub const SCOPE_READ: &str = "developers-read";
 pub const SCOPE_WRITE: &str = "developers-write";
@@ -41,6 +42,12 @@ pub struct AppFixture {
     /// Signs webhook deliveries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<Secret>,
+    /// The legacy signature sent beside v3: `v1` (default) or `v2`.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub signature_version: LegacyVersion,
+    /// How long a delivery to this app may take (default 10000 ms, HubSpot's assumed timeout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_timeout_ms: Option<u64>,
     /// `false` lets any request (with or without credentials) act on this app.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub auth_required: bool,
@@ -102,6 +109,9 @@ fn default_interval_ms() -> u64 {
 }
 fn default_daily_max() -> u32 {
     ADVERTISED_RATE_LIMIT.daily_max
+}
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 fn yes() -> bool {
     true

@@ -5,6 +5,7 @@
 use crate::domain::{AppId, CallingExtension, Secret};
 use crate::error::ApiError;
 use crate::scenario::fixture::{AppFixture, SCOPE_READ, SCOPE_WRITE};
+use crate::webhook::signer::LegacyVersion;
 
 /// The credential a request carried.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +52,8 @@ pub struct AppProfile {
     pub client_secret: Option<Secret>,
     pub auth_required: bool,
     pub access_token_scopes: Vec<String>,
+    pub signature_version: LegacyVersion,
+    pub webhook_timeout_ms: Option<u64>,
 }
 
 impl AppProfile {
@@ -115,6 +118,8 @@ impl AppRecord {
                 client_secret: app.client_secret.clone(),
                 auth_required: app.auth_required,
                 access_token_scopes: app.access_token_scopes.clone(),
+                signature_version: app.signature_version,
+                webhook_timeout_ms: app.webhook_timeout_ms,
             },
             extension: CallingExtension {
                 settings: app.settings.clone(),
@@ -134,6 +139,8 @@ impl AppRecord {
             client_secret: profile.client_secret.clone(),
             auth_required: profile.auth_required,
             access_token_scopes: profile.access_token_scopes.clone(),
+            signature_version: profile.signature_version,
+            webhook_timeout_ms: profile.webhook_timeout_ms,
             settings: self.extension.settings.clone(),
             channel_connection: self.extension.channel_connection.clone(),
             recording: self.extension.recording.clone(),

@@ -226,6 +226,24 @@ impl Store {
             .ok_or_else(|| not_registered::<R>(app_id))
     }
 
+    /// The user's `supportsChannelConnection` flag; `None` when the fixture does not declare them.
+    pub fn user_flag(&self, portal_id: PortalId, user_id: UserId) -> Option<bool> {
+        self.portals
+            .get(&portal_id)
+            .and_then(|users| users.get(&user_id).map(|u| u.supports_channel_connection))
+    }
+
+    /// Sets a user's flag, declaring the portal and user if needed.
+    pub fn set_user_flag(&self, portal_id: PortalId, user_id: UserId, supports: bool) {
+        self.portals.entry(portal_id).or_default().insert(
+            user_id,
+            UserFixture {
+                user_id,
+                supports_channel_connection: supports,
+            },
+        );
+    }
+
     pub fn app(&self, app_id: AppId) -> Option<AppRecord> {
         self.apps.get(&app_id).map(|e| e.value().clone())
     }

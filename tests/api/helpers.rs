@@ -150,3 +150,65 @@ pub fn uuid_v4(text: &str) {
     );
     assert!(parts[2].starts_with('4'), "version 4: {text}");
 }
+
+impl TestApp {
+    /// Registers the demo app's channel connection (creating or changing it).
+    pub async fn register(&self, url: &str, is_ready: bool) {
+        let path = format!("/crm/v3/extensions/calling/{APP_ID}/settings/channel-connection");
+        let body = serde_json::json!({"url": url, "isReady": is_ready});
+        let created = self.call(Method::POST, &path, Some(&body)).await;
+        if created.status() == 409 {
+            let patched = self.call(Method::PATCH, &path, Some(&body)).await;
+            assert_eq!(patched.status(), 200);
+        } else {
+            assert_eq!(created.status(), 200);
+        }
+    }
+
+    /// `POST /_emulator/fire`; returns the verdict.
+    pub async fn fire(&self, request: Value) -> Value {
+        let (status, verdict) = json_of(
+            self.control(Method::POST, "/_emulator/fire", Some(&request))
+                .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{verdict}");
+        verdict
+    }
+
+    /// Fires for the demo app and user 101 (who has the flag).
+    pub async fn fire_demo(&self, timeout_ms: u64) -> Value {
+        self.fire(serde_json::json!({"appId": APP_ID, "portalId": 62515, "userId": 101, "timeoutMs": timeout_ms}))
+            .await
+    }
+
+    pub async fn assert_healthy(&self) {
+        let health = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            self.control(Method::GET, "/_emulator/health", None),
+        )
+        .await
+        .expect("health answers while deliveries misbehave");
+        assert_eq!(health.status(), 200);
+    }
+}
+
+/// The codes of a verdict's findings.
+pub fn codes(verdict: &Value) -> Vec<String> {
+    verdict["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The finding with `code`, or a panic that shows the verdict.
+pub fn finding<'a>(verdict: &'a Value, code: &str) -> &'a Value {
+    verdict["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} finding in {verdict:#}"))
+}

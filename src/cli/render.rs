@@ -1,0 +1,114 @@
+//! Human output of verdicts: the outcome line, findings with severity and pointer, and the
+//! number picker as a table. Colour only on a terminal and never under `NO_COLOR`.
+
+use std::fmt::Write;
+use std::io::IsTerminal;
+
+use crate::webhook::validator::FRIENDLY_NAME_LIMIT;
+use crate::webhook::verdict::{Outcome, Severity, Verdict};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+pub fn use_colour() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+}
+
+fn paint(text: &str, code: &str, colour: bool) -> String {
+    if colour {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+pub fn verdict(verdict: &Verdict, colour: bool) -> String {
+    let mut out = String::new();
+    let (label, code) = match verdict.outcome {
+        Outcome::Pass => ("PASS", "32"),
+        Outcome::Fail => ("FAIL", "31"),
+        Outcome::NotRegistered => ("NOT REGISTERED", "33"),
+        Outcome::GreyedOut => ("GREYED OUT", "33"),
+    };
+    let _ = write!(
+        out,
+        "{}  app {} · portal {} · user {}",
+        paint(label, code, colour),
+        verdict.app_id,
+        verdict.portal_id,
+        verdict.user_id
+    );
+    if let Some(delivery) = &verdict.delivery {
+        let status = delivery
+            .response
+            .as_ref()
+            .map_or("no reply".to_string(), |r| r.status.to_string());
+        let _ = write!(
+            out,
+            " · POST {} → {status} in {:.1} ms",
+            delivery.request.url, delivery.latency_ms
+        );
+    }
+    out.push('\n');
+    if !verdict.findings.is_empty() {
+        out.push_str("\nfindings:\n");
+        for finding in &verdict.findings {
+            let (name, code) = match finding.severity {
+                Severity::Error => ("error", "31"),
+                Severity::Warning => ("warning", "33"),
+                Severity::Info => ("info", "36"),
+            };
+            let _ = writeln!(
+                out,
+                "  {:<7}  {}  {}",
+                paint(name, code, colour),
+                finding.code,
+                finding.pointer
+            );
+            let _ = writeln!(out, "           {}", finding.message);
+        }
+    }
+    if verdict.delivery.is_some() {
+        out.push_str(&picker(verdict));
+    }
+    out
+}
+
+fn picker(verdict: &Verdict) -> String {
+    let mut out = String::from("\nnumber picker (what the help-desk user sees):\n");
+    if verdict.picker.is_empty() {
+        out.push_str("  (no numbers)\n");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "  {:>2}  {:<width$}  {:<16}  {:<6}  selectable",
+        "#",
+        "name",
+        "number",
+        "ext",
+        width = FRIENDLY_NAME_LIMIT
+    );
+    for (index, row) in verdict.picker.iter().enumerate() {
+        // Pad by characters, not bytes, so accented and CJK names line up.
+        let name_pad = FRIENDLY_NAME_LIMIT.saturating_sub(row.displayed_name.chars().count());
+        let selectable = match (&row.reason, row.selectable) {
+            (Some(reason), true) => format!("yes ({reason})"),
+            (Some(reason), false) => format!("no — {reason}"),
+            (None, true) => "yes".into(),
+            (None, false) => "no".into(),
+        };
+        let _ = writeln!(
+            out,
+            "  {index:>2}  {}{}  {:<16}  {:<6}  {selectable}",
+            row.displayed_name,
+            " ".repeat(name_pad),
+            row.number,
+            row.extension.as_deref().unwrap_or("")
+        );
+    }
+    out
+}

@@ -1,0 +1,57 @@
+//! The delivery journal: `GET /_emulator/deliveries[?limit=N]` (verdicts, oldest first; secrets
+//! never appear: only signatures made with them), `GET /_emulator/deliveries/{id}`,
+//! `POST /_emulator/deliveries/{id}/replay` (same URL and body, signed anew), `DELETE` to empty.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use super::requests::PageQuery;
+use super::ControlError;
+use crate::app::SharedState;
+use crate::webhook::fire::FireError;
+
+pub async fn list(shared: web::Data<SharedState>, query: web::Query<PageQuery>) -> HttpResponse {
+    HttpResponse::Ok().json(shared.deliveries.page(query.limit))
+}
+
+pub async fn one(
+    shared: web::Data<SharedState>,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ControlError> {
+    let id = id.into_inner();
+    let verdict = shared
+        .deliveries
+        .find(|v| v.id == id)
+        .ok_or(FireError::UnknownDelivery(id))?;
+    Ok(HttpResponse::Ok().json(verdict))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ReplayRequest {
+    timeout_ms: Option<u64>,
+}
+
+pub async fn replay(
+    shared: web::Data<SharedState>,
+    id: web::Path<u64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ControlError> {
+    let request: ReplayRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        ReplayRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            ControlError::BadRequest(format!("replay takes no body or {{\"timeoutMs\": N}}: {e}"))
+        })?
+    };
+    let verdict = shared
+        .webhooks()
+        .replay(id.into_inner(), request.timeout_ms)
+        .await?;
+    Ok(HttpResponse::Ok().json(verdict))
+}
+
+pub async fn clear(shared: web::Data<SharedState>) -> HttpResponse {
+    shared.deliveries.clear();
+    HttpResponse::NoContent().finish()
+}

@@ -1,0 +1,20 @@
+//! `POST /_emulator/fire` `{appId, portalId, userId, force?, timeoutMs?}` → the verdict.
+
+use actix_web::{web, HttpResponse};
+
+use super::ControlError;
+use crate::app::SharedState;
+use crate::webhook::fire::FireRequest;
+
+pub async fn fire(
+    shared: web::Data<SharedState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ControlError> {
+    let request: FireRequest = serde_json::from_slice(&body).map_err(|e| {
+        ControlError::BadRequest(format!(
+            "fire takes {{\"appId\": N, \"portalId\": N, \"userId\": N, \"force\"?: bool, \"timeoutMs\"?: N}}: {e}"
+        ))
+    })?;
+    let verdict = shared.webhooks().fire(request).await?;
+    Ok(HttpResponse::Ok().json(verdict))
+}

@@ -1,0 +1,144 @@
+//! One delivery end to end: build the body and headers HubSpot would send, sign them, send them,
+//! judge the reply. Used by the control API's fire and replay and by the one-shot `check`.
+
+use std::time::Duration;
+
+use super::sender::{self, Exchange, TlsConfig, BODY_CAP};
+use super::signer::{signature_headers, LegacyVersion};
+use super::validator::{judge, Reply};
+use super::verdict::{Delivery, Finding, Outcome, PickerEntry, ReceivedResponse, SentRequest};
+use crate::clock::Timestamp;
+use crate::domain::{AppId, PortalId, Secret, UserId};
+
+/// HubSpot's timeout for the webhook (assumed, like its other outbound webhooks).
+pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+/// Replies slower than this (or than half the timeout, if that is less) are a `slow-reply` warning.
+pub const SLOW_REPLY_MS: u64 = 3_000;
+/// HubSpot's User-Agent on outbound webhooks (assumed).
+pub const USER_AGENT: &str = "HubSpot Connect 2.0 (http://dev.hubspot.com/)";
+/// Reply bodies kept in the journal are cut here; the verdict is made on the whole body.
+const JOURNAL_BODY_LIMIT: usize = 64 * 1024;
+
+/// Everything needed to sign and send one delivery.
+pub struct Plan<'a> {
+    pub url: &'a str,
+    pub client_secret: &'a Secret,
+    pub legacy: LegacyVersion,
+    pub timeout: Duration,
+    pub body: Vec<u8>,
+}
+
+/// The body HubSpot sends: exactly `{"appId":N,"portalId":N,"userId":N}`.
+pub fn webhook_body(app_id: AppId, portal_id: PortalId, user_id: UserId) -> Vec<u8> {
+    format!(r#"{{"appId":{app_id},"portalId":{portal_id},"userId":{user_id}}}"#).into_bytes()
+}
+
+/// The request HubSpot would send, signed now.
+pub fn signed_request(plan: &Plan<'_>) -> SentRequest {
+    let timestamp = Timestamp::now().millis();
+    let mut headers: Vec<(String, String)> = vec![
+        ("Content-Type".into(), "application/json".into()),
+        ("Accept".into(), "*/*".into()),
+        ("User-Agent".into(), USER_AGENT.into()),
+        (
+            "X-HubSpot-Timeout-Millis".into(),
+            plan.timeout.as_millis().to_string(),
+        ),
+    ];
+    headers.extend(
+        signature_headers(
+            plan.client_secret,
+            plan.legacy,
+            "POST",
+            plan.url,
+            &plan.body,
+            timestamp,
+        )
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value)),
+    );
+    SentRequest {
+        method: "POST".into(),
+        url: plan.url.to_string(),
+        headers,
+        body: String::from_utf8_lossy(&plan.body).into_owned(),
+    }
+}
+
+/// What a sent delivery concluded.
+pub struct Judged {
+    pub outcome: Outcome,
+    pub findings: Vec<Finding>,
+    pub picker: Vec<PickerEntry>,
+    pub delivery: Delivery,
+}
+
+/// Sends `request` and judges the reply.
+pub async fn send_and_judge(request: SentRequest, timeout: Duration, tls: &TlsConfig) -> Judged {
+    let exchange = sender::send(
+        &sender::Outgoing {
+            url: &request.url,
+            headers: &request.headers,
+            body: request.body.as_bytes(),
+            timeout,
+        },
+        tls,
+    )
+    .await;
+    let Exchange {
+        response,
+        failure,
+        latency_ms,
+    } = exchange;
+    let (mut findings, picker) = match (&failure, &response) {
+        (None, Some(raw)) => {
+            let header = |name: &str| {
+                raw.headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.as_str())
+            };
+            let judgement = judge(&Reply {
+                status: raw.status,
+                content_type: header("content-type"),
+                location: header("location"),
+                body: &raw.body,
+                truncated: raw.truncated,
+                body_cap: BODY_CAP,
+                latency_ms,
+                slow_ms: SLOW_REPLY_MS.min(timeout.as_millis() as u64 / 2),
+            });
+            (judgement.findings, judgement.picker)
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
+    findings.extend(failure);
+    let outcome = if findings
+        .iter()
+        .any(|f| f.severity == super::verdict::Severity::Error)
+    {
+        Outcome::Fail
+    } else {
+        Outcome::Pass
+    };
+    Judged {
+        outcome,
+        findings,
+        picker,
+        delivery: Delivery {
+            request,
+            response: response.map(|raw| {
+                let kept = &raw.body[..raw.body.len().min(JOURNAL_BODY_LIMIT)];
+                ReceivedResponse {
+                    status: raw.status,
+                    headers: raw.headers,
+                    body: String::from_utf8_lossy(kept).into_owned(),
+                    body_bytes: raw.body.len(),
+                    body_truncated: raw.truncated || raw.body.len() > JOURNAL_BODY_LIMIT,
+                }
+            }),
+            latency_ms,
+            timeout_ms: timeout.as_millis() as u64,
+        },
+    }
+}

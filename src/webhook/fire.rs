@@ -1,0 +1,173 @@
+//! Fires the webhook for one app, portal and user as HubSpot would: look the app up, apply the
+//! isReady gate, sign and send, judge, and journal the verdict. Also replays a journaled delivery
+//! re-signed with a fresh timestamp.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::delivery::{send_and_judge, signed_request, webhook_body, Plan, DEFAULT_TIMEOUT_MS};
+use super::gating::{decide, Gate};
+use super::sender::TlsConfig;
+use super::verdict::{Outcome, Verdict};
+use crate::clock::Timestamp;
+use crate::domain::{AppId, PortalId, UserId};
+use crate::journal::Journal;
+use crate::store::Store;
+
+/// The longest timeout a caller may ask for.
+pub const MAX_TIMEOUT_MS: u64 = 600_000;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FireRequest {
+    pub app_id: AppId,
+    pub portal_id: PortalId,
+    pub user_id: UserId,
+    /// Send even when the gate would grey the app out.
+    #[serde(default)]
+    pub force: bool,
+    /// Overrides the app's (or the default 10000 ms) timeout for this call.
+    pub timeout_ms: Option<u64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FireError {
+    #[error("app {0} is not declared; GET /_emulator/state lists the apps")]
+    UnknownApp(AppId),
+    #[error("app {0} has no clientSecret, so its deliveries cannot be signed; add \"clientSecret\" to the app in the fixture")]
+    NoClientSecret(AppId),
+    #[error("timeoutMs must be between 1 and {MAX_TIMEOUT_MS}, got {0}")]
+    BadTimeout(u64),
+    #[error("delivery {0} is not in the journal (it may have been dropped: the journal keeps the newest entries only)")]
+    UnknownDelivery(u64),
+    #[error("delivery {0} sent nothing (the app was {1}), so there is nothing to replay")]
+    NothingToReplay(u64, &'static str),
+}
+
+/// What firing needs from the server.
+pub struct Webhooks<'a> {
+    pub store: &'a Store,
+    pub journal: &'a Journal<Verdict>,
+    pub tls: &'a TlsConfig,
+}
+
+impl Webhooks<'_> {
+    pub async fn fire(&self, request: FireRequest) -> Result<Verdict, FireError> {
+        let app = self
+            .store
+            .app(request.app_id)
+            .ok_or(FireError::UnknownApp(request.app_id))?;
+        let timeout = resolve_timeout(request.timeout_ms, app.profile.webhook_timeout_ms)?;
+        let flag = self.store.user_flag(request.portal_id, request.user_id);
+        let connection = app.extension.channel_connection.as_ref();
+        let mut verdict = Verdict {
+            id: 0,
+            time: Timestamp::now(),
+            app_id: request.app_id,
+            portal_id: request.portal_id,
+            user_id: request.user_id,
+            outcome: Outcome::Pass,
+            findings: Vec::new(),
+            picker: Vec::new(),
+            delivery: None,
+            replay_of: None,
+        };
+        match decide(connection, flag, request.force) {
+            Gate::Stop { outcome, finding } => {
+                verdict.outcome = outcome;
+                verdict.findings.push(finding);
+            }
+            Gate::Send { notes } => {
+                let secret = app
+                    .profile
+                    .client_secret
+                    .as_ref()
+                    .ok_or(FireError::NoClientSecret(request.app_id))?;
+                let url = connection.map(|c| c.url.as_str()).unwrap_or_default();
+                let sent = signed_request(&Plan {
+                    url,
+                    client_secret: secret,
+                    legacy: app.profile.signature_version,
+                    timeout,
+                    body: webhook_body(request.app_id, request.portal_id, request.user_id),
+                });
+                let judged = send_and_judge(sent, timeout, self.tls).await;
+                verdict.outcome = judged.outcome;
+                verdict.findings = notes;
+                verdict.findings.extend(judged.findings);
+                verdict.picker = judged.picker;
+                verdict.delivery = Some(judged.delivery);
+            }
+        }
+        Ok(self.record(verdict))
+    }
+
+    /// Sends journaled delivery `id` again to the same URL with the same body, re-signed now.
+    pub async fn replay(&self, id: u64, timeout_ms: Option<u64>) -> Result<Verdict, FireError> {
+        let original = self
+            .journal
+            .find(|v| v.id == id)
+            .ok_or(FireError::UnknownDelivery(id))?;
+        let Some(delivery) = &original.delivery else {
+            return Err(FireError::NothingToReplay(id, original.outcome.as_str()));
+        };
+        let app = self
+            .store
+            .app(original.app_id)
+            .ok_or(FireError::UnknownApp(original.app_id))?;
+        let secret = app
+            .profile
+            .client_secret
+            .as_ref()
+            .ok_or(FireError::NoClientSecret(original.app_id))?;
+        let timeout = match timeout_ms {
+            Some(ms) => resolve_timeout(Some(ms), None)?,
+            None => Duration::from_millis(delivery.timeout_ms),
+        };
+        let sent = signed_request(&Plan {
+            url: &delivery.request.url,
+            client_secret: secret,
+            legacy: app.profile.signature_version,
+            timeout,
+            body: delivery.request.body.clone().into_bytes(),
+        });
+        let judged = send_and_judge(sent, timeout, self.tls).await;
+        Ok(self.record(Verdict {
+            id: 0,
+            time: Timestamp::now(),
+            outcome: judged.outcome,
+            findings: judged.findings,
+            picker: judged.picker,
+            delivery: Some(judged.delivery),
+            replay_of: Some(id),
+            ..original
+        }))
+    }
+
+    fn record(&self, mut verdict: Verdict) -> Verdict {
+        self.journal.push(|id| {
+            verdict.id = id;
+            verdict.clone()
+        });
+        tracing::info!(
+            id = verdict.id,
+            app_id = %verdict.app_id,
+            portal_id = verdict.portal_id,
+            user_id = verdict.user_id,
+            outcome = verdict.outcome.as_str(),
+            findings = verdict.findings.len(),
+            "webhook fired"
+        );
+        verdict
+    }
+}
+
+/// The call's timeout, else the app's, else HubSpot's default.
+pub fn resolve_timeout(call: Option<u64>, app: Option<u64>) -> Result<Duration, FireError> {
+    let ms = call.or(app).unwrap_or(DEFAULT_TIMEOUT_MS);
+    if ms == 0 || ms > MAX_TIMEOUT_MS {
+        return Err(FireError::BadTimeout(ms));
+    }
+    Ok(Duration::from_millis(ms))
+}

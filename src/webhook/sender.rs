@@ -1,0 +1,263 @@
+//! Sends one signed POST with awc and reads the reply under a deadline and a size cap, turning
+//! every transport failure into a finding that says what to check. Redirects are not followed
+//! (HubSpot does not follow them) and the body is never read past the cap.
+
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use awc::error::{ConnectError, PayloadError, SendRequestError};
+use futures_util::StreamExt;
+
+use super::verdict::Finding;
+
+/// The largest reply body read; past it the rest is left unread.
+pub const BODY_CAP: usize = 1024 * 1024;
+
+/// What to send.
+pub struct Outgoing<'a> {
+    pub url: &'a str,
+    pub headers: &'a [(String, String)],
+    pub body: &'a [u8],
+    pub timeout: Duration,
+}
+
+/// The reply as far as it was read.
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub truncated: bool,
+}
+
+pub struct Exchange {
+    pub response: Option<RawResponse>,
+    /// Why the exchange did not complete (refused, reset, timed out …).
+    pub failure: Option<Finding>,
+    pub latency_ms: f64,
+}
+
+/// TLS settings for https receivers: the web's roots plus any CA the user trusts (a local app's
+/// self-signed certificate).
+pub type TlsConfig = Arc<rustls::ClientConfig>;
+
+pub fn tls_config(extra_ca_pem: Option<&[u8]>) -> Result<TlsConfig, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(pem) = extra_ca_pem {
+        use rustls::pki_types::{pem::PemObject, CertificateDer};
+        let mut added = 0;
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            let cert = cert.map_err(|e| format!("cannot read the CA certificate: {e}"))?;
+            roots
+                .add(cert)
+                .map_err(|e| format!("cannot use the CA certificate: {e}"))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err("the CA file holds no PEM certificate".into());
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+thread_local! {
+    // awc clients are per thread (not Send); keeping one per TLS config reuses connections.
+    static CLIENT: RefCell<Option<(TlsConfig, awc::Client)>> = const { RefCell::new(None) };
+}
+
+fn client(tls: &TlsConfig) -> awc::Client {
+    CLIENT.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        if let Some((config, client)) = cached.as_ref() {
+            if Arc::ptr_eq(config, tls) {
+                return client.clone();
+            }
+        }
+        let client = awc::Client::builder()
+            // The delivery's own deadline governs; the connector's 5 s default would cut it short.
+            .connector(
+                awc::Connector::new()
+                    .rustls_0_23(tls.clone())
+                    .timeout(Duration::from_secs(600)),
+            )
+            .disable_redirects()
+            .disable_timeout()
+            .no_default_headers()
+            .finish();
+        *cached = Some((tls.clone(), client.clone()));
+        client
+    })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    Connecting,
+    AwaitingHeaders,
+    ReadingBody,
+}
+
+pub async fn send(outgoing: &Outgoing<'_>, tls: &TlsConfig) -> Exchange {
+    let started = Instant::now();
+    let stage = Cell::new(Stage::Connecting);
+    let read = Cell::new(0usize);
+    let mut partial: Option<RawResponse> = None;
+    let result = tokio::time::timeout(
+        outgoing.timeout,
+        exchange(outgoing, tls, &stage, &read, &mut partial),
+    )
+    .await;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let failure = match result {
+        Ok(Ok(())) => None,
+        Ok(Err(failure)) => Some(failure),
+        Err(_) => Some(timed_out(outgoing, stage.get(), read.get())),
+    };
+    Exchange {
+        response: partial,
+        failure,
+        latency_ms,
+    }
+}
+
+async fn exchange(
+    outgoing: &Outgoing<'_>,
+    tls: &TlsConfig,
+    stage: &Cell<Stage>,
+    read: &Cell<usize>,
+    partial: &mut Option<RawResponse>,
+) -> Result<(), Finding> {
+    check_url(outgoing.url)?;
+    let mut request = client(tls).post(outgoing.url);
+    for (name, value) in outgoing.headers {
+        request = request.insert_header((name.as_str(), value.as_str()));
+    }
+    stage.set(Stage::AwaitingHeaders);
+    let mut response = request
+        .send_body(outgoing.body.to_vec())
+        .await
+        .map_err(|e| send_failure(outgoing.url, e))?;
+    stage.set(Stage::ReadingBody);
+    let raw = partial.insert(RawResponse {
+        status: response.status().as_u16(),
+        headers: response
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: Vec::new(),
+        truncated: false,
+    });
+    while let Some(chunk) = response.next().await {
+        let chunk = chunk.map_err(|e| payload_failure(outgoing.url, &e, raw.body.len()))?;
+        let room = BODY_CAP - raw.body.len();
+        if chunk.len() > room {
+            raw.body.extend_from_slice(&chunk[..room]);
+            raw.truncated = true;
+            break;
+        }
+        raw.body.extend_from_slice(&chunk);
+        read.set(raw.body.len());
+    }
+    Ok(())
+}
+
+/// HubSpot calls absolute http(s) URLs only; anything else is the registration's fault.
+fn check_url(url: &str) -> Result<(), Finding> {
+    let problem = match url.parse::<awc::http::Uri>() {
+        Err(e) => e.to_string(),
+        Ok(uri) => match (uri.scheme_str(), uri.host()) {
+            (Some("http" | "https"), Some(_)) => return Ok(()),
+            (Some(scheme), _) if scheme != "http" && scheme != "https" => {
+                format!("the scheme {scheme:?} is not http or https")
+            }
+            _ => "it is not an absolute URL with a host".to_string(),
+        },
+    };
+    Err(Finding::error(
+        "invalid-url",
+        "",
+        format!("The channel connection url {url:?} cannot be called: {problem}. Register an absolute http(s) URL."),
+    ))
+}
+
+fn timed_out(outgoing: &Outgoing<'_>, stage: Stage, read: usize) -> Finding {
+    let ms = outgoing.timeout.as_millis();
+    let detail = match stage {
+        Stage::Connecting | Stage::AwaitingHeaders => {
+            "no response headers arrived (the handler is blocked, or slow to start answering)".to_string()
+        }
+        Stage::ReadingBody => format!(
+            "the headers arrived but the body was still incomplete after {read} bytes (the app trickles its reply or never ends it)"
+        ),
+    };
+    Finding::error(
+        "timeout",
+        "",
+        format!(
+            "No complete reply from {} within {ms} ms: {detail}. HubSpot gives up after its timeout and shows the user no numbers.",
+            outgoing.url
+        ),
+    )
+}
+
+fn send_failure(url: &str, error: SendRequestError) -> Finding {
+    match &error {
+        SendRequestError::Connect(ConnectError::Io(io))
+            if io.kind() == std::io::ErrorKind::ConnectionRefused =>
+        {
+            Finding::error(
+                "connection-refused",
+                "",
+                format!("Connection refused at {url} — is the app running and listening on that port?"),
+            )
+        }
+        SendRequestError::Connect(ConnectError::Resolver(e)) => Finding::error(
+            "dns",
+            "",
+            format!("Cannot resolve the host of {url}: {e}. Check the channel connection url."),
+        ),
+        // rustls reports handshake failures as I/O errors of the connect step.
+        SendRequestError::Connect(ConnectError::Io(io)) if url.starts_with("https:") => {
+            Finding::error(
+                "tls",
+                "",
+                format!("The TLS handshake with {url} failed: {io}. For a self-signed certificate, pass its CA with --ca-cert."),
+            )
+        }
+        SendRequestError::Send(_) => Finding::error(
+            "connection-reset",
+            "",
+            format!("The app at {url} closed the connection before its response headers were complete ({error}). Check the app's logs for a crash."),
+        ),
+        SendRequestError::Response(_) => Finding::error(
+            "invalid-http",
+            "",
+            format!("The app at {url} answered with something that is not a valid HTTP response ({error}). Is that port really the app's HTTP server?"),
+        ),
+        _ => Finding::error(
+            "transport-error",
+            "",
+            format!("The request to {url} failed: {error}."),
+        ),
+    }
+}
+
+fn payload_failure(url: &str, error: &PayloadError, read: usize) -> Finding {
+    Finding::error(
+        "connection-reset",
+        "",
+        format!("The app at {url} broke off its reply after {read} bytes of body ({error}). Check the app's logs for a crash while writing the reply."),
+    )
+}

@@ -1,0 +1,160 @@
+//! What the emulator concludes about one delivery: the findings (stable codes, severities, JSON
+//! pointers into the reply), the number picker the help-desk user would see, and the exchange
+//! itself. This is the JSON of `POST /_emulator/fire` and `--format json`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Timestamp;
+use crate::domain::{AppId, PortalId, UserId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// One thing the emulator noticed. `code` is stable (documented in the README); `pointer` is a
+/// JSON pointer into the reply body (`/phoneNumbers/2/friendlyName`), empty for the whole reply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub code: String,
+    pub severity: Severity,
+    pub pointer: String,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(
+        code: &str,
+        severity: Severity,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            code: code.to_string(),
+            severity,
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn error(code: &str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, pointer, message)
+    }
+
+    pub fn warning(code: &str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, pointer, message)
+    }
+
+    pub fn info(code: &str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Info, pointer, message)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Sent, and the reply has no error findings.
+    Pass,
+    /// Sent, and the reply breaks HubSpot's contract (or never came).
+    Fail,
+    /// The app has no channel connection: HubSpot would not show it, nothing was sent.
+    NotRegistered,
+    /// `isReady` is false and the user lacks the flag: the app is greyed out, nothing was sent.
+    GreyedOut,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::NotRegistered => "not-registered",
+            Outcome::GreyedOut => "greyed-out",
+        }
+    }
+}
+
+/// One row of the number picker as the help-desk user would see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PickerEntry {
+    /// What HubSpot shows: the friendly name cut at 24 characters (or the number without one).
+    pub displayed_name: String,
+    pub number: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+    pub selectable: bool,
+    /// Why the row cannot be selected (or is suspicious), for the user and the developer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SentRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivedResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    /// The body as text (invalid UTF-8 replaced), cut for the journal when very long.
+    pub body: String,
+    /// Bytes read (never more than the cap plus one chunk).
+    pub body_bytes: usize,
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub body_truncated: bool,
+}
+
+/// The exchange: what was sent, what came back (if anything), how long it took.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    pub request: SentRequest,
+    pub response: Option<ReceivedResponse>,
+    pub latency_ms: f64,
+    pub timeout_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verdict {
+    /// Journal id of the delivery (0 when not journaled, as in `check`).
+    pub id: u64,
+    pub time: Timestamp,
+    pub app_id: AppId,
+    pub portal_id: PortalId,
+    pub user_id: UserId,
+    pub outcome: Outcome,
+    pub findings: Vec<Finding>,
+    pub picker: Vec<PickerEntry>,
+    pub delivery: Option<Delivery>,
+    /// The delivery this one re-sent, for replays.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub replay_of: Option<u64>,
+}
+
+impl Verdict {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    pub fn has_warnings(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == Severity::Warning)
+    }
+
+    /// Passed, and under `strict` also free of warnings.
+    pub fn passed(&self, strict: bool) -> bool {
+        self.outcome == Outcome::Pass && !(strict && self.has_warnings())
+    }
+}
