@@ -74,9 +74,9 @@ impl Webhooks<'_> {
             replay_of: None,
         };
         match decide(connection, flag, request.force) {
-            Gate::Stop { outcome, finding } => {
+            Gate::Stop { outcome, findings } => {
                 verdict.outcome = outcome;
-                verdict.findings.push(finding);
+                verdict.findings = findings;
             }
             Gate::Send { notes } => {
                 let secret = app

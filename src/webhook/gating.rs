@@ -11,8 +11,11 @@ use crate::domain::ChannelConnection;
 pub enum Gate {
     /// HubSpot would call the app; `notes` explain why (for example "forced").
     Send { notes: Vec<Finding> },
-    /// Nothing is sent; the outcome and the finding that explains what the user sees.
-    Stop { outcome: Outcome, finding: Finding },
+    /// Nothing is sent; the outcome and the findings that explain what the user sees.
+    Stop {
+        outcome: Outcome,
+        findings: Vec<Finding>,
+    },
 }
 
 /// `user_flag` is `None` when the fixture does not declare the user (treated as flag off).
@@ -31,13 +34,14 @@ pub fn decide(
     }
     // Without a connection there is no URL to send to, so even `force` stops here.
     let Some(connection) = connection else {
+        notes.push(Finding::error(
+            "not-registered",
+            "",
+            "The app has no channel connection, so the help desk does not offer it and HubSpot sends nothing. Register one with POST /crm/v3/extensions/calling/{appId}/settings/channel-connection {\"url\": …, \"isReady\": …}.",
+        ));
         return Gate::Stop {
             outcome: Outcome::NotRegistered,
-            finding: Finding::error(
-                "not-registered",
-                "",
-                "The app has no channel connection, so the help desk does not offer it and HubSpot sends nothing. Register one with POST /crm/v3/extensions/calling/{appId}/settings/channel-connection {\"url\": …, \"isReady\": …}.",
-            ),
+            findings: notes,
         };
     };
     let flag = user_flag.unwrap_or(false);
@@ -59,13 +63,14 @@ pub fn decide(
         ));
         return Gate::Send { notes };
     }
+    notes.push(Finding::warning(
+        "greyed-out",
+        "",
+        "The user sees the app greyed out and cannot open it, because isReady is false and the user's browser lacks the LocalSettings:Calling:supportsChannelConnection flag; HubSpot sends nothing. Set isReady to true (PATCH …/settings/channel-connection), or give the user the flag (PUT /_emulator/portals/{portalId}/users/{userId} {\"supportsChannelConnection\": true}), or fire with force.",
+    ));
     Gate::Stop {
         outcome: Outcome::GreyedOut,
-        finding: Finding::warning(
-            "greyed-out",
-            "",
-            "The user sees the app greyed out and cannot open it, because isReady is false and the user's browser lacks the LocalSettings:Calling:supportsChannelConnection flag; HubSpot sends nothing. Set isReady to true (PATCH …/settings/channel-connection), or give the user the flag (PUT /_emulator/portals/{portalId}/users/{userId} {\"supportsChannelConnection\": true}), or fire with force.",
-        ),
+        findings: notes,
     }
 }
 

@@ -10,5 +10,7 @@ mod receiver;
 mod resources;
 mod security;
 mod webhook_findings;
+mod webhook_gating;
 mod webhook_hostile;
 mod webhook_signing;
+mod webhook_tls;
