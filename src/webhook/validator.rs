@@ -2,6 +2,9 @@
 //! number picker the help-desk user would see. Pure: bytes in, findings and picker rows out, so
 //! every rule is testable without a network and no input can make it panic.
 
+use std::sync::OnceLock;
+
+use dashmap::DashMap;
 use serde_json::{Map, Value};
 
 use super::verdict::{Finding, PickerEntry};
@@ -403,8 +406,23 @@ pub fn e164_problem(number: &str) -> Option<&'static str> {
 }
 
 /// Is a syntactically valid E.164 number a real, dialable number per libphonenumber?
+///
+/// libphonenumber's check costs about 160 µs a number, and an app answers the same few numbers
+/// on every delivery, so answers are cached (bounded: the cache is emptied when full).
 pub fn is_dialable(number: &str) -> bool {
-    phonenumber::parse(None, number).is_ok_and(|parsed| phonenumber::is_valid(&parsed))
+    static CACHE: OnceLock<DashMap<String, bool>> = OnceLock::new();
+    const CACHE_LIMIT: usize = 4096;
+    let cache = CACHE.get_or_init(DashMap::new);
+    if let Some(known) = cache.get(number) {
+        return *known;
+    }
+    let dialable =
+        phonenumber::parse(None, number).is_ok_and(|parsed| phonenumber::is_valid(&parsed));
+    if cache.len() >= CACHE_LIMIT {
+        cache.clear();
+    }
+    cache.insert(number.to_string(), dialable);
+    dialable
 }
 
 /// A JSON pointer (RFC 6901) from path segments.

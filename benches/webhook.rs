@@ -1,0 +1,187 @@
+//! Fire + judge throughput against a raw awc POST loop, in one run (`cargo run --release
+//! --example bench_webhook -- [--seconds S] [--concurrency N]`).
+//!
+//! A fast local receiver runs as a child process (this binary with `receiver`), answering a
+//! valid phone-number list. Then, on one single-threaded actix runtime each:
+//! - baseline: N concurrent loops of a plain awc POST of the same body, reading the reply;
+//! - emulator: N concurrent loops of the emulator's whole delivery path (`Webhooks::fire`: store
+//!   lookup, gating, signing, sending, reading under the cap, validating, picker, journal).
+//!
+//! The two alternate in short rounds and the medians are compared, so that load from elsewhere
+//! on the (shared) machine hits both alike. Prints deliveries per second for both, the ratio
+//! (target ≥ 70 %), and the added cost per delivery in µs. A figure, never an assertion.
+
+use std::cell::Cell;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use actix_web::{web, App, HttpResponse, HttpServer};
+use hubspot_emulator::journal::Journal;
+use hubspot_emulator::scenario::loader::parse_fixture;
+use hubspot_emulator::store::Store;
+use hubspot_emulator::webhook::fire::{FireRequest, Webhooks};
+use hubspot_emulator::webhook::sender::{tls_config, TlsConfig};
+use hubspot_emulator::webhook::Outcome;
+
+const REPLY: &str = r#"{"phoneNumbers":[{"e164PhoneNumber":"+14155552671","friendlyName":"Support line"},{"e164PhoneNumber":"+442071838750","friendlyName":"London office"}]}"#;
+const BODY: &str = r#"{"appId":1234567,"portalId":62515,"userId":101}"#;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("receiver") {
+        return receiver();
+    }
+    let flag = |name: &str, default: u64| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let seconds = flag("--seconds", 5);
+    let concurrency = flag("--concurrency", 64) as usize;
+
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .arg("receiver")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("receiver starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = format!("{}/hubspot/phone-numbers", line.trim());
+
+    let round = Duration::from_millis(500);
+    let rounds = (seconds * 1000 / 500).max(1) as usize;
+    let system = actix_web::rt::System::new();
+    let (base, emu) = system.block_on(async move {
+        // Warm both paths (connections, caches) before measuring.
+        baseline(&url, concurrency, round).await;
+        emulator(&url, concurrency, round).await;
+        let (mut base, mut emu) = (Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            base.push(baseline(&url, concurrency, round).await);
+            emu.push(emulator(&url, concurrency, round).await);
+        }
+        (median(base), median(emu))
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let ratio = emu / base * 100.0;
+    let added_us = 1e6 / emu - 1e6 / base;
+    println!(
+        "webhook delivery throughput, {concurrency} concurrent, one client thread, median of {rounds} alternating 0.5 s rounds each"
+    );
+    println!("| metric | emulator | baseline (raw awc) | ratio | target |");
+    println!("|---|---|---|---|---|");
+    println!("| deliveries/s | {emu:.0} | {base:.0} | {ratio:.1} % | ≥ 70 % |");
+    println!("| added cost per delivery | {added_us:.1} µs | | | |");
+}
+
+async fn baseline(url: &str, concurrency: usize, duration: Duration) -> f64 {
+    let client = awc::Client::builder().disable_timeout().finish();
+    let count = Rc::new(Cell::new(0u64));
+    let deadline = Instant::now() + duration;
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (client, count, url) = (client.clone(), count.clone(), url.to_string());
+            actix_web::rt::spawn(async move {
+                while Instant::now() < deadline {
+                    let mut response = client
+                        .post(&url)
+                        .insert_header(("content-type", "application/json"))
+                        .send_body(BODY)
+                        .await
+                        .expect("baseline POST");
+                    let body = response.body().await.expect("baseline body");
+                    assert_eq!(body.len(), REPLY.len());
+                    count.set(count.get() + 1);
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    count.get() as f64 / duration.as_secs_f64()
+}
+
+async fn emulator(url: &str, concurrency: usize, duration: Duration) -> f64 {
+    let fixture = parse_fixture(
+        "bench",
+        &format!(
+            r#"{{"apps": [{{"name": "bench", "appId": 1234567, "developerApiKey": "k", "clientSecret": "bench-secret",
+                "channelConnection": {{"url": "{url}", "isReady": true}}}}],
+               "portals": [{{"portalId": 62515, "users": [{{"userId": 101}}]}}]}}"#
+        ),
+    )
+    .unwrap();
+    let store = Rc::new(Store::new(fixture));
+    let journal = Rc::new(Journal::new(1000));
+    // One TLS config for the whole run, so the thread's awc client (and its pool) is reused.
+    thread_local!(static TLS: TlsConfig = tls_config(None).unwrap());
+    let tls = TLS.with(Clone::clone);
+    let count = Rc::new(Cell::new(0u64));
+    let deadline = Instant::now() + duration;
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (store, journal, tls, count) =
+                (store.clone(), journal.clone(), tls.clone(), count.clone());
+            actix_web::rt::spawn(async move {
+                let webhooks = Webhooks {
+                    store: &store,
+                    journal: &journal,
+                    tls: &tls,
+                };
+                while Instant::now() < deadline {
+                    let verdict = webhooks
+                        .fire(FireRequest {
+                            app_id: hubspot_emulator::domain::AppId::new(1234567).unwrap(),
+                            portal_id: 62515,
+                            user_id: 101,
+                            force: false,
+                            timeout_ms: None,
+                        })
+                        .await
+                        .expect("fire");
+                    assert_eq!(verdict.outcome, Outcome::Pass, "{:?}", verdict.findings);
+                    count.set(count.get() + 1);
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    count.get() as f64 / duration.as_secs_f64()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The fast receiver: one worker, a fixed valid reply.
+fn receiver() {
+    actix_web::rt::System::new().block_on(async {
+        let server = HttpServer::new(|| {
+            App::new().route(
+                "/hubspot/phone-numbers",
+                web::post().to(|| async {
+                    HttpResponse::Ok()
+                        .content_type("application/json")
+                        .body(REPLY)
+                }),
+            )
+        })
+        .workers(1)
+        .bind(("127.0.0.1", 0))
+        .unwrap();
+        println!("http://{}", server.addrs()[0]);
+        server.run().await.unwrap();
+    });
+}
