@@ -15,8 +15,9 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('@hubspot/api-client');
-// The package root exports only Client; the model and exception classes live in the generated
-// module the discovery classes use, so import that same module to make instanceof meaningful.
+// The package root exports Client (and Signature, a few constants and enums) but not the model
+// and exception classes: those live in the generated module the discovery classes use, so
+// import that same module to make instanceof meaningful.
 const calling = require('@hubspot/api-client/lib/codegen/crm/extensions/calling/index.js');
 const { ApiException, SettingsResponse, ChannelConnectionSettingsResponse, RecordingSettingsResponse } =
   calling;

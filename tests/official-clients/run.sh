@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Official clients as judges: runs HubSpot's own Python (hubspot-api-client 12.0.0) and Node
-# (@hubspot/api-client 14.0.1) clients against the emulator and fails if either rejects it.
+# (@hubspot/api-client 14.0.1) clients against the emulator and fails if either rejects it:
+# their API clients against the settings API, and their Signature helpers against the signed
+# webhook deliveries the emulator fires (signature_suite.sh).
 #
 # Usage: tests/official-clients/run.sh [EMULATOR_BINARY]
 #   EMULATOR_BINARY defaults to target/release/hubspot-emulator under the repo root.
@@ -127,7 +129,22 @@ run_suite() {
   HUBSPOT_API_BASE_URL="$BASE_URL" HUBSPOT_APP_ID="$APP_ID" \
     HUBSPOT_DEVELOPER_API_KEY="$DEVELOPER_API_KEY" "$@" 2>&1 | tee "$log" || rc=$?
   stop_emulator
-  local summary
+  add_summary "$name" "$log" "$rc"
+}
+
+# Runs a suite that starts its own emulators (signature_suite.sh: one per fixture) and adds its
+# summary line to the totals like run_suite.
+run_standalone() {
+  local name="$1"
+  shift
+  echo "=== $name"
+  local log="$WORK/$name.log" rc=0
+  "$@" 2>&1 | tee "$log" || rc=$?
+  add_summary "$name" "$log" "$rc"
+}
+
+add_summary() {
+  local name="$1" log="$2" rc="$3" summary
   summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
   if [ -n "$summary" ]; then
     total_passed=$((total_passed + ${summary%% passed*}))
@@ -144,6 +161,8 @@ run_suite() {
 
 run_suite python "$PYTHON" "$HERE/python_client_suite.py"
 run_suite node node "$HERE/node_client_suite.mjs"
+# Live deliveries: the emulator's signed webhook, verified by both clients' Signature helpers.
+run_standalone signatures "$HERE/signature_suite.sh" "$BIN" "$PYTHON"
 
 echo "=== official clients"
 echo "$total_passed passed, $total_failed failed"
