@@ -1,8 +1,32 @@
 //! Time and identifiers, in one place so that every timestamp HubSpot would show and every
-//! correlation id comes from the same source (a later deterministic mode swaps them here).
+//! correlation id comes from the same source. In deterministic mode (`run --clock --seed`) the
+//! clock starts at a fixed time and moves one millisecond per reading, and correlation ids come
+//! from a seeded generator, so timestamps, signatures and ids repeat from run to run.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::OnceLock;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use parking_lot::Mutex;
+use rand::{rngs::StdRng, RngCore, SeedableRng};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+struct Deterministic {
+    start_ms: i64,
+    readings: AtomicI64,
+    ids: Mutex<StdRng>,
+}
+
+static DETERMINISTIC: OnceLock<Deterministic> = OnceLock::new();
+
+/// Switches the whole process to deterministic time and ids. Only the first call counts.
+pub fn make_deterministic(start: Timestamp, seed: u64) {
+    let _ = DETERMINISTIC.set(Deterministic {
+        start_ms: start.millis(),
+        readings: AtomicI64::new(0),
+        ids: Mutex::new(StdRng::seed_from_u64(seed)),
+    });
+}
 
 /// A point in time as HubSpot's v3 APIs print it: ISO-8601, UTC, milliseconds, `Z`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -10,6 +34,10 @@ pub struct Timestamp(DateTime<Utc>);
 
 impl Timestamp {
     pub fn now() -> Self {
+        if let Some(fixed) = DETERMINISTIC.get() {
+            let ms = fixed.start_ms + fixed.readings.fetch_add(1, Ordering::Relaxed);
+            return Self(DateTime::from_timestamp_millis(ms).unwrap_or_default());
+        }
         // Truncate to milliseconds so that a value printed and parsed again is equal to itself.
         let now = Utc::now();
         Self(DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now))
@@ -44,6 +72,20 @@ impl std::fmt::Display for Timestamp {
     }
 }
 
+impl schemars::JsonSchema for Timestamp {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Timestamp".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "ISO-8601 time, e.g. 2026-11-27T17:30:00.123Z",
+            "type": "string",
+            "format": "date-time",
+        })
+    }
+}
+
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -63,6 +105,11 @@ impl<'de> Deserialize<'de> for Timestamp {
 
 /// A new correlation id, as HubSpot puts in every error body and `x-hubspot-correlation-id`.
 pub fn correlation_id() -> String {
+    if let Some(fixed) = DETERMINISTIC.get() {
+        let mut bytes = [0u8; 16];
+        fixed.ids.lock().fill_bytes(&mut bytes);
+        return uuid::Builder::from_random_bytes(bytes).into_uuid().to_string();
+    }
     uuid::Uuid::new_v4().to_string()
 }
 

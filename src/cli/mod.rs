@@ -1,9 +1,11 @@
 //! The command line: one file per subcommand, a shared error type that knows its exit code.
 //! Every flag is also an environment variable `HUBSPOT_EMULATOR_*`; nothing ever prompts.
 
+mod app_process;
 mod check;
 mod fire;
 pub mod render;
+mod run;
 mod serve;
 mod sign;
 
@@ -39,6 +41,11 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the signature headers HubSpot would send (for the app's own tests).
     Sign(sign::SignArgs),
+    /// Run scenario files as a CI test, optionally starting the app under test (after --).
+    Run(run::RunArgs),
+    /// Print the JSON Schema of the fixture format (fixtures/schema.json).
+    #[command(hide = true)]
+    Schema,
 }
 
 /// Why a command failed; each kind has its exit code.
@@ -75,6 +82,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Fire(args) => fire::run(args).await,
         Command::Check(args) => check::run(args).await,
         Command::Sign(args) => sign::run(args),
+        Command::Run(args) => run::run(args).await,
+        Command::Schema => {
+            print!("{}", crate::scenario::schema::fixture_schema());
+            Ok(())
+        }
     }
 }
 

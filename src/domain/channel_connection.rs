@@ -9,7 +9,7 @@ use crate::clock::Timestamp;
 
 /// The stored record, HubSpot's `ChannelConnectionSettingsResponse`, and a fixture section
 /// (where the times may be omitted and default to the load time).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChannelConnection {
     pub url: String,

@@ -54,6 +54,21 @@ impl From<AppId> for i64 {
     }
 }
 
+impl schemars::JsonSchema for AppId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AppId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A HubSpot app id: a positive 32-bit integer.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": i32::MAX,
+        })
+    }
+}
+
 impl fmt::Display for AppId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)

@@ -7,7 +7,7 @@ use super::fields::{FieldKind, FieldSpec, Schema};
 use super::{CallingExtension, CallingResource};
 use crate::clock::Timestamp;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Recording {
     pub url_to_retrieve_authed_recording: String,

@@ -17,7 +17,7 @@ pub const DEFAULT_USES_CALLING_WINDOW: bool = true;
 
 /// The stored record, HubSpot's `SettingsResponse`, and a fixture section (where everything but
 /// `name` and `url` may be omitted).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Settings {
     pub name: String,

@@ -1,7 +1,10 @@
 //! The fixture format. The same types serialize the live state (`GET /_emulator/state`), so an
 //! export can be loaded again with `--fixture` or `PUT /_emulator/state`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use super::steps::Scenario;
 
 use crate::domain::{AppId, ChannelConnection, PortalId, Recording, Secret, Settings, UserId};
 use crate::webhook::signer::LegacyVersion;
@@ -9,7 +12,7 @@ use crate::webhook::signer::LegacyVersion;
 pub const SCOPE_READ: &str = "developers-read";
 pub const SCOPE_WRITE: &str = "developers-write";
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Fixture {
     /// Lets editors find `fixtures/schema.json`; ignored by the emulator.
@@ -25,9 +28,12 @@ pub struct Fixture {
     pub apps: Vec<AppFixture>,
     #[serde(default)]
     pub portals: Vec<PortalFixture>,
+    /// Scripted scenarios that `hubspot-emulator run` executes against this state.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AppFixture {
     /// How scenarios and output refer to the app.
@@ -58,6 +64,7 @@ pub struct AppFixture {
         skip_serializing_if = "has_all_scopes",
         deserialize_with = "scopes::deserialize"
     )]
+    #[schemars(with = "Vec<TokenScope>")]
     pub access_token_scopes: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Settings>,
@@ -67,7 +74,7 @@ pub struct AppFixture {
     pub recording: Option<Recording>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PortalFixture {
     pub portal_id: PortalId,
@@ -75,7 +82,7 @@ pub struct PortalFixture {
     pub users: Vec<UserFixture>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserFixture {
     pub user_id: UserId,
@@ -84,7 +91,7 @@ pub struct UserFixture {
     pub supports_channel_connection: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RateLimitConfig {
     /// Requests allowed per interval and app; the next one gets a 429.
@@ -103,6 +110,16 @@ pub const ADVERTISED_RATE_LIMIT: RateLimitConfig = RateLimitConfig {
     interval_ms: 10_000,
     daily_max: 500_000,
 };
+
+/// The scopes an access token may carry (for the schema; stored as strings).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+enum TokenScope {
+    #[serde(rename = "developers-read")]
+    Read,
+    #[serde(rename = "developers-write")]
+    Write,
+}
 
 fn default_interval_ms() -> u64 {
     ADVERTISED_RATE_LIMIT.interval_ms

@@ -103,6 +103,7 @@ fn merge(parts: Vec<(String, Fixture)>) -> Result<Fixture, FixtureError> {
                 None => merged.portals.push(portal),
             }
         }
+        merged.scenarios.extend(fixture.scenarios);
         merged.accept_any_app_id |= fixture.accept_any_app_id;
         merged.rate_limit = fixture.rate_limit.or(merged.rate_limit);
     }

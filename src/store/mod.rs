@@ -112,6 +112,7 @@ impl Store {
             rate_limit: config.seed.rate_limit,
             apps: apps.iter().map(AppRecord::to_fixture).collect(),
             portals,
+            scenarios: Vec::new(),
         }
     }
 
