@@ -3,6 +3,7 @@
 //! running it. `serve` and the integration tests start the emulator the same way.
 
 use std::net::{SocketAddr, TcpListener};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use actix_web::dev::{Server, ServerHandle};
@@ -22,7 +23,10 @@ pub struct SharedState {
     pub store: Store,
     pub api_journal: Journal<ApiRequestEntry>,
     pub deliveries: Journal<Verdict>,
-    pub tls: TlsConfig,
+    /// Built on the first delivery: the web's root certificates cost memory an API-only run
+    /// never needs.
+    tls: OnceLock<TlsConfig>,
+    extra_ca_pem: Option<Vec<u8>>,
     pub started: Instant,
 }
 
@@ -32,7 +36,10 @@ impl SharedState {
         Webhooks {
             store: &self.store,
             journal: &self.deliveries,
-            tls: &self.tls,
+            tls: self.tls.get_or_init(|| {
+                // The CA was checked when the emulator was bound, so this cannot fail.
+                tls_config(self.extra_ca_pem.as_deref()).expect("a CA checked at bind")
+            }),
         }
     }
 }
@@ -79,14 +86,17 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn bind(config: EmulatorConfig) -> std::io::Result<Emulator> {
-        let tls = tls_config(config.extra_ca_pem.as_deref()).map_err(std::io::Error::other)?;
+        if let Some(pem) = &config.extra_ca_pem {
+            tls_config(Some(pem)).map_err(std::io::Error::other)?;
+        }
         let listener = TcpListener::bind((config.host.as_str(), config.port))?;
         let address = listener.local_addr()?;
         let shared = web::Data::new(SharedState {
             store: Store::new(config.fixture),
             api_journal: Journal::new(config.journal_capacity),
             deliveries: Journal::new(config.delivery_capacity),
-            tls,
+            tls: OnceLock::new(),
+            extra_ca_pem: config.extra_ca_pem,
             started: Instant::now(),
         });
         let app_state = shared.clone();

@@ -106,21 +106,27 @@ pub fn redact_query(path_and_query: &str) -> String {
     let Some((path, query)) = path_and_query.split_once('?') else {
         return path_and_query.to_string();
     };
-    let redacted: Vec<String> = query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((key, _)) if is_secret_parameter(key) => format!("{key}=REDACTED"),
-            _ => pair.to_string(),
-        })
-        .collect();
-    format!("{path}?{}", redacted.join("&"))
+    let mut out = String::with_capacity(path_and_query.len());
+    out.push_str(path);
+    for (index, pair) in query.split('&').enumerate() {
+        out.push(if index == 0 { '?' } else { '&' });
+        match pair.split_once('=') {
+            Some((key, _)) if is_secret_parameter(key) => {
+                out.push_str(key);
+                out.push_str("=REDACTED");
+            }
+            _ => out.push_str(pair),
+        }
+    }
+    out
 }
 
 fn is_secret_parameter(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    ["hapikey", "token", "secret", "key"]
-        .iter()
-        .any(|word| key.contains(word))
+    ["hapikey", "token", "secret", "key"].iter().any(|word| {
+        key.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    })
 }
 
 #[cfg(test)]

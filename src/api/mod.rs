@@ -23,8 +23,14 @@ pub const PATH_FAMILIES: [&str; 2] = [
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     for prefix in PATH_FAMILIES {
-        cfg.service(resource::service::<SettingsResource>(prefix))
-            .service(resource::service::<ChannelConnectionResource>(prefix))
-            .service(resource::service::<RecordingResource>(prefix));
+        // One scope per family, so a request matches one `{appId}` pattern and then a static
+        // path, rather than trying every resource's pattern in turn.
+        cfg.service(
+            web::scope(&format!("{prefix}/{{appId}}"))
+                .service(resource::service::<SettingsResource>())
+                .service(resource::service::<ChannelConnectionResource>())
+                .service(resource::service::<RecordingResource>())
+                .default_service(web::to(fallback::not_found)),
+        );
     }
 }

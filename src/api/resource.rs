@@ -14,9 +14,9 @@ use crate::error::ApiError;
 /// HubSpot's content type for JSON responses.
 pub const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";
 
-/// The actix resource serving `R` under `prefix` (one of the path families).
-pub fn service<R: CallingResource>(prefix: &str) -> Resource {
-    let mut resource = web::resource(format!("{prefix}/{{appId}}{}", R::PATH))
+/// The actix resource serving `R` inside a path family's `{appId}` scope.
+pub fn service<R: CallingResource>() -> Resource {
+    let mut resource = web::resource(R::PATH)
         .route(web::get().to(get::<R>))
         .route(web::post().to(create::<R>))
         .route(web::patch().to(patch::<R>));
@@ -98,7 +98,10 @@ async fn method_not_allowed<R: CallingResource>(
 fn json_ok(record: &impl serde::Serialize) -> HttpResponse {
     match serde_json::to_vec(record) {
         Ok(body) => HttpResponse::build(StatusCode::OK)
-            .insert_header((header::CONTENT_TYPE, JSON_CONTENT_TYPE))
+            .insert_header((
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static(JSON_CONTENT_TYPE),
+            ))
             .body(body),
         Err(e) => HttpResponse::InternalServerError().body(e.to_string()),
     }

@@ -33,7 +33,9 @@ impl AppProcess {
             .process_group(0)
             .kill_on_drop(true)
             .spawn()?;
-        let pid = child.id().ok_or_else(|| std::io::Error::other("the app exited at once"))?;
+        let pid = child
+            .id()
+            .ok_or_else(|| std::io::Error::other("the app exited at once"))?;
         if let Some(out) = child.stdout.take() {
             tokio::spawn(stream(BufReader::new(out), "app"));
         }
@@ -58,7 +60,9 @@ impl AppProcess {
     /// Polls `url` until it answers 2xx; `Err` with the reason when `timeout` passes first or
     /// the app exits.
     pub async fn wait_ready(&mut self, url: &str, timeout: Duration) -> Result<(), String> {
-        let client = awc::Client::builder().timeout(Duration::from_secs(2)).finish();
+        let client = awc::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .finish();
         let deadline = Instant::now() + timeout;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {

@@ -43,13 +43,22 @@ pub struct RunArgs {
     #[arg(long, env = "HUBSPOT_EMULATOR_APP_READY")]
     pub app_ready: Option<String>,
     /// How long the app may take to become ready.
-    #[arg(long, env = "HUBSPOT_EMULATOR_APP_TIMEOUT_MS", default_value_t = 60_000)]
+    #[arg(
+        long,
+        env = "HUBSPOT_EMULATOR_APP_TIMEOUT_MS",
+        default_value_t = 60_000
+    )]
     pub app_timeout_ms: u64,
     /// How long the app gets after SIGTERM before SIGKILL.
     #[arg(long, env = "HUBSPOT_EMULATOR_GRACE_MS", default_value_t = 5_000)]
     pub grace_ms: u64,
     /// Stdout format of the summary.
-    #[arg(long, value_enum, default_value = "human", env = "HUBSPOT_EMULATOR_FORMAT")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "human",
+        env = "HUBSPOT_EMULATOR_FORMAT"
+    )]
     pub format: Format,
     /// The app under test and its arguments (after `--`).
     #[arg(last = true)]
@@ -60,14 +69,16 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let files = load_files(&args.paths)?;
     if files.iter().all(|(_, f)| f.scenarios.is_empty()) {
         return Err(CliError::Usage(
-            "no scenarios: add \"scenarios\": [{\"name\": …, \"steps\": […]}] to a fixture file".into(),
+            "no scenarios: add \"scenarios\": [{\"name\": …, \"steps\": […]}] to a fixture file"
+                .into(),
         ));
     }
     let deterministic = args.clock.is_some() || args.seed.is_some();
     if deterministic {
         let start = match &args.clock {
-            Some(text) => Timestamp::parse(text)
-                .map_err(|e| CliError::Usage(format!("--clock {text:?} is not an ISO-8601 time: {e}")))?,
+            Some(text) => Timestamp::parse(text).map_err(|e| {
+                CliError::Usage(format!("--clock {text:?} is not an ISO-8601 time: {e}"))
+            })?,
             None => Timestamp::parse("2026-01-01T00:00:00Z").expect("a valid constant"),
         };
         make_deterministic(start, args.seed.unwrap_or(0));
@@ -90,7 +101,10 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         false => Some(start_app(&args.app, &first, &base_url)?),
     };
     if let (Some(process), Some(url)) = (app.as_mut(), &args.app_ready) {
-        if let Err(reason) = process.wait_ready(url, Duration::from_millis(args.app_timeout_ms)).await {
+        if let Err(reason) = process
+            .wait_ready(url, Duration::from_millis(args.app_timeout_ms))
+            .await
+        {
             process.stop(Duration::from_millis(args.grace_ms)).await;
             handle.stop(false).await;
             return Err(CliError::Infrastructure(reason));
@@ -122,7 +136,11 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     handle.stop(true).await;
     let reports = outcome.map_err(CliError::Infrastructure)?;
 
-    let mut report = RunReport::new(reports, args.strict, started.elapsed().as_secs_f64() * 1000.0);
+    let mut report = RunReport::new(
+        reports,
+        args.strict,
+        started.elapsed().as_secs_f64() * 1000.0,
+    );
     if deterministic {
         report = report.without_durations();
     }
@@ -143,7 +161,11 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     }
 }
 
-fn start_app(command: &[String], fixture: &Fixture, base_url: &str) -> Result<AppProcess, CliError> {
+fn start_app(
+    command: &[String],
+    fixture: &Fixture,
+    base_url: &str,
+) -> Result<AppProcess, CliError> {
     let mut env = vec![("HUBSPOT_API_BASE_URL", base_url.to_string())];
     if let Some(app) = fixture.apps.first() {
         env.push(("HUBSPOT_APP_ID", app.app_id.to_string()));
@@ -199,7 +221,10 @@ fn load_files(paths: &[PathBuf]) -> Result<Vec<(String, Fixture)>, CliError> {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
                 .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?
                 .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "json") && p.file_name().is_some_and(|n| n != "schema.json"))
+                .filter(|p| {
+                    p.extension().is_some_and(|e| e == "json")
+                        && p.file_name().is_some_and(|n| n != "schema.json")
+                })
                 .collect();
             entries.sort();
             files.extend(entries);
@@ -214,9 +239,8 @@ fn load_files(paths: &[PathBuf]) -> Result<Vec<(String, Fixture)>, CliError> {
         .into_iter()
         .map(|path| {
             let name = path.display().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                CliError::Usage(format!("cannot read {name}: {e}"))
-            })?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| CliError::Usage(format!("cannot read {name}: {e}")))?;
             Ok((name.clone(), parse_fixture(&name, &text)?))
         })
         .collect()

@@ -64,13 +64,21 @@ fn step_lines(out: &mut String, step: &StepReport) {
         let _ = writeln!(out, "          expected: {expected}");
     }
     if let Some(got) = &step.got {
-        let _ = writeln!(out, "          got:      {}", shorten(&got.to_string(), 400));
-    }
-    for finding in &step.findings {
         let _ = writeln!(
             out,
-            "          {:?} {} {}: {}",
-            finding.severity, finding.code, finding.pointer, finding.message
+            "          got:      {}",
+            shorten(&got.to_string(), 400)
+        );
+    }
+    for finding in &step.findings {
+        let severity = serde_json::to_value(finding.severity).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "          {} {} {}: {}",
+            severity.as_str().unwrap_or("?"),
+            finding.code,
+            finding.pointer,
+            finding.message
         );
     }
     if let Some(delivery) = &step.delivery {
@@ -90,10 +98,16 @@ fn step_lines(out: &mut String, step: &StepReport) {
                 for (name, value) in &response.headers {
                     let _ = writeln!(out, "            {name}: {value}");
                 }
-                let _ = writeln!(out, "            {}", shorten(&response.body, 2000));
+                for line in shorten(&response.body, 2000).lines() {
+                    let _ = writeln!(out, "            {line}");
+                }
             }
             None => {
-                let _ = writeln!(out, "          reply: none after {:.1} ms", delivery.latency_ms);
+                let _ = writeln!(
+                    out,
+                    "          reply: none after {:.1} ms",
+                    delivery.latency_ms
+                );
             }
         }
     }

@@ -37,9 +37,9 @@ pub fn render(report: &RunReport) -> String {
             );
             match step.status {
                 StepStatus::Passed => out.push_str("/>\n"),
-                StepStatus::Skipped => {
-                    out.push_str(">\n      <skipped message=\"an earlier step failed\"/>\n    </testcase>\n")
-                }
+                StepStatus::Skipped => out.push_str(
+                    ">\n      <skipped message=\"an earlier step failed\"/>\n    </testcase>\n",
+                ),
                 StepStatus::Failed => {
                     let message = step.message.clone().unwrap_or_default();
                     let mut details = String::new();
@@ -85,7 +85,9 @@ fn count(steps: &[super::report::StepReport], status: StepStatus) -> usize {
 fn xml(text: &str) -> String {
     let allowed: String = text
         .chars()
-        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}'))
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+        })
         .collect();
     escape(allowed.as_str()).into_owned()
 }

@@ -67,26 +67,40 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// Runs every scenario of one file, whose seed is already loaded.
+    /// Runs every scenario of one file, whose seed is already loaded. Named steps' results are
+    /// readable by every later step of the file (`${steps.NAME…}`).
     pub async fn run_file(&self, file: &str, fixture: &Fixture) -> Vec<ScenarioReport> {
+        let apps: Map<String, Value> = fixture
+            .apps
+            .iter()
+            .map(|a| (a.name.clone(), serde_json::to_value(a).unwrap_or_default()))
+            .collect();
+        let mut context = json!({"apps": apps, "portals": fixture.portals, "steps": {}});
         let mut reports = Vec::new();
         for scenario in &fixture.scenarios {
-            reports.push(self.run_scenario(file, fixture, scenario).await);
+            reports.push(
+                self.run_scenario(file, fixture, scenario, &mut context)
+                    .await,
+            );
         }
         reports
     }
 
-    async fn run_scenario(&self, file: &str, fixture: &Fixture, scenario: &Scenario) -> ScenarioReport {
+    async fn run_scenario(
+        &self,
+        file: &str,
+        fixture: &Fixture,
+        scenario: &Scenario,
+        context: &mut Value,
+    ) -> ScenarioReport {
         let started = Instant::now();
-        let mut context = json!({
-            "apps": fixture.apps.iter().map(|a| (a.name.clone(), serde_json::to_value(a).unwrap_or_default())).collect::<Map<_, _>>(),
-            "portals": fixture.portals,
-            "steps": {},
-        });
         let mut steps = Vec::new();
         let mut failed = false;
         for (index, step) in scenario.steps.iter().enumerate() {
-            let title = step.name().map(str::to_string).unwrap_or_else(|| describe(step));
+            let title = step
+                .name()
+                .map(str::to_string)
+                .unwrap_or_else(|| describe(step));
             if failed {
                 steps.push(StepReport {
                     index: index + 1,
@@ -103,7 +117,7 @@ impl<'a> Runner<'a> {
                 continue;
             }
             let step_started = Instant::now();
-            let outcome = self.run_step(step, fixture, &context).await;
+            let outcome = self.run_step(step, fixture, context).await;
             if let (Some(name), StepStatus::Passed) = (step.name(), outcome.status) {
                 context["steps"][name] = outcome.result.clone();
             }
@@ -140,7 +154,11 @@ impl<'a> Runner<'a> {
             Step::WaitFor(wait) => self.wait_for(wait, fixture).await,
             Step::Fire(fire) => self.fire(fire, fixture).await,
             Step::SetUserFlag(flag) => {
-                self.shared.store.set_user_flag(flag.portal_id, flag.user_id, flag.supports_channel_connection);
+                self.shared.store.set_user_flag(
+                    flag.portal_id,
+                    flag.user_id,
+                    flag.supports_channel_connection,
+                );
                 Ok(Outcomes::passed(Value::Null))
             }
             Step::Reset(reset) => match &reset.app {
@@ -157,20 +175,33 @@ impl<'a> Runner<'a> {
         result.unwrap_or_else(Outcomes::failed)
     }
 
-    async fn api(&self, step: &ApiStep, fixture: &Fixture, context: &Value) -> Result<Outcomes, String> {
+    async fn api(
+        &self,
+        step: &ApiStep,
+        fixture: &Fixture,
+        context: &Value,
+    ) -> Result<Outcomes, String> {
         let app = find_app(fixture, step.app.as_deref())?;
         let mut url = format!("{}{}", self.base_url, render_text(&step.path, context)?);
         let method = awc::http::Method::from_bytes(step.method.to_ascii_uppercase().as_bytes())
             .map_err(|_| format!("{:?} is not an HTTP method", step.method))?;
         if step.auth == ApiAuth::Hapikey {
-            let key = app.developer_api_key.as_ref().ok_or_else(|| format!("app {:?} has no developerApiKey for auth \"hapikey\"", app.name))?;
+            let key = app.developer_api_key.as_ref().ok_or_else(|| {
+                format!(
+                    "app {:?} has no developerApiKey for auth \"hapikey\"",
+                    app.name
+                )
+            })?;
             url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(&format!("hapikey={}", key.expose()));
         }
         let mut request = self.http.request(method, &url);
         if step.auth == ApiAuth::Bearer {
-            let token = app.access_token.as_ref().ok_or_else(|| format!("app {:?} has no accessToken for auth \"bearer\"", app.name))?;
-            request = request.insert_header(("Authorization", format!("Bearer {}", token.expose())));
+            let token = app.access_token.as_ref().ok_or_else(|| {
+                format!("app {:?} has no accessToken for auth \"bearer\"", app.name)
+            })?;
+            request =
+                request.insert_header(("Authorization", format!("Bearer {}", token.expose())));
         }
         let sent = match &step.body {
             Some(body) => request.send_json(&render(body, context)?).await,
@@ -178,11 +209,16 @@ impl<'a> Runner<'a> {
         };
         let mut response = sent.map_err(|e| format!("the API call failed: {e}"))?;
         let status = response.status().as_u16();
-        let bytes = response.body().limit(16 * 1024 * 1024).await.map_err(|e| format!("reading the API reply: {e}"))?;
+        let bytes = response
+            .body()
+            .limit(16 * 1024 * 1024)
+            .await
+            .map_err(|e| format!("reading the API reply: {e}"))?;
         let body: Value = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         };
         let got = json!({"status": status, "body": body});
         let Some(expect) = &step.expect else {
@@ -212,14 +248,25 @@ impl<'a> Runner<'a> {
 
     async fn wait_for(&self, step: &WaitForStep, fixture: &Fixture) -> Result<Outcomes, String> {
         let deadline = Instant::now() + Duration::from_millis(step.timeout_ms);
-        let (app_name, what) = match (&step.channel_connection, &step.settings) {
-            (Some(c), None) => (c.app.as_deref(), "channel connection"),
-            (None, Some(s)) => (s.app.as_deref(), "calling settings"),
-            _ => return Err("waitFor needs exactly one condition: \"channelConnection\" or \"settings\"".into()),
-        };
+        let (app_name, what) =
+            match (&step.channel_connection, &step.settings) {
+                (Some(c), None) => (c.app.as_deref(), "channel connection"),
+                (None, Some(s)) => (s.app.as_deref(), "calling settings"),
+                _ => return Err(
+                    "waitFor needs exactly one condition: \"channelConnection\" or \"settings\""
+                        .into(),
+                ),
+            };
         let id = app_id(fixture, app_name)?;
-        let pattern = match step.channel_connection.as_ref().and_then(|c| c.url_matches.as_deref()) {
-            Some(p) => Some(Regex::new(p).map_err(|e| format!("urlMatches is not a valid regular expression: {e}"))?),
+        let pattern = match step
+            .channel_connection
+            .as_ref()
+            .and_then(|c| c.url_matches.as_deref())
+        {
+            Some(p) => Some(
+                Regex::new(p)
+                    .map_err(|e| format!("urlMatches is not a valid regular expression: {e}"))?,
+            ),
             None => None,
         };
         loop {
@@ -253,7 +300,11 @@ impl<'a> Runner<'a> {
                     ..Outcomes::failed(format!(
                         "waited {} ms for app {id}'s {what}; {}",
                         step.timeout_ms,
-                        if seen.is_null() { "nothing was registered (did the app start and call the API with HUBSPOT_API_BASE_URL?)".to_string() } else { "it was registered but did not match".to_string() }
+                        if seen.is_null() {
+                            "nothing was registered (did the app start and call the API with HUBSPOT_API_BASE_URL?)".to_string()
+                        } else {
+                            "it was registered but did not match".to_string()
+                        }
                     ))
                 });
             }
@@ -285,12 +336,18 @@ impl<'a> Runner<'a> {
         });
         let result = serde_json::to_value(&verdict).unwrap_or_default();
         if problems.is_empty() {
-            return Ok(Outcomes { verdict: Some(verdict), ..Outcomes::passed(result) });
+            return Ok(Outcomes {
+                verdict: Some(verdict),
+                ..Outcomes::passed(result)
+            });
         }
         Ok(Outcomes {
             status: StepStatus::Failed,
             message: Some(problems.join("; ")),
-            expected: Some(serde_json::to_value(&expect).unwrap_or_default()),
+            expected: Some(json!(FireExpect {
+                outcome: Some(expect.outcome.unwrap_or(Outcome::Pass)),
+                ..expect
+            })),
             got: Some(got),
             result,
             verdict: Some(verdict),
@@ -304,12 +361,21 @@ fn check_verdict(verdict: &Verdict, expect: &FireExpect, strict: bool) -> Vec<St
     let codes: Vec<&str> = verdict.findings.iter().map(|f| f.code.as_str()).collect();
     let wanted = expect.outcome.unwrap_or(Outcome::Pass);
     if verdict.outcome != wanted {
-        let errors: Vec<&str> = verdict.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.code.as_str()).collect();
+        let errors: Vec<&str> = verdict
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.code.as_str())
+            .collect();
         problems.push(format!(
             "expected outcome {}, got {}{}",
             wanted.as_str(),
             verdict.outcome.as_str(),
-            if errors.is_empty() { String::new() } else { format!(" ({})", errors.join(", ")) }
+            if errors.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", errors.join(", "))
+            }
         ));
     } else if strict && wanted == Outcome::Pass {
         let unexpected: Vec<&str> = verdict
@@ -319,7 +385,10 @@ fn check_verdict(verdict: &Verdict, expect: &FireExpect, strict: bool) -> Vec<St
             .map(|f| f.code.as_str())
             .collect();
         if !unexpected.is_empty() {
-            problems.push(format!("--strict: unexpected warnings {}", unexpected.join(", ")));
+            problems.push(format!(
+                "--strict: unexpected warnings {}",
+                unexpected.join(", ")
+            ));
         }
     }
     for code in &expect.codes {
@@ -335,13 +404,21 @@ fn check_verdict(verdict: &Verdict, expect: &FireExpect, strict: bool) -> Vec<St
     let selectable = verdict.picker.iter().filter(|p| p.selectable).count();
     if let Some(expected) = expect.selectable_count {
         if expected != selectable {
-            problems.push(format!("expected {expected} selectable numbers, got {selectable}"));
+            problems.push(format!(
+                "expected {expected} selectable numbers, got {selectable}"
+            ));
         }
     }
     if let Some(expected) = &expect.displayed_names {
-        let shown: Vec<&str> = verdict.picker.iter().map(|p| p.displayed_name.as_str()).collect();
+        let shown: Vec<&str> = verdict
+            .picker
+            .iter()
+            .map(|p| p.displayed_name.as_str())
+            .collect();
         if *expected != shown {
-            problems.push(format!("expected displayed names {expected:?}, got {shown:?}"));
+            problems.push(format!(
+                "expected displayed names {expected:?}, got {shown:?}"
+            ));
         }
     }
     problems
@@ -374,7 +451,10 @@ fn subset(expected: &Value, got: &Value, at: &str) -> Result<(), String> {
 
 fn find_app<'f>(fixture: &'f Fixture, name: Option<&str>) -> Result<&'f super::AppFixture, String> {
     match name {
-        None => fixture.apps.first().ok_or_else(|| "the fixture declares no app".to_string()),
+        None => fixture
+            .apps
+            .first()
+            .ok_or_else(|| "the fixture declares no app".to_string()),
         Some(name) => fixture.apps.iter().find(|a| a.name == name).ok_or_else(|| {
             let names: Vec<&str> = fixture.apps.iter().map(|a| a.name.as_str()).collect();
             format!("no app named {name:?}; the fixture has {names:?}")
@@ -396,8 +476,17 @@ fn describe(step: &Step) -> String {
             (_, Some(c)) => format!("waitFor calling settings of {}", app(&c.app)),
             _ => "waitFor".into(),
         },
-        Step::Fire(s) => format!("fire {} → portal {} user {}{}", app(&s.app), s.portal_id, s.user_id, if s.force { " (forced)" } else { "" }),
-        Step::SetUserFlag(s) => format!("setUserFlag portal {} user {} = {}", s.portal_id, s.user_id, s.supports_channel_connection),
+        Step::Fire(s) => format!(
+            "fire {} → portal {} user {}{}",
+            app(&s.app),
+            s.portal_id,
+            s.user_id,
+            if s.force { " (forced)" } else { "" }
+        ),
+        Step::SetUserFlag(s) => format!(
+            "setUserFlag portal {} user {} = {}",
+            s.portal_id, s.user_id, s.supports_channel_connection
+        ),
         Step::Reset(s) => match &s.app {
             Some(name) => format!("reset {name}"),
             None => "reset all".into(),
@@ -413,7 +502,10 @@ mod tests {
     fn subset_names_the_first_difference() {
         let got = json!({"url": "u", "isReady": true, "createdAt": "t"});
         assert!(subset(&json!({"isReady": true}), &got, "").is_ok());
-        assert_eq!(subset(&json!({"isReady": false}), &got, "").unwrap_err(), "/isReady");
+        assert_eq!(
+            subset(&json!({"isReady": false}), &got, "").unwrap_err(),
+            "/isReady"
+        );
         assert_eq!(subset(&json!({"nope": 1}), &got, "").unwrap_err(), "/nope");
     }
 }

@@ -87,8 +87,10 @@ pub struct ApiStep {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApiExpect {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// A JSON subset: every key given must be in the reply with this value (arrays element-wise).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
 }
 
@@ -144,16 +146,19 @@ pub struct FireStep {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FireExpect {
     /// Default `pass`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
     /// Finding codes that must be present (listed warnings are also allowed under `--strict`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub codes: Vec<String>,
     /// Finding codes that must be absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub absent_codes: Vec<String>,
     /// How many numbers the user can select in the picker.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub selectable_count: Option<usize>,
     /// The names the picker shows, in order (after HubSpot's 24-character cut).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub displayed_names: Option<Vec<String>>,
 }
 

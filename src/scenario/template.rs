@@ -76,13 +76,26 @@ mod tests {
 
     #[test]
     fn whole_strings_keep_their_type_and_embedded_ones_print() {
-        let context = json!({"apps": {"demo": {"appId": 42}}, "steps": {"s": {"body": {"urls": ["a"]}}}});
-        assert_eq!(render(&json!("${apps.demo.appId}"), &context).unwrap(), json!(42));
+        let context =
+            json!({"apps": {"demo": {"appId": 42}}, "steps": {"s": {"body": {"urls": ["a"]}}}});
         assert_eq!(
-            render_text("/crm/v3/extensions/calling/${apps.demo.appId}/settings", &context).unwrap(),
+            render(&json!("${apps.demo.appId}"), &context).unwrap(),
+            json!(42)
+        );
+        assert_eq!(
+            render_text(
+                "/crm/v3/extensions/calling/${apps.demo.appId}/settings",
+                &context
+            )
+            .unwrap(),
             "/crm/v3/extensions/calling/42/settings"
         );
-        assert_eq!(render(&json!({"u": "${steps.s.body.urls.0}"}), &context).unwrap(), json!({"u": "a"}));
-        assert!(render_text("${apps.nope.appId}", &context).unwrap_err().contains("\"nope\""));
+        assert_eq!(
+            render(&json!({"u": "${steps.s.body.urls.0}"}), &context).unwrap(),
+            json!({"u": "a"})
+        );
+        assert!(render_text("${apps.nope.appId}", &context)
+            .unwrap_err()
+            .contains("\"nope\""));
     }
 }

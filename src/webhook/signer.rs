@@ -16,7 +16,9 @@ pub const SIGNATURE_V3: &str = "X-HubSpot-Signature-v3";
 pub const REQUEST_TIMESTAMP: &str = "X-HubSpot-Request-Timestamp";
 
 /// The legacy signature an app gets beside v3.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum LegacyVersion {
     #[default]
