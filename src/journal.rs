@@ -47,13 +47,21 @@ impl<T: Clone> Journal<T> {
 
     /// Adds an entry, dropping the oldest when full; returns its sequence number (from 1).
     pub fn push(&self, make: impl FnOnce(u64) -> T) -> u64 {
-        let mut inner = self.inner.lock();
-        inner.accepted += 1;
-        let sequence = inner.accepted;
-        if inner.entries.len() == self.capacity {
-            inner.entries.pop_front();
+        let evicted;
+        let sequence;
+        {
+            let mut inner = self.inner.lock();
+            inner.accepted += 1;
+            sequence = inner.accepted;
+            evicted = if inner.entries.len() == self.capacity {
+                inner.entries.pop_front()
+            } else {
+                None
+            };
+            inner.entries.push_back(make(sequence));
         }
-        inner.entries.push_back(make(sequence));
+        // Freed after the lock is released: the other workers need not wait for it.
+        drop(evicted);
         sequence
     }
 

@@ -34,9 +34,12 @@ pub async fn observe(
             .map(|p| p.as_str())
             .unwrap_or("/"),
     );
-    let shared = req.app_data::<web::Data<SharedState>>().cloned();
-
     let mut res = next.call(req).await?;
+
+    // Borrowed from the request (an Rc), not cloned: an Arc clone per request is a contended
+    // atomic between the worker threads.
+    let request = res.request().clone();
+    let shared = request.app_data::<web::Data<SharedState>>();
 
     let info = res.request().extensions().get::<CallInfo>().copied();
     // Requests that failed before `AppCall` ran (bad route, bad appId) still name their credential.
@@ -44,7 +47,7 @@ pub async fn observe(
         Some(info) => info.credential,
         None => credential_of(res.request()).kind(),
     };
-    let rate = match (info.and_then(|i| i.rate), &shared) {
+    let rate = match (info.and_then(|i| i.rate), shared) {
         (Some(rate), _) => Some(rate),
         (None, Some(shared)) => Some(shared.store.hit_rate_limit(0)),
         (None, None) => None,

@@ -36,9 +36,9 @@ pub fn allowed_methods<R: CallingResource>() -> Vec<Method> {
 
 async fn get<R: CallingResource>(
     call: AppCall,
-    shared: web::Data<SharedState>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let record = shared.store.get::<R>(call.app_id)?;
+    let record = shared(&req).store.get::<R>(call.app_id)?;
     Ok(json_ok(&record))
 }
 
@@ -46,11 +46,10 @@ async fn create<R: CallingResource>(
     call: AppCall,
     req: HttpRequest,
     payload: web::Payload,
-    shared: web::Data<SharedState>,
 ) -> Result<HttpResponse, ApiError> {
     let body = read_json_body(&req, payload).await?;
     let fields = parse_body::<R::Fields>(&body, &R::CREATE_SCHEMA, Mode::Create)?;
-    let record = shared.store.create::<R>(call.app_id, fields)?;
+    let record = shared(&req).store.create::<R>(call.app_id, fields)?;
     Ok(json_ok(&record))
 }
 
@@ -58,19 +57,18 @@ async fn patch<R: CallingResource>(
     call: AppCall,
     req: HttpRequest,
     payload: web::Payload,
-    shared: web::Data<SharedState>,
 ) -> Result<HttpResponse, ApiError> {
     let body = read_json_body(&req, payload).await?;
     let fields = parse_body::<R::Fields>(&body, &R::PATCH_SCHEMA, Mode::Patch)?;
-    let record = shared.store.patch::<R>(call.app_id, fields)?;
+    let record = shared(&req).store.patch::<R>(call.app_id, fields)?;
     Ok(json_ok(&record))
 }
 
 async fn delete<R: CallingResource>(
     call: AppCall,
-    shared: web::Data<SharedState>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    shared.store.delete::<R>(call.app_id)?;
+    shared(&req).store.delete::<R>(call.app_id)?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -93,6 +91,12 @@ async fn method_not_allowed<R: CallingResource>(
         ),
         allow,
     })
+}
+
+/// The shared state, borrowed from the request rather than cloned (see `observe`).
+fn shared(req: &HttpRequest) -> &SharedState {
+    req.app_data::<web::Data<SharedState>>()
+        .expect("SharedState is registered by app::build")
 }
 
 fn json_ok(record: &impl serde::Serialize) -> HttpResponse {

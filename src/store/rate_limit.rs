@@ -2,6 +2,7 @@
 //! the `X-HubSpot-RateLimit-*` headers should say. Enforcement is opt-in (a fixture's
 //! `rateLimit`), so a test suite never trips over a limit it did not ask for.
 
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
@@ -24,14 +25,18 @@ pub struct RateLimitStatus {
 pub struct RateLimiter {
     config: RateLimitConfig,
     enforce: bool,
+    /// Time zero of the window starts below.
+    epoch: Instant,
     windows: DashMap<i64, Windows>,
 }
 
+/// One key's counters. Atomics, so that concurrent requests on one app share a read lock of the
+/// map instead of queueing for its write lock.
 struct Windows {
-    burst_start: Instant,
-    burst_count: u32,
-    day_start: Instant,
-    day_count: u32,
+    burst_start_ms: AtomicU64,
+    burst_count: AtomicU32,
+    day_start_ms: AtomicU64,
+    day_count: AtomicU32,
 }
 
 impl RateLimiter {
@@ -39,42 +44,47 @@ impl RateLimiter {
         Self {
             config: config.unwrap_or(ADVERTISED_RATE_LIMIT),
             enforce: config.is_some(),
+            epoch: Instant::now(),
             windows: DashMap::new(),
         }
     }
 
     /// Counts one request against `key` (an app id, or 0 before the app is known).
     pub fn hit(&self, key: i64) -> RateLimitStatus {
-        let now = Instant::now();
-        let interval = Duration::from_millis(self.config.interval_ms);
-        let mut windows = self.windows.entry(key).or_insert_with(|| Windows {
-            burst_start: now,
-            burst_count: 0,
-            day_start: now,
-            day_count: 0,
-        });
-        if now.duration_since(windows.burst_start) >= interval {
-            windows.burst_start = now;
-            windows.burst_count = 0;
-        }
-        if now.duration_since(windows.day_start) >= DAY {
-            windows.day_start = now;
-            windows.day_count = 0;
-        }
-        windows.burst_count = windows.burst_count.saturating_add(1);
-        windows.day_count = windows.day_count.saturating_add(1);
-        let exceeded = self.enforce
-            && (windows.burst_count > self.config.max_per_interval
-                || windows.day_count > self.config.daily_max);
+        let now_ms = self.epoch.elapsed().as_millis() as u64;
+        let windows = match self.windows.get(&key) {
+            Some(windows) => windows,
+            None => self
+                .windows
+                .entry(key)
+                .or_insert_with(|| Windows {
+                    burst_start_ms: AtomicU64::new(now_ms),
+                    burst_count: AtomicU32::new(0),
+                    day_start_ms: AtomicU64::new(now_ms),
+                    day_count: AtomicU32::new(0),
+                })
+                .downgrade(),
+        };
+        let burst = count(
+            &windows.burst_start_ms,
+            &windows.burst_count,
+            now_ms,
+            self.config.interval_ms,
+        );
+        let day = count(
+            &windows.day_start_ms,
+            &windows.day_count,
+            now_ms,
+            DAY.as_millis() as u64,
+        );
+        let exceeded =
+            self.enforce && (burst > self.config.max_per_interval || day > self.config.daily_max);
         RateLimitStatus {
             interval_ms: self.config.interval_ms,
             max: self.config.max_per_interval,
-            remaining: self
-                .config
-                .max_per_interval
-                .saturating_sub(windows.burst_count),
+            remaining: self.config.max_per_interval.saturating_sub(burst),
             daily_max: self.config.daily_max,
-            daily_remaining: self.config.daily_max.saturating_sub(windows.day_count),
+            daily_remaining: self.config.daily_max.saturating_sub(day),
             exceeded,
         }
     }
@@ -82,6 +92,21 @@ impl RateLimiter {
     pub fn clear(&self) {
         self.windows.clear();
     }
+}
+
+/// Counts one request in a fixed window of `length_ms`, starting a new window when the current
+/// one has passed (one request wins the race to restart it); returns the count so far.
+fn count(start_ms: &AtomicU64, counter: &AtomicU32, now_ms: u64, length_ms: u64) -> u32 {
+    let start = start_ms.load(Ordering::Acquire);
+    if now_ms.saturating_sub(start) >= length_ms
+        && start_ms
+            .compare_exchange(start, now_ms, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    {
+        counter.store(1, Ordering::Release);
+        return 1;
+    }
+    counter.fetch_add(1, Ordering::AcqRel).saturating_add(1)
 }
 
 #[cfg(test)]
