@@ -9,6 +9,7 @@ mod helpers;
 mod rate_limit;
 mod receiver;
 mod resources;
+mod scenario_run;
 mod security;
 mod webhook_findings;
 mod webhook_gating;
