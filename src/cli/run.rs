@@ -85,6 +85,9 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     }
 
     let started = Instant::now();
+    // libphonenumber loads its metadata on first use (~0.1 s in release, ~1 s in debug builds);
+    // load it while the app starts rather than inside the first fire step.
+    std::thread::spawn(|| crate::webhook::validator::is_dialable("+14155552671"));
     let first = files[0].1.clone();
     let mut config = EmulatorConfig::ephemeral(first.clone());
     config.workers = Some(1);
