@@ -11,6 +11,7 @@ mod receiver;
 mod resources;
 mod scenario_run;
 mod security;
+mod snapshots;
 mod webhook_findings;
 mod webhook_gating;
 mod webhook_hostile;

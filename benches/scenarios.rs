@@ -1,0 +1,252 @@
+//! What `hubspot-emulator run` costs, through the release binary (`cargo build --release &&
+//! cargo run --release --example bench_scenarios -- [--steps N] [--quick] [--bin PATH]`).
+//!
+//! A fast local receiver runs as a child process (this binary with `receiver`), answering a
+//! valid phone-number list. In a temporary directory the bench writes three scenario files and
+//! runs `hubspot-emulator run` on each (not in deterministic mode, which zeroes the latencies):
+//! - an empty scenario: the fixed cost of a run (process start, emulator bind, stop, report);
+//! - N `fire` steps (default 1,000): steps per second, and the emulator's own overhead per step,
+//!   `(wall time − fixed cost − Σ delivery.latencyMs) / N`, where the sum of the JSON report's
+//!   latencies is the time spent waiting on the receiver;
+//! - a small CI run of 3 steps (waitFor, fire, api): its wall time, against the target of "well
+//!   under a second beyond the app's own start-up" (no app is started here).
+//!
+//! Wall times are medians of several runs, after a warm-up run. A figure, never an assertion.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use actix_web::{web, App, HttpResponse, HttpServer};
+use serde_json::{json, Value};
+
+const REPLY: &str = r#"{"phoneNumbers":[{"e164PhoneNumber":"+14155552671","friendlyName":"Support line"},{"e164PhoneNumber":"+442071838750","friendlyName":"London office"}]}"#;
+
+struct Options {
+    steps: usize,
+    big_runs: usize,
+    small_runs: usize,
+    bin: PathBuf,
+}
+
+fn options() -> Options {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let quick = args.iter().any(|a| a == "--quick");
+    let steps = match value("--steps") {
+        Some(text) => text
+            .parse()
+            .unwrap_or_else(|_| panic!("--steps takes a number, not {text:?}")),
+        None if quick => 200,
+        None => 1000,
+    };
+    // target/release/examples/bench_scenarios → target/release/hubspot-emulator
+    let bin = value("--bin").map(PathBuf::from).unwrap_or_else(|| {
+        let exe = std::env::current_exe().expect("the bench's own path");
+        exe.parent()
+            .and_then(Path::parent)
+            .expect("the bench runs from target/<profile>/examples")
+            .join("hubspot-emulator")
+    });
+    if !bin.is_file() {
+        eprintln!(
+            "no emulator binary at {}: run `cargo build --release` first, or pass --bin PATH",
+            bin.display()
+        );
+        std::process::exit(2);
+    }
+    Options {
+        steps,
+        big_runs: if quick { 1 } else { 3 },
+        small_runs: if quick { 3 } else { 10 },
+        bin,
+    }
+}
+
+fn main() {
+    if std::env::args().nth(1).as_deref() == Some("receiver") {
+        return receiver();
+    }
+    let options = options();
+
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .arg("receiver")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("receiver starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = format!("{}/hubspot/phone-numbers", line.trim());
+
+    let dir = std::env::temp_dir().join(format!("hse-bench-scenarios-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let empty = write(&dir, "empty.json", &scenario_file(&url, vec![]));
+    let fires = vec![json!({"fire": {"portalId": 62515, "userId": 101}}); options.steps];
+    let big = write(&dir, "fires.json", &scenario_file(&url, fires));
+    let small = write(
+        &dir,
+        "ci.json",
+        &scenario_file(
+            &url,
+            vec![
+                json!({"waitFor": {"channelConnection": {"isReady": true}}}),
+                json!({"fire": {"portalId": 62515, "userId": 101,
+                                "expect": {"selectableCount": 2}}}),
+                json!({"api": {"method": "GET",
+                               "path": "/crm/v3/extensions/calling/${apps.bench.appId}/settings/channel-connection",
+                               "expect": {"status": 200, "body": {"isReady": true}}}}),
+            ],
+        ),
+    );
+    let report = dir.join("report.json");
+
+    // Warm-up: the binary and the files in the page cache.
+    run(&options.bin, &empty, &report);
+    let fixed = median((0..options.small_runs).map(|_| run(&options.bin, &empty, &report)));
+    let ci = median((0..options.small_runs).map(|_| run(&options.bin, &small, &report)));
+    check(&report, 3);
+
+    let mut big_runs: Vec<(Duration, f64, f64)> = (0..options.big_runs)
+        .map(|_| {
+            let wall = run(&options.bin, &big, &report);
+            let report = check(&report, options.steps);
+            let latency: f64 = report["reports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|r| r["steps"].as_array().unwrap())
+                .map(|s| s["delivery"]["latencyMs"].as_f64().unwrap())
+                .sum();
+            (wall, latency, report["durationMs"].as_f64().unwrap())
+        })
+        .collect();
+    big_runs.sort_by_key(|r| r.0);
+    let (wall, latency_ms, reported_ms) = big_runs[big_runs.len() / 2];
+
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let steps = options.steps as f64;
+    let beyond_fixed = ms(wall) - ms(fixed);
+    let overhead_us = (beyond_fixed - latency_ms) / steps * 1000.0;
+    println!(
+        "`hubspot-emulator run` ({}), {} fire steps (median of {} runs), small runs median of {}",
+        options.bin.display(),
+        options.steps,
+        options.big_runs,
+        options.small_runs
+    );
+    println!();
+    println!("| figure | value |");
+    println!("|---|---|");
+    println!(
+        "| fixed cost of a run (empty scenario: start, bind, stop) | {:.1} ms |",
+        ms(fixed)
+    );
+    println!(
+        "| {} fire steps: wall time | {:.1} ms (report's durationMs {:.1} ms) |",
+        options.steps,
+        ms(wall),
+        reported_ms
+    );
+    println!(
+        "| steps per second (beyond the fixed cost) | {:.0} |",
+        steps / (beyond_fixed / 1000.0)
+    );
+    println!(
+        "| Σ receiver latency (delivery.latencyMs) | {latency_ms:.1} ms ({:.1} µs per step) |",
+        latency_ms / steps * 1000.0
+    );
+    println!("| emulator overhead per step | {overhead_us:.1} µs |");
+    println!(
+        "| small CI run (3 steps: waitFor, fire, api): wall time | {:.1} ms ({:.1} ms beyond the fixed cost; target: well under 1 s) |",
+        ms(ci),
+        ms(ci) - ms(fixed)
+    );
+}
+
+fn scenario_file(url: &str, steps: Vec<Value>) -> String {
+    json!({
+        "apps": [{"name": "bench", "appId": 1234567, "developerApiKey": "bench-key",
+                  "clientSecret": "bench-secret",
+                  "channelConnection": {"url": url, "isReady": true}}],
+        "portals": [{"portalId": 62515, "users": [{"userId": 101}]}],
+        "scenarios": [{"name": "bench", "steps": steps}]
+    })
+    .to_string()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// One `run` of `file`, writing the JSON report to `report`; its wall time.
+fn run(bin: &Path, file: &Path, report: &Path) -> Duration {
+    let started = Instant::now();
+    let output = Command::new(bin)
+        .arg("run")
+        .arg(file)
+        .arg("--json")
+        .arg(report)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("the emulator runs");
+    let wall = started.elapsed();
+    assert!(
+        output.status.success(),
+        "run {} failed ({}): {}",
+        file.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    wall
+}
+
+/// The report of the last run, which must have passed `steps` steps.
+fn check(report: &Path, steps: usize) -> Value {
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+    assert_eq!(report["passed"], true, "{report}");
+    assert_eq!(report["steps"]["passed"], steps, "{}", report["steps"]);
+    report
+}
+
+fn median(values: impl Iterator<Item = Duration>) -> Duration {
+    let mut values: Vec<Duration> = values.collect();
+    values.sort();
+    values[values.len() / 2]
+}
+
+/// The fast receiver: one worker, a fixed valid reply.
+fn receiver() {
+    actix_web::rt::System::new().block_on(async {
+        let server = HttpServer::new(|| {
+            App::new().route(
+                "/hubspot/phone-numbers",
+                web::post().to(|| async {
+                    HttpResponse::Ok()
+                        .content_type("application/json")
+                        .body(REPLY)
+                }),
+            )
+        })
+        .workers(1)
+        .bind(("127.0.0.1", 0))
+        .unwrap();
+        println!("http://{}", server.addrs()[0]);
+        server.run().await.unwrap();
+    });
+}
