@@ -5,8 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::fire::print_verdict;
-use super::render::Format;
+use super::fire::{print_verdict, VerdictOutput};
 use super::serve::read_ca;
 use super::CliError;
 use crate::clock::Timestamp;
@@ -39,16 +38,8 @@ pub struct CheckArgs {
     /// A PEM CA certificate to trust for an https URL with a self-signed certificate.
     #[arg(long, env = "HUBSPOT_EMULATOR_CA_CERT")]
     pub ca_cert: Option<PathBuf>,
-    #[arg(
-        long,
-        value_enum,
-        default_value = "human",
-        env = "HUBSPOT_EMULATOR_FORMAT"
-    )]
-    pub format: Format,
-    /// Warnings fail too.
-    #[arg(long, env = "HUBSPOT_EMULATOR_STRICT")]
-    pub strict: bool,
+    #[command(flatten)]
+    pub output: VerdictOutput,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -93,5 +84,5 @@ pub async fn run(args: CheckArgs) -> Result<(), CliError> {
         delivery: Some(judged.delivery),
         replay_of: None,
     };
-    print_verdict(&verdict, args.format, args.strict)
+    print_verdict(&verdict, &args.output)
 }

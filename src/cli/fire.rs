@@ -30,16 +30,8 @@ pub struct FireArgs {
     /// Timeout of this delivery in milliseconds (default: the app's, else 10000).
     #[arg(long, env = "HUBSPOT_EMULATOR_TIMEOUT_MS")]
     pub timeout_ms: Option<u64>,
-    #[arg(
-        long,
-        value_enum,
-        default_value = "human",
-        env = "HUBSPOT_EMULATOR_FORMAT"
-    )]
-    pub format: Format,
-    /// Warnings fail too.
-    #[arg(long, env = "HUBSPOT_EMULATOR_STRICT")]
-    pub strict: bool,
+    #[command(flatten)]
+    pub output: VerdictOutput,
 }
 
 pub async fn run(args: FireArgs) -> Result<(), CliError> {
@@ -73,12 +65,28 @@ pub async fn run(args: FireArgs) -> Result<(), CliError> {
     }
     let verdict: Verdict = serde_json::from_slice(&bytes)
         .map_err(|e| CliError::Infrastructure(format!("unexpected answer from {url}: {e}")))?;
-    print_verdict(&verdict, args.format, args.strict)
+    print_verdict(&verdict, &args.output)
+}
+
+/// How a verdict is printed and judged, shared by `fire` and `check`.
+#[derive(Debug, Args)]
+pub struct VerdictOutput {
+    #[arg(
+        long,
+        value_enum,
+        default_value = "human",
+        env = "HUBSPOT_EMULATOR_FORMAT"
+    )]
+    pub format: Format,
+    /// Warnings fail too.
+    #[arg(long, env = "HUBSPOT_EMULATOR_STRICT")]
+    pub strict: bool,
 }
 
 /// Prints the verdict in the chosen format; an error (exit 1) unless it passed.
-pub fn print_verdict(verdict: &Verdict, format: Format, strict: bool) -> Result<(), CliError> {
-    match format {
+pub fn print_verdict(verdict: &Verdict, output: &VerdictOutput) -> Result<(), CliError> {
+    let strict = output.strict;
+    match output.format {
         Format::Json => println!(
             "{}",
             serde_json::to_string_pretty(verdict).unwrap_or_default()
