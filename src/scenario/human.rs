@@ -17,9 +17,10 @@ pub fn render(report: &RunReport) -> String {
         let mark = if scenario.passed { "✓" } else { "✗" };
         let _ = writeln!(
             out,
-            "  {mark} {} ({} steps, {:.0} ms)",
+            "  {mark} {} ({} step{}, {:.0} ms)",
             scenario.name,
             scenario.steps.len(),
+            if scenario.steps.len() == 1 { "" } else { "s" },
             scenario.duration_ms
         );
         if !scenario.passed {

@@ -144,18 +144,22 @@ async fn exchange(
         .await
         .map_err(|e| send_failure(outgoing.url, e))?;
     stage.set(Stage::ReadingBody);
+    // awc's header map iterates in a different order in every process; sorted by name, the
+    // same reply always reads (and journals, and snapshots) the same.
+    let mut headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    headers.sort_by(|a, b| a.0.cmp(&b.0));
     let raw = partial.insert(RawResponse {
         status: response.status().as_u16(),
-        headers: response
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
+        headers,
         body: Vec::new(),
         truncated: false,
     });

@@ -1,12 +1,12 @@
 //! Golden files of `hubspot-emulator run` in deterministic mode (`--clock … --seed …`): the human
 //! summary and the JSON report of one scenario file that covers a passing fire, a failing fire
 //! (a non-E.164 number and a 30-character name), api steps whose status expectation fails (one
-//! with HubSpot's error body and its seeded correlation id), and the steps skipped after a failure. The real binary runs against scripted receivers in the test.
+//! with HubSpot's error body and its seeded correlation id), and the steps skipped after a
+//! failure. The real binary runs against scripted receivers in the test.
 //!
 //! What differs from run to run is only the receivers' ports, so the port is replaced by
 //! `[port]` — and, as the v3 signature signs the URL with its port, the v3 signature too, after
-//! the test has checked it against the URL that was really called. Reply headers are sorted by
-//! name (their order changes from run to run: see `sort_reply_headers`). Everything else
+//! the test has checked it against the URL that was really called. Everything else
 //! (timestamps, the v1 signature, correlation ids, durations) must repeat as it is.
 //!
 //! Review a change with `cargo insta review` (or rerun with `INSTA_UPDATE=always`); CI never
@@ -177,8 +177,6 @@ fn stabilize_report(report: &mut Value) -> Vec<(String, String)> {
                     pair[1] = Value::from("[date]");
                 }
             }
-            // WORKAROUND (see `sort_reply_headers`).
-            headers.sort_by_key(|pair| pair[0].as_str().unwrap().to_ascii_lowercase());
         }
     }
     redact_strings(report);
@@ -203,31 +201,7 @@ fn stabilize_human(text: &str, v3: &[(String, String)]) -> String {
     }
     let date = Regex::new(r"(?mi)^(\s+date: ).*$").unwrap();
     let text = date.replace_all(&text, "${1}[date]");
-    sort_reply_headers(&redact_ports(&text))
-}
-
-/// WORKAROUND, to remove once the emulator reports reply headers in a fixed order: the sender
-/// copies them out of awc's `HeaderMap`, a hash map whose iteration order changes from process
-/// to process, so the same reply lists `content-type`, `content-length`, `connection` in a
-/// different order on each run, even in deterministic mode. Sorting them by name here keeps the
-/// golden files stable (and stays right if the emulator starts sorting them the same way).
-fn sort_reply_headers(text: &str) -> String {
-    let header = Regex::new(r"^ {12}[A-Za-z0-9-]+: ").unwrap();
-    let mut out: Vec<String> = Vec::new();
-    let mut block: Vec<&str> = Vec::new();
-    let mut in_reply = false;
-    for line in text.split_inclusive('\n') {
-        if in_reply && header.is_match(line) {
-            block.push(line);
-            continue;
-        }
-        block.sort_by_key(|l| l.trim_start().to_ascii_lowercase());
-        out.extend(block.drain(..).map(str::to_string));
-        in_reply = line.starts_with("          reply: ");
-        out.push(line.to_string());
-    }
-    out.extend(block.drain(..).map(str::to_string));
-    out.concat()
+    redact_ports(&text)
 }
 
 #[tokio::test]
