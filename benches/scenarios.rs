@@ -22,10 +22,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use actix_web::{web, App, HttpResponse, HttpServer};
 use serde_json::{json, Value};
 
-const REPLY: &str = r#"{"phoneNumbers":[{"e164PhoneNumber":"+14155552671","friendlyName":"Support line"},{"e164PhoneNumber":"+442071838750","friendlyName":"London office"}]}"#;
+#[path = "support/receiver.rs"]
+mod receiver;
 
 struct Options {
     steps: usize,
@@ -75,7 +75,7 @@ fn options() -> Options {
 
 fn main() {
     if std::env::args().nth(1).as_deref() == Some("receiver") {
-        return receiver();
+        return receiver::serve();
     }
     let options = options();
 
@@ -259,25 +259,4 @@ fn median(values: impl Iterator<Item = Duration>) -> Duration {
     let mut values: Vec<Duration> = values.collect();
     values.sort();
     values[values.len() / 2]
-}
-
-/// The fast receiver: one worker, a fixed valid reply.
-fn receiver() {
-    actix_web::rt::System::new().block_on(async {
-        let server = HttpServer::new(|| {
-            App::new().route(
-                "/hubspot/phone-numbers",
-                web::post().to(|| async {
-                    HttpResponse::Ok()
-                        .content_type("application/json")
-                        .body(REPLY)
-                }),
-            )
-        })
-        .workers(1)
-        .bind(("127.0.0.1", 0))
-        .unwrap();
-        println!("http://{}", server.addrs()[0]);
-        server.run().await.unwrap();
-    });
 }

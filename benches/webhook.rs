@@ -17,7 +17,6 @@ use std::process::{Command, Stdio};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use actix_web::{web, App, HttpResponse, HttpServer};
 use hubspot_emulator::journal::Journal;
 use hubspot_emulator::scenario::loader::parse_fixture;
 use hubspot_emulator::store::Store;
@@ -25,13 +24,14 @@ use hubspot_emulator::webhook::fire::{FireRequest, Webhooks};
 use hubspot_emulator::webhook::sender::{tls_config, TlsConfig};
 use hubspot_emulator::webhook::Outcome;
 
-const REPLY: &str = r#"{"phoneNumbers":[{"e164PhoneNumber":"+14155552671","friendlyName":"Support line"},{"e164PhoneNumber":"+442071838750","friendlyName":"London office"}]}"#;
+#[path = "support/receiver.rs"]
+mod receiver;
 const BODY: &str = r#"{"appId":1234567,"portalId":62515,"userId":101}"#;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("receiver") {
-        return receiver();
+        return receiver::serve();
     }
     let flag = |name: &str, default: u64| {
         args.iter()
@@ -98,7 +98,7 @@ async fn baseline(url: &str, concurrency: usize, duration: Duration) -> f64 {
                         .await
                         .expect("baseline POST");
                     let body = response.body().await.expect("baseline body");
-                    assert_eq!(body.len(), REPLY.len());
+                    assert_eq!(body.len(), receiver::REPLY.len());
                     count.set(count.get() + 1);
                 }
             })
@@ -163,25 +163,4 @@ async fn emulator(url: &str, concurrency: usize, duration: Duration) -> f64 {
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
-}
-
-/// The fast receiver: one worker, a fixed valid reply.
-fn receiver() {
-    actix_web::rt::System::new().block_on(async {
-        let server = HttpServer::new(|| {
-            App::new().route(
-                "/hubspot/phone-numbers",
-                web::post().to(|| async {
-                    HttpResponse::Ok()
-                        .content_type("application/json")
-                        .body(REPLY)
-                }),
-            )
-        })
-        .workers(1)
-        .bind(("127.0.0.1", 0))
-        .unwrap();
-        println!("http://{}", server.addrs()[0]);
-        server.run().await.unwrap();
-    });
 }
