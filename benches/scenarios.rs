@@ -17,7 +17,6 @@
 //!
 //! Wall times are medians of several runs, after a warm-up run. A figure, never an assertion.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -79,16 +78,7 @@ fn main() {
     }
     let options = options();
 
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .arg("receiver")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("receiver starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = format!("{}/hubspot/phone-numbers", line.trim());
+    let (mut child, url) = receiver::spawn();
 
     let dir = std::env::temp_dir().join(format!("hse-bench-scenarios-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

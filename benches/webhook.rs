@@ -12,8 +12,6 @@
 //! (target ≥ 70 %), and the added cost per delivery in µs. A figure, never an assertion.
 
 use std::cell::Cell;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -43,16 +41,7 @@ fn main() {
     let seconds = flag("--seconds", 5);
     let concurrency = flag("--concurrency", 64) as usize;
 
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .arg("receiver")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("receiver starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = format!("{}/hubspot/phone-numbers", line.trim());
+    let (mut child, url) = receiver::spawn();
 
     let round = Duration::from_millis(500);
     let rounds = (seconds * 1000 / 500).max(1) as usize;

@@ -5,7 +5,7 @@
 use clap::Args;
 use serde_json::json;
 
-use super::render::{self, Format};
+use super::render::{self, Format, FormatArg};
 use super::CliError;
 use crate::webhook::Verdict;
 
@@ -71,13 +71,8 @@ pub async fn run(args: FireArgs) -> Result<(), CliError> {
 /// How a verdict is printed and judged, shared by `fire` and `check`.
 #[derive(Debug, Args)]
 pub struct VerdictOutput {
-    #[arg(
-        long,
-        value_enum,
-        default_value = "human",
-        env = "HUBSPOT_EMULATOR_FORMAT"
-    )]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: FormatArg,
     /// Warnings fail too.
     #[arg(long, env = "HUBSPOT_EMULATOR_STRICT")]
     pub strict: bool,
@@ -86,7 +81,7 @@ pub struct VerdictOutput {
 /// Prints the verdict in the chosen format; an error (exit 1) unless it passed.
 pub fn print_verdict(verdict: &Verdict, output: &VerdictOutput) -> Result<(), CliError> {
     let strict = output.strict;
-    match output.format {
+    match output.output.format {
         Format::Json => println!(
             "{}",
             serde_json::to_string_pretty(verdict).unwrap_or_default()

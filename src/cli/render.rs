@@ -13,6 +13,18 @@ pub enum Format {
     Json,
 }
 
+/// `--format human|json`, shared by every command that prints a result.
+#[derive(Clone, Copy, Debug, clap::Args)]
+pub struct FormatArg {
+    #[arg(
+        long = "format",
+        value_enum,
+        default_value = "human",
+        env = "HUBSPOT_EMULATOR_FORMAT"
+    )]
+    pub format: Format,
+}
+
 pub fn use_colour() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
 }

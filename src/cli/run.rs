@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use super::app_process::AppProcess;
-use super::render::Format;
+use super::render::{Format, FormatArg};
 use super::CliError;
 use crate::app::{Emulator, EmulatorConfig};
 use crate::clock::{make_deterministic, Timestamp};
@@ -53,13 +53,8 @@ pub struct RunArgs {
     #[arg(long, env = "HUBSPOT_EMULATOR_GRACE_MS", default_value_t = 5_000)]
     pub grace_ms: u64,
     /// Stdout format of the summary.
-    #[arg(
-        long,
-        value_enum,
-        default_value = "human",
-        env = "HUBSPOT_EMULATOR_FORMAT"
-    )]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: FormatArg,
     /// The app under test and its arguments (after `--`).
     #[arg(last = true)]
     pub app: Vec<String>,
@@ -199,7 +194,7 @@ fn first_wait_failed(report: &RunReport) -> bool {
 
 fn write_reports(report: &RunReport, args: &RunArgs) -> Result<(), CliError> {
     let json = serde_json::to_string_pretty(report).unwrap_or_default();
-    match args.format {
+    match args.output.format {
         Format::Human => print!("{}", human::render(report)),
         Format::Json => println!("{json}"),
     }

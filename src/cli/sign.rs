@@ -4,7 +4,7 @@
 use clap::Args;
 
 use super::check::SignatureVersionArg;
-use super::render::Format;
+use super::render::{Format, FormatArg};
 use super::CliError;
 use crate::clock::Timestamp;
 use crate::domain::Secret;
@@ -29,13 +29,8 @@ pub struct SignArgs {
     /// The legacy signature to print beside v3.
     #[arg(long, value_enum, default_value = "v1")]
     pub signature_version: SignatureVersionArg,
-    #[arg(
-        long,
-        value_enum,
-        default_value = "human",
-        env = "HUBSPOT_EMULATOR_FORMAT"
-    )]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: FormatArg,
 }
 
 pub fn run(args: SignArgs) -> Result<(), CliError> {
@@ -48,7 +43,7 @@ pub fn run(args: SignArgs) -> Result<(), CliError> {
         args.body.as_bytes(),
         timestamp,
     );
-    match args.format {
+    match args.output.format {
         Format::Human => {
             for (name, value) in headers {
                 println!("{name}: {value}");

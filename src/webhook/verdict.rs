@@ -143,10 +143,6 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.severity == Severity::Error)
-    }
-
     pub fn has_warnings(&self) -> bool {
         self.findings
             .iter()

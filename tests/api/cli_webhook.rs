@@ -173,4 +173,35 @@ async fn sign_prints_known_answers() {
          X-HubSpot-Signature-v3: OgPhlMOSvgInGfyrkH9SQTLpRj/9lWBnDj/fF/fw9PY=\n\
          X-HubSpot-Request-Timestamp: 1764259200000\n"
     );
+
+    let json = run(
+        [
+            "sign",
+            "--client-secret",
+            "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy",
+            "--url",
+            "http://127.0.0.1:3000/hubspot/phone-numbers",
+            "--body",
+            r#"{"appId":1234567,"portalId":62515,"userId":101}"#,
+            "--timestamp",
+            "1764259200000",
+            "--format",
+            "json",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        vec![],
+    )
+    .await;
+    let headers: Value = serde_json::from_slice(&json.stdout).expect("a JSON object");
+    assert_eq!(headers["X-HubSpot-Signature-Version"], "v1");
+    assert_eq!(
+        headers["X-HubSpot-Signature"],
+        "c6c59032752d253005533b94d9794cde0c908179ff8899cd7eba1afdde1b0aba"
+    );
+    assert_eq!(
+        headers["X-HubSpot-Signature-v3"],
+        "OgPhlMOSvgInGfyrkH9SQTLpRj/9lWBnDj/fF/fw9PY="
+    );
 }
