@@ -10,7 +10,10 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
-use crate::journal::{ApiRequestEntry, Journal, DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY};
+use crate::journal::{
+    ApiRequestEntry, Journal, DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY, PROBE_JOURNAL_CAPACITY,
+};
+use crate::probe::report::ProbeReport;
 use crate::scenario::Fixture;
 use crate::store::Store;
 use crate::webhook::fire::Webhooks;
@@ -23,6 +26,8 @@ pub struct SharedState {
     pub store: Store,
     pub api_journal: Journal<ApiRequestEntry>,
     pub deliveries: Journal<Verdict>,
+    /// Probe reports (`POST /_emulator/probe`), newest kept.
+    pub probes: Journal<ProbeReport>,
     /// Built on the first delivery: the web's root certificates cost memory an API-only run
     /// never needs.
     tls: OnceLock<TlsConfig>,
@@ -36,11 +41,16 @@ impl SharedState {
         Webhooks {
             store: &self.store,
             journal: &self.deliveries,
-            tls: self.tls.get_or_init(|| {
-                // The CA was checked when the emulator was bound, so this cannot fail.
-                tls_config(self.extra_ca_pem.as_deref()).expect("a CA checked at bind")
-            }),
+            tls: self.tls(),
         }
+    }
+
+    /// TLS settings for https receivers.
+    pub fn tls(&self) -> &TlsConfig {
+        self.tls.get_or_init(|| {
+            // The CA was checked when the emulator was bound, so this cannot fail.
+            tls_config(self.extra_ca_pem.as_deref()).expect("a CA checked at bind")
+        })
     }
 }
 
@@ -95,6 +105,7 @@ impl Emulator {
             store: Store::new(config.fixture),
             api_journal: Journal::new(config.journal_capacity),
             deliveries: Journal::new(config.delivery_capacity),
+            probes: Journal::new(PROBE_JOURNAL_CAPACITY),
             tls: OnceLock::new(),
             extra_ca_pem: config.extra_ca_pem,
             started: Instant::now(),

@@ -28,6 +28,12 @@ pub fn make_deterministic(start: Timestamp, seed: u64) {
     });
 }
 
+/// The real time in milliseconds since the epoch, even in deterministic mode: the probes'
+/// timestamps are judged by the app against its own clock.
+pub fn wall_millis() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
 /// A point in time as HubSpot's v3 APIs print it: ISO-8601, UTC, milliseconds, `Z`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(DateTime<Utc>);

@@ -14,6 +14,8 @@ use crate::domain::AppId;
 pub const DEFAULT_CAPACITY: usize = 10_000;
 /// Delivery verdicts kept by default (each holds up to 64 KiB of reply body).
 pub const DEFAULT_DELIVERY_CAPACITY: usize = 1_000;
+/// Probe reports kept (each holds a dozen requests and replies).
+pub const PROBE_JOURNAL_CAPACITY: usize = 100;
 
 pub struct Journal<T> {
     capacity: usize,

@@ -20,6 +20,7 @@ pub mod control;
 pub mod domain;
 pub mod error;
 pub mod journal;
+pub mod probe;
 pub mod scenario;
 pub mod store;
 pub mod webhook;

@@ -4,7 +4,9 @@
 mod app_process;
 mod check;
 mod fire;
+mod probe;
 pub mod render;
+mod render_probe;
 mod run;
 mod serve;
 mod sign;
@@ -39,6 +41,8 @@ pub enum Command {
     Fire(fire::FireArgs),
     /// Fire one signed delivery at a URL (no server) and judge the reply.
     Check(check::CheckArgs),
+    /// Attack the app's webhook with forged deliveries, then a burst of concurrent ones.
+    Probe(probe::ProbeArgs),
     /// Print the signature headers HubSpot would send (for the app's own tests).
     Sign(sign::SignArgs),
     /// Run scenario files as a CI test, optionally starting the app under test (after --).
@@ -81,6 +85,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve(args) => serve::run(args).await,
         Command::Fire(args) => fire::run(args).await,
         Command::Check(args) => check::run(args).await,
+        Command::Probe(args) => probe::run(args).await,
         Command::Sign(args) => sign::run(args),
         Command::Run(args) => run::run(args).await,
         Command::Schema => {

@@ -1,11 +1,12 @@
 //! Human output of verdicts: the outcome line, findings with severity and pointer, and the
-//! number picker as a table. Colour only on a terminal and never under `NO_COLOR`.
+//! number picker as a table. Colour only on a terminal and never under `NO_COLOR`. Probe
+//! reports (`render_probe`) share the findings block.
 
 use std::fmt::Write;
 use std::io::IsTerminal;
 
 use crate::webhook::validator::FRIENDLY_NAME_LIMIT;
-use crate::webhook::verdict::{Outcome, Severity, Verdict};
+use crate::webhook::verdict::{Finding, Outcome, Severity, Verdict};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -29,7 +30,7 @@ pub fn use_colour() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
 }
 
-fn paint(text: &str, code: &str, colour: bool) -> String {
+pub fn paint(text: &str, code: &str, colour: bool) -> String {
     if colour {
         format!("\x1b[{code}m{text}\x1b[0m")
     } else {
@@ -65,28 +66,41 @@ pub fn verdict(verdict: &Verdict, colour: bool) -> String {
         );
     }
     out.push('\n');
-    if !verdict.findings.is_empty() {
-        out.push_str("\nfindings:\n");
-        for finding in &verdict.findings {
-            let (name, code) = match finding.severity {
-                Severity::Error => ("error", "31"),
-                Severity::Warning => ("warning", "33"),
-                Severity::Info => ("info", "36"),
-            };
-            let _ = writeln!(
-                out,
-                "  {:<7}  {}  {}",
-                paint(name, code, colour),
-                finding.code,
-                finding.pointer
-            );
-            let _ = writeln!(out, "           {}", finding.message);
-        }
-    }
+    out.push_str(&findings(&verdict.findings, colour));
     if verdict.delivery.is_some() {
         out.push_str(&picker(verdict));
     }
     out
+}
+
+/// A `findings:` block (empty when there are none): severity, code, pointer, then the message.
+pub fn findings(findings: &[Finding], colour: bool) -> String {
+    let mut out = String::new();
+    if findings.is_empty() {
+        return out;
+    }
+    out.push_str("\nfindings:\n");
+    for finding in findings {
+        let (name, code) = severity_paint(finding.severity);
+        let _ = writeln!(
+            out,
+            "  {:<7}  {}  {}",
+            paint(name, code, colour),
+            finding.code,
+            finding.pointer
+        );
+        let _ = writeln!(out, "           {}", finding.message);
+    }
+    out
+}
+
+/// A severity's name and its colour.
+pub fn severity_paint(severity: Severity) -> (&'static str, &'static str) {
+    match severity {
+        Severity::Error => ("error", "31"),
+        Severity::Warning => ("warning", "33"),
+        Severity::Info => ("info", "36"),
+    }
 }
 
 fn picker(verdict: &Verdict) -> String {

@@ -24,10 +24,14 @@ impl ResponseError for ControlError {
         match self {
             ControlError::BadRequest(_) | ControlError::Fixture(_) => StatusCode::BAD_REQUEST,
             ControlError::NotFound(_) => StatusCode::NOT_FOUND,
-            ControlError::Fire(FireError::UnknownApp(_) | FireError::UnknownDelivery(_)) => {
-                StatusCode::NOT_FOUND
+            ControlError::Fire(
+                FireError::UnknownApp(_)
+                | FireError::UnknownDelivery(_)
+                | FireError::UnknownProbe(_),
+            ) => StatusCode::NOT_FOUND,
+            ControlError::Fire(FireError::NothingToReplay(..) | FireError::NoUrl(_)) => {
+                StatusCode::CONFLICT
             }
-            ControlError::Fire(FireError::NothingToReplay(..)) => StatusCode::CONFLICT,
             ControlError::Fire(_) => StatusCode::BAD_REQUEST,
         }
     }
@@ -47,7 +51,7 @@ impl ResponseError for ControlError {
 
 pub async fn unknown_endpoint(req: HttpRequest) -> Result<HttpResponse, ControlError> {
     Err(ControlError::NotFound(format!(
-        "No control endpoint {} {}. The control API has: GET /_emulator/health, POST /_emulator/reset, GET|PUT /_emulator/state, GET|DELETE /_emulator/requests, POST /_emulator/fire, GET|DELETE /_emulator/deliveries, GET /_emulator/deliveries/{{id}}, POST /_emulator/deliveries/{{id}}/replay, GET|PUT /_emulator/portals/{{portalId}}/users/{{userId}}.",
+        "No control endpoint {} {}. The control API has: GET /_emulator/health, POST /_emulator/reset, GET|PUT /_emulator/state, GET|DELETE /_emulator/requests, POST /_emulator/fire, GET|DELETE /_emulator/deliveries, GET /_emulator/deliveries/{{id}}, POST /_emulator/deliveries/{{id}}/replay, POST /_emulator/probe, GET /_emulator/probes, GET /_emulator/probes/{{id}}, GET|PUT /_emulator/portals/{{portalId}}/users/{{userId}}.",
         req.method(),
         req.path()
     )))

@@ -1,12 +1,13 @@
 //! The control API under `/_emulator/` (never a HubSpot path): health, reset, state export and
-//! import, the API request journal, firing the webhook, the delivery journal and replays, and
-//! users' browser flags. Its errors are plain `{"error": …}` JSON, not HubSpot's
+//! import, the API request journal, firing the webhook, the delivery journal and replays, probes of the app,
+//! and users' browser flags. Its errors are plain `{"error": …}` JSON, not HubSpot's
 //! envelope, because no HubSpot client ever calls it.
 
 mod deliveries;
 mod error;
 mod fire;
 mod health;
+mod probe;
 mod requests;
 mod state;
 mod users;
@@ -34,6 +35,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/deliveries/{id}/replay",
                 web::post().to(deliveries::replay),
             )
+            .route("/probe", web::post().to(probe::probe))
+            .route("/probes", web::get().to(probe::list))
+            .route("/probes/{id}", web::get().to(probe::one))
             .route(
                 "/portals/{portalId}/users/{userId}",
                 web::put().to(users::set_flag),

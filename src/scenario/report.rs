@@ -1,10 +1,11 @@
 //! What a `run` found: per scenario and step, passed, failed or skipped, with expected vs got and
-//! the delivery of a failed `fire`. Serialized as the JSON report; `human` and `junit` render it
+//! the delivery of a `fire` and the report of a `probe`. Serialized as the JSON report; `human` and `junit` render it
 //! for people and CI.
 
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::probe::report::ProbeReport;
 use crate::webhook::verdict::{Delivery, Finding};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -37,6 +38,9 @@ pub struct StepReport {
     /// The exchange with the app, for `fire` steps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery: Option<Delivery>,
+    /// The whole report, for `probe` steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<ProbeReport>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -105,6 +109,9 @@ impl RunReport {
                 step.duration_ms = 0.0;
                 if let Some(delivery) = &mut step.delivery {
                     delivery.latency_ms = 0.0;
+                }
+                if let Some(probe) = &mut step.probe {
+                    probe.without_durations();
                 }
             }
         }

@@ -1,5 +1,5 @@
 //! Runs scenarios against a live emulator: `api` steps go over HTTP like an app's calls;
-//! `fire`, `setUserFlag`, `reset` and `waitFor` act on the shared state directly. A failed step
+//! `fire`, `probe`, `setUserFlag`, `reset` and `waitFor` act on the shared state directly. A failed step
 //! ends its scenario (the rest are reported as skipped); the next scenario runs on.
 
 use std::time::{Duration, Instant};
@@ -7,14 +7,22 @@ use std::time::{Duration, Instant};
 use regex::Regex;
 use serde_json::{json, Map, Value};
 
+use super::expect::{check_probe_report, check_verdict, subset};
 use super::report::{ScenarioReport, StepReport, StepStatus};
-use super::steps::{ApiAuth, ApiStep, FireExpect, FireStep, Scenario, Step, WaitForStep};
+use super::steps::{
+    ApiAuth, ApiStep, FireExpect, FireStep, PassOrFail, ProbeExpect, ProbeStep, Scenario, Step,
+    WaitForStep,
+};
 use super::template::{render, render_text};
 use super::Fixture;
 use crate::app::SharedState;
 use crate::domain::AppId;
+use crate::probe::declared::{probe_app, ProbeRequest};
+use crate::probe::forgery::{self, Expected};
+use crate::probe::report::ProbeReport;
 use crate::webhook::fire::FireRequest;
-use crate::webhook::{Outcome, Severity, Verdict};
+use crate::webhook::verdict::Delivery;
+use crate::webhook::{Finding, Outcome};
 
 /// How often `waitFor` looks at the state.
 const POLL: Duration = Duration::from_millis(10);
@@ -33,7 +41,9 @@ struct Outcomes {
     expected: Option<Value>,
     got: Option<Value>,
     result: Value,
-    verdict: Option<Verdict>,
+    findings: Vec<Finding>,
+    delivery: Option<Delivery>,
+    probe: Option<ProbeReport>,
 }
 
 impl Outcomes {
@@ -44,7 +54,9 @@ impl Outcomes {
             expected: None,
             got: None,
             result,
-            verdict: None,
+            findings: Vec::new(),
+            delivery: None,
+            probe: None,
         }
     }
 
@@ -113,6 +125,7 @@ impl<'a> Runner<'a> {
                     got: None,
                     findings: Vec::new(),
                     delivery: None,
+                    probe: None,
                 });
                 continue;
             }
@@ -122,10 +135,6 @@ impl<'a> Runner<'a> {
                 context["steps"][name] = outcome.result.clone();
             }
             failed = outcome.status == StepStatus::Failed;
-            let (findings, delivery) = match outcome.verdict {
-                Some(verdict) => (verdict.findings, verdict.delivery),
-                None => (Vec::new(), None),
-            };
             steps.push(StepReport {
                 index: index + 1,
                 kind: step.kind(),
@@ -135,8 +144,9 @@ impl<'a> Runner<'a> {
                 message: outcome.message,
                 expected: outcome.expected,
                 got: outcome.got,
-                findings,
-                delivery,
+                findings: outcome.findings,
+                delivery: outcome.delivery,
+                probe: outcome.probe,
             });
         }
         ScenarioReport {
@@ -153,6 +163,7 @@ impl<'a> Runner<'a> {
             Step::Api(api) => self.api(api, fixture, context).await,
             Step::WaitFor(wait) => self.wait_for(wait, fixture).await,
             Step::Fire(fire) => self.fire(fire, fixture).await,
+            Step::Probe(probe) => self.probe(probe, fixture, context).await,
             Step::SetUserFlag(flag) => {
                 self.shared.store.set_user_flag(
                     flag.portal_id,
@@ -335,11 +346,13 @@ impl<'a> Runner<'a> {
             "displayedNames": verdict.picker.iter().map(|p| p.displayed_name.as_str()).collect::<Vec<_>>(),
         });
         let result = serde_json::to_value(&verdict).unwrap_or_default();
+        let passed = Outcomes {
+            findings: verdict.findings,
+            delivery: verdict.delivery,
+            ..Outcomes::passed(result)
+        };
         if problems.is_empty() {
-            return Ok(Outcomes {
-                verdict: Some(verdict),
-                ..Outcomes::passed(result)
-            });
+            return Ok(passed);
         }
         Ok(Outcomes {
             status: StepStatus::Failed,
@@ -349,103 +362,78 @@ impl<'a> Runner<'a> {
                 ..expect
             })),
             got: Some(got),
-            result,
-            verdict: Some(verdict),
+            ..passed
         })
     }
-}
 
-/// What a verdict lacks against `expect` (empty when it meets it).
-fn check_verdict(verdict: &Verdict, expect: &FireExpect, strict: bool) -> Vec<String> {
-    let mut problems = Vec::new();
-    let codes: Vec<&str> = verdict.findings.iter().map(|f| f.code.as_str()).collect();
-    let wanted = expect.outcome.unwrap_or(Outcome::Pass);
-    if verdict.outcome != wanted {
-        let errors: Vec<&str> = verdict
-            .findings
+    async fn probe(
+        &self,
+        step: &ProbeStep,
+        fixture: &Fixture,
+        context: &Value,
+    ) -> Result<Outcomes, String> {
+        let app_id = app_id(fixture, step.app.as_deref())?;
+        let expect = step.expect.clone().unwrap_or_default();
+        if let Some(unknown) = expect
+            .accepted
             .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .map(|f| f.code.as_str())
-            .collect();
-        problems.push(format!(
-            "expected outcome {}, got {}{}",
-            wanted.as_str(),
-            verdict.outcome.as_str(),
-            if errors.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", errors.join(", "))
-            }
-        ));
-    } else if strict && wanted == Outcome::Pass {
-        let unexpected: Vec<&str> = verdict
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning && !expect.codes.contains(&f.code))
-            .map(|f| f.code.as_str())
-            .collect();
-        if !unexpected.is_empty() {
-            problems.push(format!(
-                "--strict: unexpected warnings {}",
-                unexpected.join(", ")
+            .find(|name| !forgery::names().any(|n| n == name.as_str()))
+        {
+            let names: Vec<&str> = forgery::names().collect();
+            return Err(format!(
+                "expect.accepted names no probe {unknown:?}; the probes are {}",
+                names.join(", ")
             ));
         }
-    }
-    for code in &expect.codes {
-        if !codes.contains(&code.as_str()) {
-            problems.push(format!("expected finding {code}, absent"));
-        }
-    }
-    for code in &expect.absent_codes {
-        if codes.contains(&code.as_str()) {
-            problems.push(format!("finding {code} present, expected absent"));
-        }
-    }
-    let selectable = verdict.picker.iter().filter(|p| p.selectable).count();
-    if let Some(expected) = expect.selectable_count {
-        if expected != selectable {
-            problems.push(format!(
-                "expected {expected} selectable numbers, got {selectable}"
-            ));
-        }
-    }
-    if let Some(expected) = &expect.displayed_names {
-        let shown: Vec<&str> = verdict
-            .picker
+        let url = match &step.url {
+            Some(url) => Some(render_text(url, context)?),
+            None => None,
+        };
+        let report = probe_app(
+            self.shared,
+            ProbeRequest {
+                app_id,
+                portal_id: step.portal_id,
+                user_id: step.user_id,
+                url,
+                burst: step.burst,
+                timeout_ms: step.timeout_ms,
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let problems = check_probe_report(&report, &expect, self.strict);
+        let accepted: Vec<&str> = report
+            .probes
             .iter()
-            .map(|p| p.displayed_name.as_str())
+            .filter(|p| p.accepted && p.expected == Expected::Reject)
+            .map(|p| p.probe)
             .collect();
-        if *expected != shown {
-            problems.push(format!(
-                "expected displayed names {expected:?}, got {shown:?}"
-            ));
+        let got = json!({
+            "outcome": report.outcome,
+            "accepted": accepted,
+            "codes": report.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
+            "p99Ms": report.burst.as_ref().map(|b| b.latency_ms.p99),
+        });
+        let passed = Outcomes {
+            findings: report.findings.clone(),
+            result: serde_json::to_value(&report).unwrap_or_default(),
+            probe: Some(report),
+            ..Outcomes::passed(Value::Null)
+        };
+        if problems.is_empty() {
+            return Ok(passed);
         }
-    }
-    problems
-}
-
-/// `Ok` when every key of `expected` is in `got` with an equal value (recursively); otherwise
-/// the JSON pointer of the first difference.
-fn subset(expected: &Value, got: &Value, at: &str) -> Result<(), String> {
-    match (expected, got) {
-        (Value::Object(want), Value::Object(have)) => {
-            for (key, value) in want {
-                let here = format!("{at}/{key}");
-                match have.get(key) {
-                    Some(actual) => subset(value, actual, &here)?,
-                    None => return Err(here),
-                }
-            }
-            Ok(())
-        }
-        (Value::Array(want), Value::Array(have)) if want.len() == have.len() => {
-            for (index, (w, h)) in want.iter().zip(have).enumerate() {
-                subset(w, h, &format!("{at}/{index}"))?;
-            }
-            Ok(())
-        }
-        (w, h) if w == h => Ok(()),
-        _ => Err(if at.is_empty() { "/".into() } else { at.into() }),
+        Ok(Outcomes {
+            status: StepStatus::Failed,
+            message: Some(problems.join("; ")),
+            expected: Some(json!(ProbeExpect {
+                outcome: Some(expect.outcome.unwrap_or(PassOrFail::Pass)),
+                ..expect
+            })),
+            got: Some(got),
+            ..passed
+        })
     }
 }
 
@@ -483,6 +471,15 @@ fn describe(step: &Step) -> String {
             s.user_id,
             if s.force { " (forced)" } else { "" }
         ),
+        Step::Probe(s) => format!(
+            "probe {}{}",
+            app(&s.app),
+            match s.burst {
+                Some(0) => " (no burst)".to_string(),
+                Some(n) => format!(" with a burst of {n}"),
+                None => String::new(),
+            }
+        ),
         Step::SetUserFlag(s) => format!(
             "setUserFlag portal {} user {} = {}",
             s.portal_id, s.user_id, s.supports_channel_connection
@@ -491,21 +488,5 @@ fn describe(step: &Step) -> String {
             Some(name) => format!("reset {name}"),
             None => "reset all".into(),
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn subset_names_the_first_difference() {
-        let got = json!({"url": "u", "isReady": true, "createdAt": "t"});
-        assert!(subset(&json!({"isReady": true}), &got, "").is_ok());
-        assert_eq!(
-            subset(&json!({"isReady": false}), &got, "").unwrap_err(),
-            "/isReady"
-        );
-        assert_eq!(subset(&json!({"nope": 1}), &got, "").unwrap_err(), "/nope");
     }
 }

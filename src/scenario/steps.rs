@@ -1,5 +1,5 @@
 //! Scenario steps, as written in fixture files under `"scenarios"`. Each step is an object with
-//! one key naming its kind (`api`, `waitFor`, `fire`, `setUserFlag`, `reset`); apps are named by
+//! one key naming its kind (`api`, `waitFor`, `fire`, `probe`, `setUserFlag`, `reset`); apps are named by
 //! their fixture `name`, and strings may use `${…}` to read the seed or earlier steps
 //! (see `template`).
 
@@ -26,6 +26,8 @@ pub enum Step {
     WaitFor(WaitForStep),
     /// Fire the phone-number webhook for a user and check the verdict.
     Fire(FireStep),
+    /// Attack the app's webhook with forged deliveries and a burst; check the report.
+    Probe(ProbeStep),
     /// Set a user's `supportsChannelConnection` browser flag.
     SetUserFlag(SetUserFlagStep),
     /// Reset the state to the seed (one app or all).
@@ -38,6 +40,7 @@ impl Step {
             Step::Api(_) => "api",
             Step::WaitFor(_) => "waitFor",
             Step::Fire(_) => "fire",
+            Step::Probe(_) => "probe",
             Step::SetUserFlag(_) => "setUserFlag",
             Step::Reset(_) => "reset",
         }
@@ -49,6 +52,7 @@ impl Step {
             Step::Api(s) => s.name.as_deref(),
             Step::WaitFor(s) => s.name.as_deref(),
             Step::Fire(s) => s.name.as_deref(),
+            Step::Probe(s) => s.name.as_deref(),
             Step::SetUserFlag(s) => s.name.as_deref(),
             Step::Reset(s) => s.name.as_deref(),
         }
@@ -160,6 +164,54 @@ pub struct FireExpect {
     /// The names the picker shows, in order (after HubSpot's 24-character cut).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub displayed_names: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProbeStep {
+    pub name: Option<String>,
+    /// The app's `name` (default: the first app). Its registered URL and client secret are used.
+    pub app: Option<String>,
+    /// Probe this URL instead of the registered one (`${…}` allowed).
+    pub url: Option<String>,
+    /// Default 62515.
+    pub portal_id: Option<PortalId>,
+    /// Default 101; the burst's users are this one and the ids after it.
+    pub user_id: Option<UserId>,
+    /// Concurrent deliveries in the burst (default 50; 0 skips it).
+    pub burst: Option<usize>,
+    /// HubSpot's timeout (default: the app's, else 10000 ms).
+    pub timeout_ms: Option<u64>,
+    /// What the report must show; without it, it must pass.
+    pub expect: Option<ProbeExpect>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PassOrFail {
+    Pass,
+    Fail,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProbeExpect {
+    /// Default `pass`: every forgery rejected and the burst within the timeout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<PassOrFail>,
+    /// Probes the app must accept (a known weakness being documented, such as `legacy-only`);
+    /// listed warning probes are also allowed under `--strict`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accepted: Vec<String>,
+    /// Finding codes that must be present.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<String>,
+    /// Finding codes that must be absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absent_codes: Vec<String>,
+    /// The burst's p99 latency must be at most this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_p99_ms: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

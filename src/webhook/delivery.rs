@@ -36,15 +36,7 @@ pub fn webhook_body(app_id: AppId, portal_id: PortalId, user_id: UserId) -> Vec<
 /// The request HubSpot would send, signed now.
 pub fn signed_request(plan: &Plan<'_>) -> SentRequest {
     let timestamp = Timestamp::now().millis();
-    let mut headers: Vec<(String, String)> = vec![
-        ("Content-Type".into(), "application/json".into()),
-        ("Accept".into(), "*/*".into()),
-        ("User-Agent".into(), USER_AGENT.into()),
-        (
-            "X-HubSpot-Timeout-Millis".into(),
-            plan.timeout.as_millis().to_string(),
-        ),
-    ];
+    let mut headers = unsigned_headers(plan.timeout);
     headers.extend(
         signature_headers(
             plan.client_secret,
@@ -63,6 +55,19 @@ pub fn signed_request(plan: &Plan<'_>) -> SentRequest {
         headers,
         body: String::from_utf8_lossy(&plan.body).into_owned(),
     }
+}
+
+/// The headers HubSpot sends beside the signatures.
+pub fn unsigned_headers(timeout: Duration) -> Vec<(String, String)> {
+    vec![
+        ("Content-Type".into(), "application/json".into()),
+        ("Accept".into(), "*/*".into()),
+        ("User-Agent".into(), USER_AGENT.into()),
+        (
+            "X-HubSpot-Timeout-Millis".into(),
+            timeout.as_millis().to_string(),
+        ),
+    ]
 }
 
 /// What a sent delivery concluded.

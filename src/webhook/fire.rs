@@ -43,6 +43,12 @@ pub enum FireError {
     UnknownDelivery(u64),
     #[error("delivery {0} sent nothing (the app was {1}), so there is nothing to replay")]
     NothingToReplay(u64, &'static str),
+    #[error("app {0} has no channel connection, so there is no URL to probe; register one, or pass \"url\"")]
+    NoUrl(AppId),
+    #[error("burst must be between 0 and {max}, got {0}", max = crate::probe::MAX_BURST)]
+    BadBurst(usize),
+    #[error("probe report {0} is not in the journal (it keeps the newest {max})", max = crate::journal::PROBE_JOURNAL_CAPACITY)]
+    UnknownProbe(u64),
 }
 
 /// What firing needs from the server.

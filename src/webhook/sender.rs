@@ -14,6 +14,9 @@ use super::verdict::Finding;
 /// The largest reply body read; past it the rest is left unread.
 pub const BODY_CAP: usize = 1024 * 1024;
 
+/// Open connections per worker thread; above the largest probe burst.
+pub const MAX_CONNECTIONS: usize = 1100;
+
 /// What to send.
 pub struct Outgoing<'a> {
     pub url: &'a str,
@@ -85,7 +88,10 @@ fn client(tls: &TlsConfig) -> awc::Client {
             .connector(
                 awc::Connector::new()
                     .rustls_0_23(tls.clone())
-                    .timeout(Duration::from_secs(600)),
+                    .timeout(Duration::from_secs(600))
+                    // awc's default of 100 open connections would queue a probe burst inside
+                    // the emulator and blame the wait on the app.
+                    .limit(MAX_CONNECTIONS),
             )
             .disable_redirects()
             .disable_timeout()

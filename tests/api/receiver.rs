@@ -1,6 +1,7 @@
 //! A scriptable webhook receiver on a random loopback port: records every request (headers and
 //! raw body) and answers as told — including the hostile ways (hang, trickle, reset, endless
-//! body, garbage) that real apps misbehave in. The reply can change mid-test.
+//! body, garbage) that real apps misbehave in, or as a function of the request decides (a
+//! verifying receiver). The reply can change mid-test.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,6 +48,18 @@ pub enum Behaviour {
     Endless,
     /// These bytes, then close.
     Raw(Vec<u8>),
+    /// Whatever the function decides from the request (a receiver that verifies signatures).
+    Decide(Decider),
+}
+
+/// Picks the behaviour for each request.
+#[derive(Clone)]
+pub struct Decider(pub Arc<dyn Fn(&Recorded) -> Behaviour + Send + Sync>);
+
+impl std::fmt::Debug for Decider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Decider")
+    }
 }
 
 impl Behaviour {
@@ -115,8 +128,11 @@ async fn serve(
     let Some(request) = read_request(&mut stream).await else {
         return;
     };
+    let behaviour = match scripted.lock().clone() {
+        Behaviour::Decide(decider) => (decider.0)(&request),
+        fixed => fixed,
+    };
     recorded.lock().push(request);
-    let behaviour = scripted.lock().clone();
     respond(&mut stream, behaviour).await;
 }
 
@@ -226,6 +242,10 @@ fn respond<'a>(
             Behaviour::Raw(bytes) => {
                 let _ = stream.write_all(&bytes).await;
                 let _ = stream.flush().await;
+            }
+            // Decided in `serve`; a decider that returns another decider gets a 500.
+            Behaviour::Decide(_) => {
+                respond(stream, Behaviour::status(500, None, b"nested decider")).await;
             }
         }
     })

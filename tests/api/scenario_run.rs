@@ -70,14 +70,28 @@ async fn the_help_desk_example_passes_against_the_demo_app() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        stdout.contains("4 scenarios: 4 passed, 0 failed"),
+        stdout.contains("5 scenarios: 5 passed, 0 failed"),
         "{stdout}"
     );
     let junit = std::fs::read_to_string(junit).unwrap();
-    assert!(junit.contains("tests=\"9\" failures=\"0\""), "{junit}");
+    assert!(junit.contains("tests=\"10\" failures=\"0\""), "{junit}");
     let report: Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
     assert_eq!(report["passed"], true);
-    assert_eq!(report["steps"]["passed"], 9);
+    assert_eq!(report["steps"]["passed"], 10);
+    // The probe step passed with the whole suite rejected and the burst in time.
+    let probe = report["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["steps"].as_array().unwrap())
+        .find(|step| step["kind"] == "probe")
+        .expect("a probe step");
+    assert_eq!(probe["status"], "passed", "{probe}");
+    assert_eq!(
+        probe["probe"]["summary"],
+        serde_json::json!({"passed": 12, "warnings": 0, "failed": 0, "notRun": 0})
+    );
+    assert_eq!(probe["probe"]["burst"]["ok"], 50);
     // The app's own output is streamed with a prefix.
     assert!(String::from_utf8_lossy(&output.stderr).contains("[app] demo app listening on"));
 }
@@ -114,6 +128,13 @@ async fn a_contract_failure_exits_1_with_the_failing_testcase_in_junit() {
         "the reply is in the failure body"
     );
     assert!(junit.contains("<failure message=\"expected status 200, got 404\" type=\"api\">"));
+    // The burst against the slow endpoint misses the 1000 ms timeout.
+    assert!(
+        junit.contains(
+            "<failure message=\"expected the probes to pass, they failed: slow-under-load\" type=\"probe\">"
+        ),
+        "{junit}"
+    );
 }
 
 #[tokio::test]

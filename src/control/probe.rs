@@ -1,0 +1,40 @@
+//! `POST /_emulator/probe` `{appId, portalId?, userId?, url?, burst?, timeoutMs?}` → the probe
+//! report (forged deliveries and the burst, see `probe`); `GET /_emulator/probes[?limit=N]` and
+//! `GET /_emulator/probes/{id}` read the probe journal.
+
+use actix_web::{web, HttpResponse};
+
+use super::requests::PageQuery;
+use super::ControlError;
+use crate::app::SharedState;
+use crate::probe::declared::{probe_app, ProbeRequest};
+use crate::webhook::fire::FireError;
+
+pub async fn probe(
+    shared: web::Data<SharedState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ControlError> {
+    let request: ProbeRequest = serde_json::from_slice(&body).map_err(|e| {
+        ControlError::BadRequest(format!(
+            "probe takes {{\"appId\": N, \"portalId\"?: N, \"userId\"?: N, \"url\"?: \"…\", \"burst\"?: N, \"timeoutMs\"?: N}}: {e}"
+        ))
+    })?;
+    let report = probe_app(&shared, request).await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+pub async fn list(shared: web::Data<SharedState>, query: web::Query<PageQuery>) -> HttpResponse {
+    HttpResponse::Ok().json(shared.probes.page(query.limit))
+}
+
+pub async fn one(
+    shared: web::Data<SharedState>,
+    id: web::Path<u64>,
+) -> Result<HttpResponse, ControlError> {
+    let id = id.into_inner();
+    let report = shared
+        .probes
+        .find(|r| r.id == id)
+        .ok_or(FireError::UnknownProbe(id))?;
+    Ok(HttpResponse::Ok().json(report))
+}

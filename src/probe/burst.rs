@@ -1,0 +1,133 @@
+//! The burst: what happens when a whole support team opens the help desk at once. N genuine
+//! deliveries for N different users go out together; each reply's latency is measured against
+//! HubSpot's timeout. The emulator waits past the timeout (up to twice it) so that the report
+//! shows how slow the slow ones really were.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use futures_util::future::join_all;
+
+use super::forgery::{Genuine, VALID};
+use super::report::{BurstReport, Percentiles};
+use crate::clock;
+use crate::webhook::sender::{self, TlsConfig};
+use crate::webhook::Finding;
+
+/// The largest burst (the sender keeps more connections open than this).
+pub const MAX_BURST: usize = 1000;
+pub const DEFAULT_BURST: usize = 50;
+/// Past the timeout the emulator waits at most this much longer for a reply.
+const MAX_EXTRA_WAIT: Duration = Duration::from_secs(30);
+
+/// How long to wait for a reply: past HubSpot's timeout (twice it, at most 30 s more), to see
+/// how late a late reply is.
+pub fn patience(timeout: Duration) -> Duration {
+    (timeout * 2).min(timeout + MAX_EXTRA_WAIT)
+}
+
+/// Sends `count` genuine deliveries at once, for users `first.user_id`, `+1`, … and measures them.
+pub async fn run(
+    first: &Genuine<'_>,
+    count: usize,
+    timeout: Duration,
+    tls: &TlsConfig,
+) -> (BurstReport, Vec<Finding>) {
+    let waited = patience(timeout);
+    let requests: Vec<_> = (0..count as u64)
+        .map(|offset| {
+            VALID.request(&Genuine {
+                user_id: first.user_id.wrapping_add(offset),
+                now_ms: clock::wall_millis(),
+                ..*first
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    let exchanges = join_all(requests.iter().map(|request| {
+        let outgoing = sender::Outgoing {
+            url: &request.url,
+            headers: &request.headers,
+            body: request.body.as_bytes(),
+            timeout: waited,
+        };
+        async move { sender::send(&outgoing, tls).await }
+    }))
+    .await;
+    let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+
+    let timeout_ms = timeout.as_millis() as u64;
+    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
+    let (mut ok, mut missed, mut failed_in_time) = (0, 0, 0);
+    let mut latencies = Vec::with_capacity(count);
+    for exchange in &exchanges {
+        let status = match (&exchange.failure, &exchange.response) {
+            (None, Some(response)) => response.status.to_string(),
+            (Some(failure), _) => failure.code.clone(),
+            (None, None) => "no-reply".to_string(),
+        };
+        let success = exchange.failure.is_none()
+            && exchange
+                .response
+                .as_ref()
+                .is_some_and(|r| (200..300).contains(&r.status));
+        let late = exchange.latency_ms > timeout_ms as f64;
+        *statuses.entry(status).or_default() += 1;
+        ok += usize::from(success);
+        missed += usize::from(late);
+        failed_in_time += usize::from(!success && !late);
+        latencies.push(exchange.latency_ms);
+    }
+    let report = BurstReport {
+        deliveries: count,
+        first_user_id: first.user_id,
+        timeout_ms,
+        waited_ms: waited.as_millis() as u64,
+        wall_ms,
+        ok,
+        errors: count - ok,
+        missed_timeout: missed,
+        latency_ms: Percentiles::of(latencies),
+        statuses,
+    };
+    let findings = findings(&report, failed_in_time);
+    (report, findings)
+}
+
+fn findings(report: &BurstReport, failed_in_time: usize) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let n = report.deliveries;
+    let latency = &report.latency_ms;
+    if report.missed_timeout > 0 {
+        findings.push(Finding::error(
+            "slow-under-load",
+            "/burst",
+            format!(
+                "{} of {n} concurrent deliveries took longer than HubSpot's {} ms timeout \
+                 (p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms): those users would see no numbers. \
+                 Answer from memory or a cache instead of slow calls per request, and make sure \
+                 the server handles {n} requests at once (workers, connection pool).",
+                report.missed_timeout, report.timeout_ms, latency.p50, latency.p99, latency.max
+            ),
+        ));
+    }
+    if failed_in_time > 0 {
+        let others: Vec<String> = report
+            .statuses
+            .iter()
+            .filter(|(status, _)| !status.starts_with('2'))
+            .map(|(status, count)| format!("{status} ×{count}"))
+            .collect();
+        findings.push(Finding::error(
+            "errors-under-load",
+            "/burst",
+            format!(
+                "{failed_in_time} of {n} concurrent deliveries failed within the timeout ({}). \
+                 Each is a user who sees no numbers; check the app's logs for errors under \
+                 concurrency (pool exhaustion, rate limits, shared state).",
+                others.join(", ")
+            ),
+        ));
+    }
+    findings
+}

@@ -1,0 +1,221 @@
+//! Expectations of scenario steps: what a `fire` verdict, a `probe` report or an `api` reply
+//! lacks against the step's `expect`. Each check returns the problems in words (empty when the
+//! expectation holds), which the runner reports as the step's message.
+
+use serde_json::Value;
+
+use super::steps::{FireExpect, PassOrFail, ProbeExpect};
+use crate::probe::report::{ProbeOutcome, ProbeReport};
+use crate::webhook::{Finding, Outcome, Severity, Verdict};
+
+/// What a verdict lacks against `expect` (empty when it meets it).
+pub fn check_verdict(verdict: &Verdict, expect: &FireExpect, strict: bool) -> Vec<String> {
+    let mut problems = Vec::new();
+    let codes: Vec<&str> = verdict.findings.iter().map(|f| f.code.as_str()).collect();
+    let wanted = expect.outcome.unwrap_or(Outcome::Pass);
+    if verdict.outcome != wanted {
+        let errors: Vec<&str> = verdict
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.code.as_str())
+            .collect();
+        problems.push(format!(
+            "expected outcome {}, got {}{}",
+            wanted.as_str(),
+            verdict.outcome.as_str(),
+            if errors.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", errors.join(", "))
+            }
+        ));
+    } else if strict && wanted == Outcome::Pass {
+        let unexpected: Vec<&str> = verdict
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning && !expect.codes.contains(&f.code))
+            .map(|f| f.code.as_str())
+            .collect();
+        if !unexpected.is_empty() {
+            problems.push(format!(
+                "--strict: unexpected warnings {}",
+                unexpected.join(", ")
+            ));
+        }
+    }
+    for code in &expect.codes {
+        if !codes.contains(&code.as_str()) {
+            problems.push(format!("expected finding {code}, absent"));
+        }
+    }
+    for code in &expect.absent_codes {
+        if codes.contains(&code.as_str()) {
+            problems.push(format!("finding {code} present, expected absent"));
+        }
+    }
+    let selectable = verdict.picker.iter().filter(|p| p.selectable).count();
+    if let Some(expected) = expect.selectable_count {
+        if expected != selectable {
+            problems.push(format!(
+                "expected {expected} selectable numbers, got {selectable}"
+            ));
+        }
+    }
+    if let Some(expected) = &expect.displayed_names {
+        let shown: Vec<&str> = verdict
+            .picker
+            .iter()
+            .map(|p| p.displayed_name.as_str())
+            .collect();
+        if *expected != shown {
+            problems.push(format!(
+                "expected displayed names {expected:?}, got {shown:?}"
+            ));
+        }
+    }
+    problems
+}
+
+/// What a probe report lacks against `expect` (empty when it meets it). Findings of probes
+/// listed in `expect.accepted` are expected, so they do not count against the outcome.
+pub fn check_probe_report(report: &ProbeReport, expect: &ProbeExpect, strict: bool) -> Vec<String> {
+    let mut problems = Vec::new();
+    let listed = |name: &str| expect.accepted.iter().any(|a| a == name);
+    let excused = |finding: &Finding| {
+        finding
+            .pointer
+            .strip_prefix("/probes/")
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| report.probes.get(i))
+            .is_some_and(|p| listed(p.probe))
+            || (finding.severity == Severity::Warning && expect.codes.contains(&finding.code))
+    };
+    let worst = if strict {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
+    let counted: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity >= worst && !excused(f))
+        .map(|f| f.code.as_str())
+        .collect();
+    let actual = if counted.is_empty() {
+        PassOrFail::Pass
+    } else {
+        PassOrFail::Fail
+    };
+    let wanted = expect.outcome.unwrap_or(PassOrFail::Pass);
+    if actual != wanted {
+        let failing: Vec<String> = report
+            .probes
+            .iter()
+            .filter(|p| {
+                matches!(p.outcome, ProbeOutcome::Failed | ProbeOutcome::Warning)
+                    && !listed(p.probe)
+            })
+            .map(|p| format!("{} ({})", p.probe, p.message))
+            .collect();
+        problems.push(format!(
+            "expected the probes to {}, they {}{}",
+            if wanted == PassOrFail::Pass {
+                "pass"
+            } else {
+                "fail"
+            },
+            if actual == PassOrFail::Pass {
+                "passed"
+            } else {
+                "failed"
+            },
+            if counted.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ": {}{}",
+                    counted.join(", "),
+                    if failing.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — {}", failing.join("; "))
+                    }
+                )
+            }
+        ));
+    }
+    for name in &expect.accepted {
+        if let Some(probe) = report.probes.iter().find(|p| p.probe == name) {
+            if !probe.accepted {
+                problems.push(format!(
+                    "expected probe {name} to be accepted, it was not ({})",
+                    probe.message
+                ));
+            }
+        }
+    }
+    for code in &expect.codes {
+        if !report.findings.iter().any(|f| &f.code == code) {
+            problems.push(format!("expected finding {code}, absent"));
+        }
+    }
+    for code in &expect.absent_codes {
+        if report.findings.iter().any(|f| &f.code == code) {
+            problems.push(format!("finding {code} present, expected absent"));
+        }
+    }
+    if let Some(max) = expect.max_p99_ms {
+        match &report.burst {
+            Some(burst) if burst.latency_ms.p99 > max => problems.push(format!(
+                "the burst's p99 latency is {:.1} ms, over the {max} ms expected",
+                burst.latency_ms.p99
+            )),
+            Some(_) => {}
+            None => problems.push("maxP99Ms needs a burst, and none ran".to_string()),
+        }
+    }
+    problems
+}
+
+/// `Ok` when every key of `expected` is in `got` with an equal value (recursively); otherwise
+/// the JSON pointer of the first difference.
+pub fn subset(expected: &Value, got: &Value, at: &str) -> Result<(), String> {
+    match (expected, got) {
+        (Value::Object(want), Value::Object(have)) => {
+            for (key, value) in want {
+                let here = format!("{at}/{key}");
+                match have.get(key) {
+                    Some(actual) => subset(value, actual, &here)?,
+                    None => return Err(here),
+                }
+            }
+            Ok(())
+        }
+        (Value::Array(want), Value::Array(have)) if want.len() == have.len() => {
+            for (index, (w, h)) in want.iter().zip(have).enumerate() {
+                subset(w, h, &format!("{at}/{index}"))?;
+            }
+            Ok(())
+        }
+        (w, h) if w == h => Ok(()),
+        _ => Err(if at.is_empty() { "/".into() } else { at.into() }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn subset_names_the_first_difference() {
+        let got = json!({"url": "u", "isReady": true, "createdAt": "t"});
+        assert!(subset(&json!({"isReady": true}), &got, "").is_ok());
+        assert_eq!(
+            subset(&json!({"isReady": false}), &got, "").unwrap_err(),
+            "/isReady"
+        );
+        assert_eq!(subset(&json!({"nope": 1}), &got, "").unwrap_err(), "/nope");
+    }
+}
