@@ -3,8 +3,8 @@
 
 use clap::Args;
 
-use super::check::SignatureVersionArg;
 use super::render::{Format, FormatArg};
+use super::target::SignatureVersionArg;
 use super::CliError;
 use crate::clock::Timestamp;
 use crate::domain::Secret;

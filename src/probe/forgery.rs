@@ -97,15 +97,20 @@ impl Genuine<'_> {
         )
     }
 
-    /// Only the v3 signature and its timestamp (the timestamp header sent as given).
-    fn v3_signed(&self, url: &str, body: &str, timestamp: &str) -> Vec<(&'static str, String)> {
-        vec![
-            (
-                SIGNATURE_V3,
-                sign_v3(self.client_secret, "POST", url, body.as_bytes(), timestamp),
-            ),
-            (REQUEST_TIMESTAMP, timestamp.to_string()),
-        ]
+    /// The genuine body with only a correct v3 signature for `url` and `timestamp` (sent as
+    /// given): what the URL and time probes vary.
+    fn v3_only(&self, url: &str, timestamp: String) -> Forged {
+        let body = self.body();
+        Forged {
+            signature_headers: vec![
+                (
+                    SIGNATURE_V3,
+                    sign_v3(self.client_secret, "POST", url, body.as_bytes(), &timestamp),
+                ),
+                (REQUEST_TIMESTAMP, timestamp),
+            ],
+            body,
+        }
     }
 }
 
@@ -261,14 +266,7 @@ pub const FORGERIES: &[Forgery] = &[
         fix: "sign the URL the request actually came to: 'POST' + the registered URL (scheme, \
               host, path and query as received) + body + timestamp; never a URL taken from the \
               body or an attacker's header",
-        build: |g| {
-            let body = g.body();
-            let other = other_url(g.url);
-            Forged {
-                signature_headers: g.v3_signed(&other, &body, &g.now_ms.to_string()),
-                body,
-            }
-        },
+        build: |g| g.v3_only(&other_url(g.url), g.now_ms.to_string()),
     },
     Forgery {
         name: "stale-timestamp",
@@ -279,17 +277,7 @@ pub const FORGERIES: &[Forgery] = &[
         risk: "the app never checks the timestamp, so v3's replay protection is gone",
         fix: "compare the timestamp in milliseconds; reject if it is older than 300000 ms \
               (Date.now() - Number(ts) > 300000)",
-        build: |g| {
-            let body = g.body();
-            Forged {
-                signature_headers: g.v3_signed(
-                    g.url,
-                    &body,
-                    &(g.now_ms - STALE_BY_MS).to_string(),
-                ),
-                body,
-            }
-        },
+        build: |g| g.v3_only(g.url, (g.now_ms - STALE_BY_MS).to_string()),
     },
     Forgery {
         name: "timestamp-in-seconds",
@@ -301,13 +289,7 @@ pub const FORGERIES: &[Forgery] = &[
                as milliseconds are 1970, milliseconds read as seconds are far in the future",
         fix: "X-HubSpot-Request-Timestamp is milliseconds: compare it with the time in \
               milliseconds (Date.now(), time.time() * 1000), reject if older than 300000 ms",
-        build: |g| {
-            let body = g.body();
-            Forged {
-                signature_headers: g.v3_signed(g.url, &body, &(g.now_ms / 1000).to_string()),
-                body,
-            }
-        },
+        build: |g| g.v3_only(g.url, (g.now_ms / 1000).to_string()),
     },
     Forgery {
         name: "replayed-capture",
@@ -365,17 +347,7 @@ pub const FORGERIES: &[Forgery] = &[
                helpers accept it, hence a warning)",
         fix: "reject timestamps more than 300000 ms away from now in either direction \
               (abs(now - ts) > 300000)",
-        build: |g| {
-            let body = g.body();
-            Forged {
-                signature_headers: g.v3_signed(
-                    g.url,
-                    &body,
-                    &(g.now_ms + FUTURE_BY_MS).to_string(),
-                ),
-                body,
-            }
-        },
+        build: |g| g.v3_only(g.url, (g.now_ms + FUTURE_BY_MS).to_string()),
     },
 ];
 
