@@ -2,21 +2,26 @@
 // verifies every request with @hubspot/api-client 14.0.1's own helper, Signature.isValid,
 // before it answers.
 //
-// It verifies each POST twice:
+// With VERIFY=both (the default) it verifies each POST twice:
 //   legacy  `X-HubSpot-Signature`, version named by `X-HubSpot-Signature-Version` (v1 or v2)
 //   v3      `X-HubSpot-Signature-v3` with `X-HubSpot-Request-Timestamp`
-// against the raw body decoded as UTF-8 and the URL `http://127.0.0.1:PORT` + the request target
-// exactly as received (path and query, nothing decoded). Both valid: 200 with one phone number.
-// Otherwise: 401 with a JSON body naming the failed checks.
+// With VERIFY=v3 it verifies only the v3 signature and its timestamp, as HubSpot recommends apps
+// do, and ignores the legacy headers: a request without `X-HubSpot-Signature-v3` or
+// `X-HubSpot-Request-Timestamp` is a 401 (the helper itself throws for a missing timestamp; a
+// missing signature is refused here before the helper is called, which would return false).
+// Each check runs against the raw body decoded as UTF-8 and the URL `http://127.0.0.1:PORT` + the
+// request target exactly as received (path and query, nothing decoded). Every check valid: 200
+// with one phone number. Otherwise: 401 with a JSON body naming the failed checks.
 //
 // Environment:
 //   CLIENT_SECRET  the app's client secret (required)
+//   VERIFY         `both` (default) or `v3`; anything else exits with status 2
 //
 // Stdout: the base URL `http://127.0.0.1:PORT` on the first line, and nothing else.
 // Stderr: one JSON object per line and request, e.g.
-//   {"method":"POST","uri":"http://127.0.0.1:PORT/x?y=1","legacy":{"version":"v1","valid":true,
-//    "reason":""},"v3":{"version":"v3","valid":true,"reason":""},"status":200}
-// Runs until killed.
+//   {"method":"POST","uri":"http://127.0.0.1:PORT/x?y=1","verify":"both","legacy":{"version":"v1",
+//    "valid":true,"reason":""},"v3":{"version":"v3","valid":true,"reason":""},"status":200}
+// (with VERIFY=v3 there is no "legacy" member). Runs until killed.
 
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -30,6 +35,11 @@ const clientVersion = require('@hubspot/api-client/package.json').version;
 const CLIENT_SECRET = process.env.CLIENT_SECRET;
 if (CLIENT_SECRET === undefined) {
   console.error('node_signature_receiver: CLIENT_SECRET is not set');
+  process.exit(2);
+}
+const VERIFY = process.env.VERIFY || 'both';
+if (VERIFY !== 'both' && VERIFY !== 'v3') {
+  console.error(`node_signature_receiver: VERIFY must be 'both' or 'v3', not ${JSON.stringify(VERIFY)}`);
   process.exit(2);
 }
 const REPLY = { phoneNumbers: [{ e164PhoneNumber: '+14155552671', friendlyName: 'Node verified' }] };
@@ -108,13 +118,18 @@ const server = http.createServer((req, res) => {
       return;
     }
     const h = req.headers; // node lower-cases header names
-    entry.legacy = verify({
-      signature: h['x-hubspot-signature'],
-      version: h['x-hubspot-signature-version'],
-      body,
-      url,
-      method: req.method,
-    });
+    entry.verify = VERIFY;
+    const checks = [];
+    if (VERIFY === 'both') {
+      entry.legacy = verify({
+        signature: h['x-hubspot-signature'],
+        version: h['x-hubspot-signature-version'],
+        body,
+        url,
+        method: req.method,
+      });
+      checks.push('legacy');
+    }
     entry.v3 = verify({
       signature: h['x-hubspot-signature-v3'],
       version: 'v3',
@@ -123,12 +138,10 @@ const server = http.createServer((req, res) => {
       method: req.method,
       timestamp: h['x-hubspot-request-timestamp'],
     });
-    const failed = [
-      ['legacy', entry.legacy],
-      ['v3', entry.v3],
-    ]
-      .filter(([, r]) => !r.valid)
-      .map(([name, r]) => `${name} (${r.version}): ${r.reason}`);
+    checks.push('v3');
+    const failed = checks
+      .filter((name) => !entry[name].valid)
+      .map((name) => `${name} (${entry[name].version}): ${entry[name].reason}`);
     entry.status = failed.length ? 401 : 200;
     log(entry);
     if (failed.length) {

@@ -3,21 +3,28 @@
 verifies every request with hubspot-api-client 12.0.0's own helper,
 hubspot.utils.signature.Signature.is_valid, before it answers.
 
-It verifies each POST twice:
+With VERIFY=both (the default) it verifies each POST twice:
   legacy  `X-HubSpot-Signature`, version named by `X-HubSpot-Signature-Version` (v1 or v2)
   v3      `X-HubSpot-Signature-v3` with `X-HubSpot-Request-Timestamp`
-against the raw body decoded as UTF-8 and the URI `http://127.0.0.1:PORT` + the request target
-exactly as received (path and query, nothing decoded). Both valid: 200 with one phone number.
-Otherwise: 401 with a JSON body naming the failed checks.
+With VERIFY=v3 it verifies only the v3 signature and its timestamp, as HubSpot recommends apps
+do, and ignores the legacy headers: a request without `X-HubSpot-Signature-v3` or
+`X-HubSpot-Request-Timestamp` is a 401 (the helper itself raises for a missing timestamp; a
+missing signature is refused here before the helper is called, whose hmac.compare_digest
+would raise TypeError on None).
+Each check runs against the raw body decoded as UTF-8 and the URI `http://127.0.0.1:PORT` + the
+request target exactly as received (path and query, nothing decoded). Every check valid: 200
+with one phone number. Otherwise: 401 with a JSON body naming the failed checks.
 
 Environment:
   CLIENT_SECRET  the app's client secret (required)
+  VERIFY         `both` (default) or `v3`; anything else exits with status 2
 
 Stdout: the base URL `http://127.0.0.1:PORT` on the first line, and nothing else.
 Stderr: one JSON object per line and request, e.g.
-  {"method": "POST", "uri": "http://127.0.0.1:PORT/x?y=1", "legacy": {"version": "v1",
-   "valid": true, "reason": ""}, "v3": {"version": "v3", "valid": true, "reason": ""}, "status": 200}
-Runs until killed.
+  {"method": "POST", "uri": "http://127.0.0.1:PORT/x?y=1", "verify": "both", "legacy":
+   {"version": "v1", "valid": true, "reason": ""}, "v3": {"version": "v3", "valid": true,
+   "reason": ""}, "status": 200}
+(with VERIFY=v3 there is no "legacy" member). Runs until killed.
 """
 
 import json
@@ -31,6 +38,10 @@ from hubspot.exceptions import InvalidSignatureTimestampError, InvalidSignatureV
 from hubspot.utils.signature import Signature
 
 CLIENT_SECRET = os.environ["CLIENT_SECRET"]
+VERIFY = os.environ.get("VERIFY") or "both"
+if VERIFY not in ("both", "v3"):
+    sys.stderr.write(f"python_signature_receiver: VERIFY must be 'both' or 'v3', not {VERIFY!r}\n")
+    sys.exit(2)
 REPLY = {"phoneNumbers": [{"e164PhoneNumber": "+14155552671", "friendlyName": "Python verified"}]}
 MAX_BODY = 1 << 20
 
@@ -117,12 +128,17 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(400, {"error": entry["error"]})
             return
         h = self.headers
-        entry["legacy"] = verify(h.get("X-HubSpot-Signature"), h.get("X-HubSpot-Signature-Version"),
-                                 body, uri, self.command)
+        entry["verify"] = VERIFY
+        checks = []
+        if VERIFY == "both":
+            entry["legacy"] = verify(h.get("X-HubSpot-Signature"),
+                                     h.get("X-HubSpot-Signature-Version"), body, uri, self.command)
+            checks.append("legacy")
         entry["v3"] = verify(h.get("X-HubSpot-Signature-v3"), "v3", body, uri, self.command,
                              h.get("X-HubSpot-Request-Timestamp"))
-        failed = [f"{name} ({r['version']}): {r['reason']}"
-                  for name, r in (("legacy", entry["legacy"]), ("v3", entry["v3"])) if not r["valid"]]
+        checks.append("v3")
+        failed = [f"{name} ({entry[name]['version']}): {entry[name]['reason']}"
+                  for name in checks if not entry[name]["valid"]]
         entry["status"] = 401 if failed else 200
         log(entry)
         if failed:
@@ -144,9 +160,16 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_PUT = do_PATCH = do_DELETE = not_allowed
 
 
+class Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: a burst of concurrent deliveries (probe
+    # --burst) overflows it and the dropped connections wait for the kernel's 1 s SYN retry,
+    # which would time the receiver, not the helper.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), Handler)
     print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

@@ -17,6 +17,15 @@
 #                 verdict fail with an `http-status` finding (proves the receivers verify)
 #   direct        requests signed here, without the emulator: accepted as signed, rejected with
 #                 a tampered body or a timestamp older than five minutes
+#   probe         the receiver started with VERIFY=v3 (only X-HubSpot-Signature-v3 and its
+#                 timestamp, checked by the helper as HubSpot recommends apps do), attacked with
+#                 `hubspot-emulator probe --burst 20 --format json`: it must exit 0 with outcome
+#                 pass, every must-reject forgery (wrong-secret … legacy-only) rejected, the
+#                 future-timestamp probe accepted with a warning (the helpers only check that the
+#                 timestamp is not older than five minutes) and all 20 burst deliveries answered
+#                 2xx; prints one `#` line with every probe's status and outcome
+#   probe wrong secret  the same receiver probed with another --client-secret: exit 1 with a
+#                 `valid-delivery-rejected` finding (proves the probe verdict can fail)
 # Prints one line per check and ends with `N passed, N failed`; exits 1 on any failure.
 set -uo pipefail
 
@@ -88,10 +97,11 @@ start() {
   fi
 }
 
-start_receiver() { # NAME KIND SECRET
+start_receiver() { # NAME KIND SECRET [VERIFY]
+  local verify="${4:-both}"
   case "$2" in
-    python) CLIENT_SECRET="$3" start "$1" "$PYTHON" "$HERE/python_signature_receiver.py" ;;
-    node) CLIENT_SECRET="$3" start "$1" node "$HERE/node_signature_receiver.mjs" ;;
+    python) VERIFY="$verify" CLIENT_SECRET="$3" start "$1" "$PYTHON" "$HERE/python_signature_receiver.py" ;;
+    node) VERIFY="$verify" CLIENT_SECRET="$3" start "$1" node "$HERE/node_signature_receiver.mjs" ;;
   esac
 }
 
@@ -273,7 +283,108 @@ if status == 200:
 PY
 )"
 
+# The probes every run must report; the ones after valid-delivery must be rejected (4xx).
+PROBE_NAMES="$(cat <<'PY'
+MUST_REJECT = ["wrong-secret", "tampered-body", "reformatted-body", "no-signature",
+               "empty-signature", "v3-other-url", "stale-timestamp", "timestamp-in-seconds",
+               "replayed-capture", "legacy-only"]
+# HubSpot's helpers only check that a timestamp is not older than 300 s: one from the future
+# passes, so the probe reports a warning, not a failure.
+WARNING = "future-timestamp"
+def probes(report):
+    return {p.get("probe"): p for p in report.get("probes") or []}
+def brief(p):
+    return f"{p.get('probe')}: {p.get('status')} {p.get('outcome')}"
+PY
+)"
+
+# argv: probe_report
+PROBE_PASSES="$READ_LOG
+$PROBE_NAMES
+$(cat <<'PY'
+report = json.load(open(sys.argv[1]))
+by_name = probes(report)
+problems = []
+if report.get("outcome") != "pass":
+    problems.append(f"outcome {report.get('outcome')!r}, findings {json.dumps(report.get('findings'))}")
+valid = by_name.get("valid-delivery") or {}
+if valid.get("outcome") != "passed":
+    problems.append(f"valid-delivery {brief(valid)}")
+for name in MUST_REJECT:
+    if name not in by_name:
+        problems.append(f"no {name} probe in the report")
+for name, p in by_name.items():
+    if p.get("expected") == "reject" and name != WARNING and p.get("outcome") != "passed":
+        problems.append(brief(p))
+if problems:
+    sys.exit("; ".join(problems))
+PY
+)"
+
+# argv: probe_report
+PROBE_FUTURE_WARNS="$READ_LOG
+$PROBE_NAMES
+$(cat <<'PY'
+report = json.load(open(sys.argv[1]))
+p = probes(report).get(WARNING)
+if p is None:
+    sys.exit(f"no {WARNING} probe in the report")
+if p.get("outcome") != "warning" or not p.get("accepted") or p.get("severity") != "warning":
+    sys.exit(f"{brief(p)}, accepted {p.get('accepted')!r}, severity {p.get('severity')!r}:"
+             f" {p.get('message')}")
+PY
+)"
+
+# argv: probe_report deliveries
+PROBE_BURST_OK="$READ_LOG
+$(cat <<'PY'
+report = json.load(open(sys.argv[1]))
+want = int(sys.argv[2])
+burst = report.get("burst") or {}
+if burst.get("deliveries") != want or burst.get("ok") != want:
+    sys.exit(f"burst deliveries {burst.get('deliveries')!r}, ok {burst.get('ok')!r}, errors"
+             f" {burst.get('errors')!r}, missedTimeout {burst.get('missedTimeout')!r}, statuses"
+             f" {burst.get('statuses')!r}; expected {want} ok")
+PY
+)"
+
+# argv: probe_report
+PROBE_VALID_REJECTED="$READ_LOG
+$PROBE_NAMES
+$(cat <<'PY'
+report = json.load(open(sys.argv[1]))
+codes = [f.get("code") for f in report.get("findings") or []]
+valid = probes(report).get("valid-delivery") or {}
+if report.get("outcome") != "fail" or "valid-delivery-rejected" not in codes or valid.get("status") != 401:
+    sys.exit(f"outcome {report.get('outcome')!r}, finding codes {codes}, {brief(valid)}")
+PY
+)"
+
+# argv: probe_report — one line: every probe's status and outcome, and the burst.
+PROBE_TABLE="$READ_LOG
+$PROBE_NAMES
+$(cat <<'PY'
+report = json.load(open(sys.argv[1]))
+line = ", ".join(brief(p) for p in report.get("probes") or [])
+burst = report.get("burst")
+if burst:
+    line += (f"; burst {burst.get('ok')}/{burst.get('deliveries')} ok, p50"
+             f" {(burst.get('latencyMs') or {}).get('p50', 0):.0f} ms")
+print(line)
+PY
+)"
+
 new_secret() { python3 -c 'import uuid; print(uuid.uuid4())'; }
+
+# Runs `hubspot-emulator probe` against URL and writes its JSON to FILE; sets PROBE_RC.
+run_probe() { # URL SECRET FILE
+  # The flags decide; ignore any probe settings from the caller's environment.
+  env -u HUBSPOT_EMULATOR_STRICT -u HUBSPOT_EMULATOR_TIMEOUT_MS -u HUBSPOT_EMULATOR_CA_CERT \
+    -u HUBSPOT_EMULATOR_BURST -u HUBSPOT_EMULATOR_FORMAT -u HUBSPOT_EMULATOR_CLIENT_SECRET \
+    "$BIN" probe --url "$1" --client-secret "$2" --burst "$PROBE_BURST" --format json \
+    >"$3" 2>"$3.err"
+  PROBE_RC=$?
+}
 
 # One emulator delivery, with both signatures valid, to RECEIVER with legacy VERSION.
 accepted_run() { # RECEIVER VERSION
@@ -342,12 +453,46 @@ direct_run() { # RECEIVER
   stop_all
 }
 
+# `hubspot-emulator probe` against a receiver that verifies v3 only, as HubSpot recommends.
+PROBE_BURST=20
+probe_run() { # RECEIVER
+  local kind="$1" name="$1-probe" secret receiver report
+  secret="$(new_secret)"
+  if ! start_receiver "$name.receiver" "$kind" "$secret" v3; then
+    check "$kind probe: receiver (VERIFY=v3) started" 1 "$URL_ERROR"
+    stop_all
+    return
+  fi
+  receiver="$URL"
+  report="$WORK/$name.json"
+  run_probe "$receiver/hubspot/phone-numbers" "$secret" "$report"
+  check "$kind probe (VERIFY=v3): exits 0" "$([ "$PROBE_RC" = 0 ] && echo 0 || echo 1)" \
+    "exit $PROBE_RC; stderr: $(tail -c 600 "$report.err" | tr '\n' ' ')"
+  echo "# $kind probe (VERIFY=v3): $(python3 -c "$PROBE_TABLE" "$report" 2>&1 | tail -c 1500)"
+  judge "$kind probe (VERIFY=v3): outcome pass, every must-reject forgery rejected" \
+    "$PROBE_PASSES" "$report"
+  judge "$kind probe (VERIFY=v3): future-timestamp accepted as a warning (the helper has no future bound)" \
+    "$PROBE_FUTURE_WARNS" "$report"
+  judge "$kind probe (VERIFY=v3): burst of $PROBE_BURST concurrent deliveries all answered 2xx" \
+    "$PROBE_BURST_OK" "$report" "$PROBE_BURST"
+
+  # Negative control: the same receiver, probed with a secret it does not know.
+  report="$WORK/$name-wrong-secret.json"
+  run_probe "$receiver/hubspot/phone-numbers" "$(new_secret)" "$report"
+  check "$kind probe wrong secret: exits 1" "$([ "$PROBE_RC" = 1 ] && echo 0 || echo 1)" \
+    "exit $PROBE_RC; stderr: $(tail -c 600 "$report.err" | tr '\n' ' ')"
+  judge "$kind probe wrong secret: outcome fail with a valid-delivery-rejected finding (receiver answered 401)" \
+    "$PROBE_VALID_REJECTED" "$report"
+  stop_all
+}
+
 echo "# signature receivers against $BIN"
 for kind in python node; do
   accepted_run "$kind" v1
   accepted_run "$kind" v2
   rejected_run "$kind"
   direct_run "$kind"
+  probe_run "$kind"
 done
 
 echo "$passed passed, $failed failed"
