@@ -1,0 +1,2 @@
+//! Placeholder replaced by the memory benchmark (issue 6).
+fn main() {}
