@@ -10,6 +10,7 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
+use crate::domain::Secret;
 use crate::journal::{
     ApiRequestEntry, Journal, DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY, PROBE_JOURNAL_CAPACITY,
 };
@@ -32,6 +33,8 @@ pub struct SharedState {
     /// never needs.
     tls: OnceLock<TlsConfig>,
     extra_ca_pem: Option<Vec<u8>>,
+    /// Required on control-API calls when set (`serve --control-token`).
+    pub control_token: Option<Secret>,
     pub started: Instant,
 }
 
@@ -69,6 +72,8 @@ pub struct EmulatorConfig {
     pub workers: Option<usize>,
     /// How long a graceful shutdown waits for in-flight requests.
     pub shutdown_timeout: Duration,
+    /// Protects the control API (`/_emulator/`, health excepted) when set.
+    pub control_token: Option<Secret>,
 }
 
 impl EmulatorConfig {
@@ -83,6 +88,7 @@ impl EmulatorConfig {
             extra_ca_pem: None,
             workers: None,
             shutdown_timeout: Duration::from_secs(5),
+            control_token: None,
         }
     }
 }
@@ -108,6 +114,7 @@ impl Emulator {
             probes: Journal::new(PROBE_JOURNAL_CAPACITY),
             tls: OnceLock::new(),
             extra_ca_pem: config.extra_ca_pem,
+            control_token: config.control_token,
             started: Instant::now(),
         });
         let app_state = shared.clone();

@@ -30,6 +30,9 @@ pub struct FireArgs {
     /// Timeout of this delivery in milliseconds (default: the app's, else 10000).
     #[arg(long, env = "HUBSPOT_EMULATOR_TIMEOUT_MS")]
     pub timeout_ms: Option<u64>,
+    /// The emulator's control token, if it was started with one.
+    #[arg(long, env = "HUBSPOT_EMULATOR_CONTROL_TOKEN", hide_env_values = true)]
+    pub control_token: Option<String>,
     #[command(flatten)]
     pub output: VerdictOutput,
 }
@@ -46,7 +49,11 @@ pub async fn run(args: FireArgs) -> Result<(), CliError> {
         body["timeoutMs"] = json!(ms);
     }
     let client = awc::Client::builder().disable_timeout().finish();
-    let mut response = client.post(&url).send_json(&body).await.map_err(|e| {
+    let mut request = client.post(&url);
+    if let Some(token) = &args.control_token {
+        request = request.insert_header(("Authorization", format!("Bearer {token}")));
+    }
+    let mut response = request.send_json(&body).await.map_err(|e| {
         CliError::Infrastructure(format!(
             "cannot reach the emulator at {url}: {e} (is `hubspot-emulator serve` running? set --emulator or HUBSPOT_EMULATOR_URL)"
         ))

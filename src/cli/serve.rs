@@ -9,6 +9,7 @@ use clap::Args;
 
 use super::{CliError, DEFAULT_PORT};
 use crate::app::{Emulator, EmulatorConfig};
+use crate::domain::Secret;
 use crate::journal::{DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY};
 use crate::scenario::load_fixtures;
 use crate::store::AppProfile;
@@ -41,6 +42,11 @@ pub struct ServeArgs {
     /// Worker threads (default: one per CPU core).
     #[arg(long, env = "HUBSPOT_EMULATOR_WORKERS")]
     pub workers: Option<usize>,
+    /// Require this token on the control API (`/_emulator/`, health excepted), as
+    /// `Authorization: Bearer TOKEN` or `X-Emulator-Token: TOKEN`. Set it whenever the emulator
+    /// listens beyond loopback.
+    #[arg(long, env = "HUBSPOT_EMULATOR_CONTROL_TOKEN", hide_env_values = true)]
+    pub control_token: Option<String>,
 }
 
 pub async fn run(args: ServeArgs) -> Result<(), CliError> {
@@ -54,6 +60,10 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
         extra_ca_pem: read_ca(args.ca_cert.as_deref())?,
         workers: args.workers,
         shutdown_timeout: Duration::from_secs(5),
+        control_token: args
+            .control_token
+            .filter(|t| !t.trim().is_empty())
+            .map(Secret::new),
     };
     let emulator = Emulator::bind(config).map_err(|e| {
         CliError::Infrastructure(format!(
@@ -61,13 +71,13 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
             args.host, args.port
         ))
     })?;
-    if !emulator.address().ip().is_loopback() {
-        tracing::warn!(
-            address = %emulator.address(),
-            "bound to a non-loopback address: the control API (/_emulator/) is open to the network"
-        );
+    let protected = emulator.shared().control_token.is_some();
+    if let Some(warning) = exposure_warning(emulator.address(), protected) {
+        tracing::warn!(address = %emulator.address(), "{warning}");
     }
-    print_banner(&emulator);
+    // The embedded fixture's credentials are the documented demo values; a user's own are
+    // masked like secrets, so that CI logs never carry them.
+    print_banner(&emulator, args.fixtures.is_empty());
     emulator
         .run()
         .await
@@ -86,9 +96,10 @@ pub fn read_ca(path: Option<&std::path::Path>) -> Result<Option<Vec<u8>>, CliErr
     Ok(Some(pem))
 }
 
-/// The ready banner on stdout. The client secret is masked: it is the user's to know, and CI
-/// logs are no place for it.
-fn print_banner(emulator: &Emulator) {
+/// The ready banner on stdout. Client secrets are always masked, and so are API keys and tokens
+/// unless they are the embedded demo fixture's (`reveal`): they are the user's to know, and CI
+/// logs are no place for them.
+fn print_banner(emulator: &Emulator, reveal: bool) {
     let base = emulator.base_url();
     say(format!(
         "hubspot-emulator {} listening on {base}",
@@ -96,7 +107,7 @@ fn print_banner(emulator: &Emulator) {
     ));
     let shared = emulator.shared();
     for profile in shared.store.profiles() {
-        say(describe_app(&profile));
+        say(describe_app(&profile, reveal));
     }
     let state = shared.store.snapshot();
     for portal in &state.portals {
@@ -121,7 +132,28 @@ fn print_banner(emulator: &Emulator) {
     say(format!(
         "  API base URL: {base}  (instead of https://api.hubapi.com)"
     ));
-    say(format!("  control API:  {base}/_emulator/health"));
+    say(format!(
+        "  control API:  {base}/_emulator/health{}",
+        if shared.control_token.is_some() {
+            "  (other control calls need the --control-token)"
+        } else {
+            ""
+        }
+    ));
+}
+
+/// What to warn about the address bound: anything but loopback lets the network reach the
+/// control API, which can replace the state, read the journals and fire at any URL.
+fn exposure_warning(address: std::net::SocketAddr, protected: bool) -> Option<&'static str> {
+    match (address.ip().is_loopback(), protected) {
+        (true, _) => None,
+        (false, true) => Some(
+            "bound to a non-loopback address: the HubSpot API and the control API are reachable from the network (the control API requires the token)",
+        ),
+        (false, false) => Some(
+            "bound to a non-loopback address: the control API (/_emulator/) is open to the network; anyone who can reach it can read the journals, replace the state and make the emulator POST to any URL. Set --control-token, or bind 127.0.0.1",
+        ),
+    }
 }
 
 /// Writes a banner line, ignoring a closed stdout: a script that read the first line and closed
@@ -131,16 +163,23 @@ fn say(line: String) {
     let _ = writeln!(out, "{line}").and_then(|_| out.flush());
 }
 
-fn describe_app(profile: &AppProfile) -> String {
+fn describe_app(profile: &AppProfile, reveal: bool) -> String {
+    let show = |secret: &Secret| {
+        if reveal {
+            secret.expose().to_string()
+        } else {
+            secret.masked()
+        }
+    };
     let mut parts = vec![format!(
         "  app {:?} appId {}:",
         profile.name, profile.app_id
     )];
     if let Some(key) = &profile.developer_api_key {
-        parts.push(format!("hapikey={}", key.expose()));
+        parts.push(format!("hapikey={}", show(key)));
     }
     if let Some(token) = &profile.access_token {
-        parts.push(format!("bearer={}", token.expose()));
+        parts.push(format!("bearer={}", show(token)));
     }
     if let Some(secret) = &profile.client_secret {
         parts.push(format!("clientSecret={}", secret.masked()));
@@ -149,4 +188,21 @@ fn describe_app(profile: &AppProfile) -> String {
         parts.push("(auth off)".into());
     }
     parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_is_quiet_and_an_open_control_api_says_how_to_close_it() {
+        let at = |text: &str| text.parse::<std::net::SocketAddr>().unwrap();
+        assert_eq!(exposure_warning(at("127.0.0.1:4774"), false), None);
+        assert_eq!(exposure_warning(at("[::1]:4774"), false), None);
+        let open = exposure_warning(at("0.0.0.0:4774"), false).unwrap();
+        assert!(open.contains("control API (/_emulator/) is open"), "{open}");
+        assert!(open.contains("--control-token"), "{open}");
+        let guarded = exposure_warning(at("[::]:4774"), true).unwrap();
+        assert!(guarded.contains("requires the token"), "{guarded}");
+    }
 }

@@ -16,6 +16,8 @@ pub enum ControlError {
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
     Fire(#[from] FireError),
 }
 
@@ -24,6 +26,7 @@ impl ResponseError for ControlError {
         match self {
             ControlError::BadRequest(_) | ControlError::Fixture(_) => StatusCode::BAD_REQUEST,
             ControlError::NotFound(_) => StatusCode::NOT_FOUND,
+            ControlError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ControlError::Fire(
                 FireError::UnknownApp(_)
                 | FireError::UnknownDelivery(_)

@@ -1,6 +1,6 @@
 //! The control API under `/_emulator/` (never a HubSpot path): health, reset, state export and
 //! import, the API request journal, firing the webhook, the delivery journal and replays, probes of the app,
-//! and users' browser flags. Its errors are plain `{"error": …}` JSON, not HubSpot's
+//! and users' browser flags, behind an optional token (`token`). Its errors are plain `{"error": …}` JSON, not HubSpot's
 //! envelope, because no HubSpot client ever calls it.
 
 mod deliveries;
@@ -10,17 +10,21 @@ mod health;
 mod probe;
 mod requests;
 mod state;
+mod token;
 mod users;
 
+use actix_web::middleware::from_fn;
 use actix_web::web;
 
 pub use error::ControlError;
+pub use token::TOKEN_HEADER;
 
 pub const CONTROL_PREFIX: &str = "/_emulator";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(CONTROL_PREFIX)
+            .wrap(from_fn(token::require_token))
             .route("/health", web::get().to(health::health))
             .route("/reset", web::post().to(state::reset))
             .route("/state", web::get().to(state::export))

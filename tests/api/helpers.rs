@@ -45,8 +45,12 @@ pub async fn spawn_with(fixture: &str) -> TestApp {
 }
 
 async fn spawn(fixture: hubspot_emulator::scenario::Fixture) -> TestApp {
-    let mut config = EmulatorConfig::ephemeral(fixture);
-    config.workers = Some(2);
+    spawn_config(EmulatorConfig::ephemeral(fixture)).await
+}
+
+/// An emulator with this configuration (two workers unless it says otherwise).
+pub async fn spawn_config(mut config: EmulatorConfig) -> TestApp {
+    config.workers = config.workers.or(Some(2));
     let emulator = Emulator::bind(config).expect("binds a free port");
     let base = emulator.base_url();
     let handle = emulator.handle();

@@ -1,0 +1,42 @@
+//! The optional control-API token (`serve --control-token`). When set, every `/_emulator/` call
+//! but `GET /_emulator/health` must carry it, as `Authorization: Bearer TOKEN` or
+//! `X-Emulator-Token: TOKEN`; otherwise 401. Health stays open so that scripts and CI can wait
+//! for readiness without the secret (it tells nothing but the version, app count and uptime).
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{web, Error, ResponseError};
+
+use super::ControlError;
+use crate::app::SharedState;
+
+/// The header a client may use instead of `Authorization`.
+pub const TOKEN_HEADER: &str = "X-Emulator-Token";
+
+pub async fn require_token(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let expected = req
+        .app_data::<web::Data<SharedState>>()
+        .and_then(|shared| shared.control_token.clone());
+    let open = req.path() == "/_emulator/health";
+    if let (Some(expected), false) = (expected, open) {
+        let headers = req.headers();
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .or_else(|| headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()));
+        if !given.is_some_and(|token| expected.matches(token.trim())) {
+            let refusal = ControlError::Unauthorized(format!(
+                "{} the control API needs the token given to `serve --control-token`: send `Authorization: Bearer TOKEN` or `{TOKEN_HEADER}: TOKEN` (hubspot-emulator fire: --control-token or HUBSPOT_EMULATOR_CONTROL_TOKEN)",
+                if given.is_some() { "Wrong token:" } else { "No token:" }
+            ));
+            return Ok(req.into_response(refusal.error_response()));
+        }
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
