@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use super::Fixture;
+use super::{shape, Fixture};
 
 /// The fixture compiled into the binary, loaded when `serve` gets no `--fixture`.
 pub const DEFAULT_FIXTURE: &str = include_str!("../../fixtures/default.json");
@@ -41,20 +41,30 @@ impl FixtureError {
 
 /// Parses one fixture document; `source` names it in errors.
 pub fn parse_fixture(source: &str, text: &str) -> Result<Fixture, FixtureError> {
+    // First as plain JSON: only then is an error truly one of syntax, with a line and column.
+    let document: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        FixtureError::new(
+            source,
+            format!("line {}, column {}", e.line(), e.column()),
+            strip_position(&e.to_string()),
+        )
+    })?;
+    if let Some(path) = shape::misplaced_array(&document) {
+        return Err(FixtureError::new(
+            source,
+            path,
+            "expected an object here, got an array",
+        ));
+    }
+    // Then typed, from the text (which also refuses a key given twice). serde_json calls some
+    // type errors "syntax" (an enum given a number, a step with two kinds); the text is valid
+    // JSON, so each is reported at its path.
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     let fixture: Fixture = serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let inner = error.inner();
-        if inner.is_syntax() || inner.is_eof() {
-            return FixtureError::new(
-                source,
-                format!("line {}, column {}", inner.line(), inner.column()),
-                strip_position(&inner.to_string()),
-            );
-        }
         FixtureError::new(
             source,
             json_path(&error.path().to_string()),
-            strip_position(&inner.to_string()),
+            strip_position(&error.inner().to_string()),
         )
     })?;
     check(source, &fixture)?;

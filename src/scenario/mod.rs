@@ -1,7 +1,7 @@
 //! Fixture files: the seed state (apps, portals, users, options) and scripted scenarios.
 //! `fixture` and `steps` hold the types (the fixture types are also the format of
-//! `GET /_emulator/state`), `loader` reads and checks files with errors that name the file and
-//! the JSON path, `runner` executes scenarios (`expect` checks each step's result), `report`/`human`/`junit` present the results,
+//! `GET /_emulator/state`), `loader` reads and checks files (with `shape`) with errors that name the file
+//! and the JSON path, `runner` executes scenarios (`expect` checks each step's result), `report`/`human`/`junit` present the results,
 //! `schema` generates `fixtures/schema.json`.
 
 pub mod expect;
@@ -12,6 +12,7 @@ pub mod loader;
 pub mod report;
 pub mod runner;
 pub mod schema;
+pub mod shape;
 pub mod steps;
 pub mod template;
 

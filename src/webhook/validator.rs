@@ -12,6 +12,12 @@ use super::verdict::{Finding, PickerEntry};
 /// HubSpot shows at most this many characters of a friendly name.
 pub const FRIENDLY_NAME_LIMIT: usize = 24;
 
+/// What the picker shows for an entry without a usable name: the number, in the same 24
+/// characters a name gets (only a malformed "number" is ever that long).
+fn bare_number(number: &str) -> String {
+    number.chars().take(FRIENDLY_NAME_LIMIT).collect()
+}
+
 /// What came back, as the sender read it.
 pub struct Reply<'a> {
     pub status: u16,
@@ -359,7 +365,7 @@ fn check_entry(
                 at("friendlyName"),
                 "The entry has no friendlyName; the user sees only the bare number. Give each number a short name (24 characters at most).",
             ));
-            number.clone()
+            bare_number(&number)
         }
         Some(other) => {
             findings.push(Finding::error(
@@ -367,7 +373,7 @@ fn check_entry(
                 at("friendlyName"),
                 format!("\"friendlyName\" must be a string, got {}.", kind_of(other)),
             ));
-            number.clone()
+            bare_number(&number)
         }
     };
 
