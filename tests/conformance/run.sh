@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Conformance to HubSpot's published OpenAPI specs: runs schemathesis against a live emulator
+# with the official specs in ../shared/hubspot-spec/ - the current `v3` (OAuth: Authorization:
+# Bearer), the hapikey-era `v3-developer_hapikey-2026-04-08` (?hapikey=) and the date-versioned
+# `2026-03` (/crm/extensions/calling/2026-03/..., Bearer) - restricted to the settings,
+# channel-connection and recording operations (the other calling operations, such as
+# inbound-call, recordings/ready and connection-statuses, are not emulated).
+#
+# Required of every response: no 5xx, the spec's schema for its status, HubSpot's error envelope
+# on every 4xx (hooks.py), the exact success statuses, HubSpot's headers; and every operation
+# must reach its success status (200, DELETE 204) at least once. Prints the statuses the emulator
+# answered, then `conformance: N passed, N failed`; exits 0 only if nothing failed.
+#
+# Usage: tests/conformance/run.sh [EMULATOR_BINARY]
+#   EMULATOR_BINARY defaults to target/release/hubspot-emulator under the repo root.
+# Environment: CONFORMANCE_MAX_EXAMPLES (default 100 per operation), CONFORMANCE_SEED
+#   (default fixed, for reproducible runs), HUBSPOT_SPEC_DIR (default ../shared/hubspot-spec
+#   beside the repo).
+#
+# Installs schemathesis on first use (a venv in .venv/, or .pydeps/ where python3 has no venv
+# module), so it needs PyPI the first time and nothing but loopback afterwards.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+
+BIN="${1:-$ROOT/target/release/hubspot-emulator}"
+case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
+if [ ! -x "$BIN" ]; then
+  echo "run.sh: emulator binary not found or not executable: $BIN" >&2
+  exit 2
+fi
+
+SPEC_DIR="${HUBSPOT_SPEC_DIR:-$ROOT/../shared/hubspot-spec}"
+# name, spec file (relative to SPEC_DIR); each run gets a fresh emulator.
+RUNS=(
+  "v3-bearer v3/callingExtensions.json"
+  "v3-developer_hapikey-2026-04-08 v3-developer_hapikey-2026-04-08/callingExtensions.json"
+  "2026-03-bearer 2026-03/callingExtensions.json"
+)
+for run in "${RUNS[@]}"; do
+  spec="$SPEC_DIR/${run#* }"
+  if [ ! -f "$spec" ]; then
+    echo "run.sh: HubSpot's spec not found: $spec (set HUBSPOT_SPEC_DIR)" >&2
+    exit 2
+  fi
+done
+
+SCHEMATHESIS_VERSION=4.32.5
+MAX_EXAMPLES="${CONFORMANCE_MAX_EXAMPLES:-100}"
+SEED="${CONFORMANCE_SEED:-20261127}"
+FIXTURE="$HERE/fixture.json"
+# The settings, channel-connection and recording operations, under either path family.
+OPERATIONS_REGEX='^/crm/(v3/extensions/calling|extensions/calling/2026-03)/\{appId\}/settings(/channel-connection|/recording)?$'
+
+# --- schemathesis ------------------------------------------------------------------------
+# A venv keeps us clear of Debian's "externally managed" system Python. Where the venv module
+# is missing (Debian without python3-venv) fall back to a --target directory on PYTHONPATH.
+PYTHON=""
+schemathesis_ok() {
+  "$@" -c "from importlib.metadata import version; import schemathesis.cli; \
+assert version('schemathesis') == '$SCHEMATHESIS_VERSION'" 2>/dev/null
+}
+if [ -x "$HERE/.venv/bin/python" ] && schemathesis_ok "$HERE/.venv/bin/python"; then
+  PYTHON="$HERE/.venv/bin/python"
+elif [ -d "$HERE/.pydeps" ] && PYTHONPATH="$HERE/.pydeps" schemathesis_ok python3; then
+  PYTHON=python3
+  export PYTHONPATH="$HERE/.pydeps"
+else
+  echo "run.sh: installing schemathesis==$SCHEMATHESIS_VERSION"
+  rm -rf "$HERE/.venv"
+  if python3 -m venv "$HERE/.venv" >/dev/null 2>&1; then
+    "$HERE/.venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+      "schemathesis==$SCHEMATHESIS_VERSION"
+    PYTHON="$HERE/.venv/bin/python"
+  else
+    rm -rf "$HERE/.venv" "$HERE/.pydeps"
+    python3 -m pip install --quiet --disable-pip-version-check --target "$HERE/.pydeps" \
+      "schemathesis==$SCHEMATHESIS_VERSION"
+    PYTHON=python3
+    export PYTHONPATH="$HERE/.pydeps"
+  fi
+fi
+
+# The fixture's credentials, for schemathesis.toml's auth blocks.
+read -r HUBSPOT_ACCESS_TOKEN HUBSPOT_DEVELOPER_API_KEY < <("$PYTHON" -c "import json, sys; \
+app = json.load(open(sys.argv[1]))['apps'][0]; print(app['accessToken'], app['developerApiKey'])" "$FIXTURE")
+export HUBSPOT_ACCESS_TOKEN HUBSPOT_DEVELOPER_API_KEY
+export SCHEMATHESIS_HOOKS="$HERE/hooks.py"
+
+# --- Emulator ----------------------------------------------------------------------------
+EMULATOR_PID=""
+WORK="$(mktemp -d)"
+stop_emulator() {
+  if [ -n "$EMULATOR_PID" ]; then
+    kill "$EMULATOR_PID" 2>/dev/null || true
+    wait "$EMULATOR_PID" 2>/dev/null || true
+    EMULATOR_PID=""
+  fi
+}
+trap 'stop_emulator; rm -rf "$WORK"' EXIT
+
+# Starts a fresh emulator on a free port with the conformance fixture (acceptAnyAppId: any
+# generated appId is provisioned on first use) and sets BASE_URL from the first line it prints.
+start_emulator() {
+  local out="$WORK/emulator.$1.out" err="$WORK/emulator.$1.err" first=""
+  : >"$out" # exists before the child opens it, so the poll below never reads a missing file
+  env -u HUBSPOT_EMULATOR_FIXTURE -u HUBSPOT_EMULATOR_HOST \
+    "$BIN" serve --port 0 --fixture "$FIXTURE" >"$out" 2>"$err" &
+  EMULATOR_PID=$!
+  for _ in $(seq 1 300); do
+    # Only a complete first line counts: a partial write could truncate the port.
+    if [ "$(wc -l <"$out")" -ge 1 ]; then
+      first="$(head -n 1 "$out")"
+      break
+    fi
+    if ! kill -0 "$EMULATOR_PID" 2>/dev/null; then
+      break
+    fi
+    sleep 0.1
+  done
+  BASE_URL="$(printf '%s\n' "$first" | grep -oE 'http://[0-9.]+:[0-9]+' | head -n 1 || true)"
+  if [ -z "$BASE_URL" ]; then
+    echo "run.sh: the emulator did not print its base URL on its first stdout line" >&2
+    echo "--- first line: $first" >&2
+    echo "--- stderr:" >&2
+    cat "$err" >&2
+    stop_emulator
+    return 1
+  fi
+}
+
+# --- Runs --------------------------------------------------------------------------------
+CONFORMANCE_STARTED="$(date +%s)"
+export CONFORMANCE_STARTED
+names=()
+for run in "${RUNS[@]}"; do
+  name="${run%% *}"
+  spec="$SPEC_DIR/${run#* }"
+  names+=("$name")
+  echo "=== $name: schemathesis $SCHEMATHESIS_VERSION, ${spec#"$SPEC_DIR"/}, $MAX_EXAMPLES examples per operation, seed $SEED"
+  if ! start_emulator "$name"; then
+    echo 1 >"$WORK/$name.rc"
+    continue
+  fi
+  rc=0
+  # One worker: the emulator's state is shared, and Python 3.11's parser is not thread-safe
+  # (hypothesis parses lambda sources; two workers crash it now and then).
+  (cd "$WORK" && "$PYTHON" -m schemathesis.cli --config-file "$HERE/schemathesis.toml" run "$spec" \
+    --url "$BASE_URL" \
+    --include-path-regex "$OPERATIONS_REGEX" \
+    --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers 1 \
+    --continue-on-failure --no-color --request-timeout 10 \
+    --report json,ndjson --report-json-path "$WORK/$name.json" \
+    --report-ndjson-path "$WORK/$name.ndjson") || rc=$?
+  echo "$rc" >"$WORK/$name.rc"
+  # Every call and the status the emulator gave it, straight from the emulator.
+  "$PYTHON" -c "import sys, urllib.request; \
+sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())" \
+    "$BASE_URL/_emulator/requests?limit=10000" >"$WORK/$name.journal.json" || true
+  stop_emulator
+done
+
+status=0
+"$PYTHON" "$HERE/summarize.py" "$WORK" "${names[@]}" || status=$?
+exit "$status"
