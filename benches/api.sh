@@ -34,13 +34,16 @@
 #   --retries N          re-run a wrk measurement up to N times while other work (a build, a
 #                        test run) took more than 10 % of the CPU during it (default 2)
 #   --keep               keep the work directory (server logs, wrk outputs)
+#   --tsv FILE           also write the figures to FILE, one "key<TAB>value" line each
+#                        (api.get_rps.emulator, api.idle_rss_mib.baseline, ...; benches/report.sh
+#                        reads it); the table on stdout is unchanged
 # Environment:
 #   CARGO_TARGET_DIR     where the release binaries are (default ./target)
 #   EMULATOR_BIN, BASELINE_BIN   run these binaries instead (add --no-build to skip the build)
 
 set -euo pipefail
 
-QUICK=0 BUILD=1 STRICT=0 KEEP=0
+QUICK=0 BUILD=1 STRICT=0 KEEP=0 TSV=""
 DURATION=3 WARMUP=2 ROUNDS=5 THREADS=2 CONNECTIONS=64 STARTUP_RUNS=20 RETRIES=2
 OTHER_LIMIT=10   # % of the machine's CPU that other work may take during a measurement
 
@@ -52,6 +55,7 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0 ;;
     --strict) STRICT=1 ;;
     --keep) KEEP=1 ;;
+    --tsv) TSV=${2:?--tsv needs a file}; shift ;;
     --duration) DURATION=${2:?--duration needs seconds}; shift ;;
     --warmup) WARMUP=${2:?--warmup needs seconds}; shift ;;
     --rounds) ROUNDS=${2:?--rounds needs a count}; shift ;;
@@ -64,6 +68,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+case "$TSV" in ''|/*) ;; *) TSV=$PWD/$TSV ;; esac   # before the cd below
 if [ "$QUICK" = 1 ]; then
   DURATION=1 WARMUP=0 ROUNDS=1 STARTUP_RUNS=3 RETRIES=0
 fi
@@ -359,6 +364,38 @@ EMU_APPS_POSTED=$(cat "$WORK"/wrk-emulator-POST-*.txt | sed -n 's/^BENCH_RESULT 
 for key in "${!RPS[@]}"; do
   RPS[$key]=$(median <<<"${RPS[$key]}") P99[$key]=$(median <<<"${P99[$key]}") CPU[$key]=$(median <<<"${CPU[$key]}")
 done
+
+# ---------------------------------------------------------------------------------- tsv
+
+if [ -n "$TSV" ]; then
+  {
+    printf 'api.quick\t%s\n' "$QUICK"
+    printf 'api.settings\t%s\n' "wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s x $ROUNDS rounds (median), ${WARMUP}s warm-up; start-up: $STARTUP_RUNS runs"
+    for side in emulator baseline; do
+      printf 'api.get_rps.%s\t%s\n' "$side" "${RPS[$side-GET]}"
+      printf 'api.post_rps.%s\t%s\n' "$side" "${RPS[$side-POST]}"
+      printf 'api.get_cpu_us.%s\t%s\n' "$side" "${CPU[$side-GET]}"
+      printf 'api.post_cpu_us.%s\t%s\n' "$side" "${CPU[$side-POST]}"
+      printf 'api.get_p99_ms.%s\t%s\n' "$side" "${P99[$side-GET]}"
+      printf 'api.post_p99_ms.%s\t%s\n' "$side" "${P99[$side-POST]}"
+    done
+    printf 'api.startup_median_ms.emulator\t%s\n' "$EMU_START_MED"
+    printf 'api.startup_median_ms.baseline\t%s\n' "$BASE_START_MED"
+    printf 'api.startup_p90_ms.emulator\t%s\n' "$EMU_START_P90"
+    printf 'api.startup_p90_ms.baseline\t%s\n' "$BASE_START_P90"
+    printf 'api.startup_floor_ms\t%s\n' "$START_FLOOR"
+    printf 'api.idle_rss_mib.emulator\t%s\n' "$EMU_RSS_IDLE"
+    printf 'api.idle_rss_mib.baseline\t%s\n' "$BASE_RSS_IDLE"
+    printf 'api.rss_after_get_mib.emulator\t%s\n' "$EMU_RSS_GET"
+    printf 'api.rss_after_post_mib.emulator\t%s\n' "$EMU_RSS_POST"
+    printf 'api.rss_after_post_mib.baseline\t%s\n' "$BASE_RSS_POST"
+    printf 'api.apps_posted\t%s\n' "$EMU_APPS_POSTED"
+    printf 'api.busy_before_pct\t%s\n' "$BUSY_BEFORE"
+    printf 'api.max_other_pct\t%s\n' "$MAX_OTHER_PCT"
+    printf 'api.retried_runs\t%s\n' "$RETRIED_RUNS"
+    printf 'api.noisy_runs\t%s\n' "$NOISY_RUNS"
+  } >"$TSV" || die "cannot write $TSV"
+fi
 
 # ---------------------------------------------------------------------------------- table
 

@@ -15,7 +15,8 @@
 //! - a small CI run of 3 steps (waitFor, fire, api): its wall time, against the target of "well
 //!   under a second beyond the app's own start-up" (no app is started here).
 //!
-//! Wall times are medians of several runs, after a warm-up run. A figure, never an assertion.
+//! Wall times are medians of several runs, after a warm-up run. The table ends with the same
+//! figures as `RESULT key value` lines for benches/report.sh. A figure, never an assertion.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -183,6 +184,22 @@ fn main() {
         ms(ci),
         ms(ci) - ms(fixed)
     );
+    // Machine-readable, for benches/report.sh.
+    println!();
+    let result = |key: &str, value: f64| println!("RESULT scenarios.{key} {value:.2}");
+    result("fixed_ms", ms(fixed));
+    result("first_fire_ms", first_fire_ms);
+    result("steps", steps);
+    result("wall_ms", ms(wall));
+    result("steps_per_s", steps / (beyond_fixed / 1000.0));
+    result(
+        "steps_per_s_steady",
+        (steps - 1.0).max(1.0) / ((ms(wall) - ms(first)) / 1000.0),
+    );
+    result("overhead_us", overhead_us);
+    result("steady_overhead_us", steady_us);
+    result("ci_ms", ms(ci));
+    result("ci_beyond_fixed_ms", ms(ci) - ms(fixed));
 }
 
 fn scenario_file(url: &str, steps: Vec<Value>) -> String {

@@ -9,7 +9,8 @@
 //!
 //! The two alternate in short rounds and the medians are compared, so that load from elsewhere
 //! on the (shared) machine hits both alike. Prints deliveries per second for both, the ratio
-//! (target ≥ 70 %), and the added cost per delivery in µs. A figure, never an assertion.
+//! (target ≥ 70 %), and the added cost per delivery in µs, then the same figures as `RESULT key
+//! value` lines for benches/report.sh. A figure, never an assertion.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -69,6 +70,14 @@ fn main() {
     println!("|---|---|---|---|---|");
     println!("| deliveries/s | {emu:.0} | {base:.0} | {ratio:.1} % | ≥ 70 % |");
     println!("| added cost per delivery | {added_us:.1} µs | | | |");
+    // Machine-readable, for benches/report.sh.
+    println!();
+    println!("RESULT webhook.emulator_per_s {emu:.0}");
+    println!("RESULT webhook.baseline_per_s {base:.0}");
+    println!("RESULT webhook.ratio_pct {ratio:.2}");
+    println!("RESULT webhook.added_us {added_us:.2}");
+    println!("RESULT webhook.concurrency {concurrency}");
+    println!("RESULT webhook.rounds {rounds}");
 }
 
 async fn baseline(url: &str, concurrency: usize, duration: Duration) -> f64 {

@@ -23,16 +23,32 @@ pub fn spawn() -> (std::process::Child, String) {
     (child, format!("{}/hubspot/phone-numbers", line.trim()))
 }
 
-/// Serves until killed.
+/// Serves until killed. With `BENCH_REPLY_PADDING=N` in the environment the reply carries an
+/// extra `"padding"` field of N bytes (an `unknown-field` warning: the delivery still passes),
+/// for the memory benchmark's worst case of large replies.
 pub fn serve() {
-    actix_web::rt::System::new().block_on(async {
-        let server = HttpServer::new(|| {
+    let padding: usize = std::env::var("BENCH_REPLY_PADDING")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let reply: &'static str = if padding == 0 {
+        REPLY
+    } else {
+        let padded = format!(
+            r#"{},"padding":"{}"}}"#,
+            REPLY.strip_suffix('}').expect("REPLY is an object"),
+            "x".repeat(padding)
+        );
+        Box::leak(padded.into_boxed_str())
+    };
+    actix_web::rt::System::new().block_on(async move {
+        let server = HttpServer::new(move || {
             App::new().route(
                 "/hubspot/phone-numbers",
-                web::post().to(|| async {
+                web::post().to(move || async move {
                     HttpResponse::Ok()
                         .content_type("application/json")
-                        .body(REPLY)
+                        .body(reply)
                 }),
             )
         })

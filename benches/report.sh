@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# The performance report: every benchmark of the project in one run, and one table of the
+# figures, the ratios to their baselines and the targets beside them. Run by hand (or --quick
+# in CI); a figure, never an assertion. Loopback only (127.0.0.1).
+#
+#   bash benches/report.sh            # full run: ~3.5 minutes after the build on 2 cores
+#   bash benches/report.sh --quick    # a smoke pass of everything: ~25 s after the build
+#
+# It builds once (cargo build --release --bins --examples), then runs, one after the other:
+#   - benches/api.sh          API GET/POST req/s vs the in-repo actix baseline (wrk), start-up,
+#                             idle RSS and RSS after the load;
+#   - bench_webhook           fire + judge deliveries/s vs a raw awc POST loop;
+#   - bench_scenarios         what `hubspot-emulator run` costs: fixed cost, steps/s, per step;
+#   - bench_memory            RSS over 200,000 deliveries (ring-buffer journals: flat after
+#                             warm-up?), then over 40,000 with small journals (100 verdicts,
+#                             1,000 calls) for what the default capacities weigh, and over
+#                             30,000 with 100 KB replies, the delivery journal's worst case
+#                             (64 KiB kept of each reply); these two not with --quick.
+# and prints one table, the last thing on stdout: metric | value | baseline | ratio | target |
+# met?. The targets are those of the README's "Performance" section.
+#
+# Each benchmark's own output (its table, its log on stderr) is kept in the work directory,
+# named at the top of the output; --verbose shows it as it runs too (on stderr).
+#
+# Exit status: 0 when every benchmark ran (whatever the figures); 1 when one failed (it could
+# not run, or its load met errors: a benchmark of failures is worthless); 2 with --strict when
+# a target is missed; 64 bad usage.
+#
+# Options:
+#   --quick        every benchmark in its smoke mode (api.sh --quick, bench_webhook --seconds 1,
+#                  bench_scenarios --quick, bench_memory --quick): rough figures, for CI
+#   --no-build     use the binaries as they are
+#   --verbose      stream each benchmark's output to stderr as it runs
+#   --strict       exit 2 when a target is missed
+#   --work DIR     keep the benchmarks' outputs in DIR (default: a new /tmp/hubspot-emulator-report.*,
+#                  kept)
+#   --table-only   run nothing: print the table again from the outputs in --work DIR
+# Environment:
+#   CARGO_TARGET_DIR   where to build and find the release binaries (default ./target)
+
+set -euo pipefail
+
+QUICK=0 BUILD=1 VERBOSE=0 STRICT=0 WORK="" TABLE_ONLY=0
+usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --no-build) BUILD=0 ;;
+    --verbose) VERBOSE=1 ;;
+    --strict) STRICT=1 ;;
+    --work) WORK=${2:?--work needs a directory}; shift ;;
+    --table-only) TABLE_ONLY=1 BUILD=0 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "report.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
+  esac
+  shift
+done
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ -n "$WORK" ]; then
+  mkdir -p "$WORK"; WORK=$(cd "$WORK" && pwd)
+else
+  WORK=$(mktemp -d /tmp/hubspot-emulator-report.XXXXXX)
+fi
+cd "$ROOT"
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR=$ROOT/$TARGET_DIR ;; esac
+export CARGO_TARGET_DIR=$TARGET_DIR   # api.sh reads it too
+RELEASE=$TARGET_DIR/release
+export NO_COLOR=1
+
+log() { printf '[report.sh] %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------------------------- build
+
+if [ "$BUILD" = 1 ]; then
+  log "cargo build --release --bins --examples"
+  cargo build --release --bins --examples >&2 || { log "FAIL: the build failed"; exit 1; }
+fi
+[ "$TABLE_ONLY" = 1 ] || for bin in hubspot-emulator examples/bench_baseline examples/bench_webhook examples/bench_scenarios examples/bench_memory; do
+  [ -x "$RELEASE/$bin" ] || { log "FAIL: no $RELEASE/$bin (build first, or drop --no-build)"; exit 1; }
+done
+
+# ---------------------------------------------------------------------------------- machine
+
+# Other work on the machine (a build, a test run) skews the figures: note how busy it was.
+cpu_busy_pct() { # over 1 s, all CPUs
+  local a b
+  read -ra a </proc/stat; sleep 1; read -ra b </proc/stat
+  local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) total=0 i
+  for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
+  echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
+}
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+if [ "$TABLE_ONLY" = 1 ]; then
+  BUSY_BEFORE='?' LOAD_BEFORE='?' LOAD_AFTER='?' WHEN='?' COMMIT='?' DURATION='?'
+  # shellcheck disable=SC1091  # written by the run, below
+  if [ -f "$WORK/context" ]; then . "$WORK/context"; fi
+else
+  BUSY_BEFORE=$(cpu_busy_pct)
+  LOAD_BEFORE=$(loadavg)
+  WHEN=$(date -u '+%Y-%m-%d %H:%M UTC')
+  COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' + local changes')"
+fi
+STARTED=$SECONDS
+[ "$TABLE_ONLY" = 1 ] || log "work directory: $WORK (each benchmark's output); machine ${BUSY_BEFORE}% busy, load average $LOAD_BEFORE"
+if [ "$TABLE_ONLY" = 0 ] && [ "$BUSY_BEFORE" -gt 10 ]; then
+  log "WARNING: the machine is ${BUSY_BEFORE}% busy before the benchmarks; the figures will be noisy"
+fi
+
+# ---------------------------------------------------------------------------------- benchmarks
+
+declare -A STATUS=() SECS=()
+run_bench() { # NAME CMD... : stdout to WORK/NAME.txt, stderr to WORK/NAME.err
+  local name=$1; shift
+  local start=$SECONDS rc=0
+  log "$name: $*"
+  if [ "$VERBOSE" = 1 ]; then
+    "$@" > >(tee "$WORK/$name.txt" >&2) 2> >(tee "$WORK/$name.err" >&2) || rc=$?
+    wait  # for the tees
+  else
+    "$@" >"$WORK/$name.txt" 2>"$WORK/$name.err" || rc=$?
+  fi
+  SECS[$name]=$((SECONDS - start))
+  if [ "$rc" = 0 ]; then
+    STATUS[$name]=ok
+    log "$name: done in ${SECS[$name]} s"
+  else
+    STATUS[$name]="FAILED (exit $rc)"
+    log "$name: FAILED (exit $rc) after ${SECS[$name]} s; the end of its output:"
+    tail -n 15 "$WORK/$name.txt" >&2 || true
+    tail -n 15 "$WORK/$name.err" >&2 || true
+  fi
+}
+
+if [ "$TABLE_ONLY" = 1 ]; then
+  [ -f "$WORK/api.tsv" ] || { log "--table-only: no outputs in $WORK (give --work DIR)"; exit 64; }
+  for name in api webhook scenarios memory memory_small memory_large; do
+    if [ -f "$WORK/$name.txt" ]; then STATUS[$name]=ok; fi
+  done
+  if grep -q '^api.quick.1' "$WORK/api.tsv"; then QUICK=1; fi
+elif [ "$QUICK" = 1 ]; then
+  run_bench api bash benches/api.sh --no-build --quick --tsv "$WORK/api.tsv"
+  run_bench webhook "$RELEASE/examples/bench_webhook" --seconds 1
+  run_bench scenarios "$RELEASE/examples/bench_scenarios" --quick
+  run_bench memory "$RELEASE/examples/bench_memory" --quick
+else
+  run_bench api bash benches/api.sh --no-build --tsv "$WORK/api.tsv"
+  run_bench webhook "$RELEASE/examples/bench_webhook" --seconds 6
+  run_bench scenarios "$RELEASE/examples/bench_scenarios"
+  run_bench memory "$RELEASE/examples/bench_memory"
+  # The same with small journals: what the default capacities weigh.
+  run_bench memory_small "$RELEASE/examples/bench_memory" --deliveries 40000 \
+    --delivery-capacity 100 --journal-capacity 1000
+  # The worst case of the delivery journal: replies past the 64 KiB it keeps of each.
+  run_bench memory_large "$RELEASE/examples/bench_memory" --deliveries 30000 --api-per-fire 2 \
+    --reply-padding 100000
+fi
+if [ "$TABLE_ONLY" = 0 ]; then
+  LOAD_AFTER=$(loadavg) DURATION=$((SECONDS - STARTED))
+  printf '%s=%q\n' BUSY_BEFORE "$BUSY_BEFORE" LOAD_BEFORE "$LOAD_BEFORE" LOAD_AFTER "$LOAD_AFTER" \
+    WHEN "$WHEN" COMMIT "$COMMIT" DURATION "$DURATION" >"$WORK/context"
+fi
+
+# ---------------------------------------------------------------------------------- figures
+
+declare -A V=()
+if [ -f "$WORK/api.tsv" ]; then
+  while IFS=$'\t' read -r key value; do V[$key]=$value; done <"$WORK/api.tsv"
+fi
+for name in webhook scenarios memory memory_small memory_large; do
+  [ -f "$WORK/$name.txt" ] || continue
+  prefix=""
+  case $name in memory_small) prefix=small. ;; memory_large) prefix=large. ;; esac
+  while read -r tag key value _; do
+    if [ "$tag" = RESULT ]; then V[$prefix$key]=$value; fi
+  done <"$WORK/$name.txt"
+done
+get() { printf '%s' "${V[$1]:-}"; }
+
+MISSED=()
+# calc EXPR [VAR=VALUE...]: awk arithmetic; empty when a value is missing.
+calc() {
+  local expr=$1; shift
+  local arg
+  for arg in "$@"; do [ -n "${arg#*=}" ] || return 0; done
+  local args=() a; for a in "$@"; do args+=(-v "$a"); done
+  awk "${args[@]}" "BEGIN { printf \"%s\", ($expr) }"
+}
+fmt() { # DECIMALS VALUE: empty stays empty
+  [ -n "$2" ] || return 0
+  awk -v d="$1" -v v="$2" 'BEGIN { printf "%.*f", d, v }'
+}
+# with_commas VALUE: 12345 -> 12,345 (integers only)
+with_commas() { [ -n "$1" ] || return 0; printf '%s' "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
+ratio_pct() { calc 'b > 0 ? sprintf("%.1f %%", 100 * e / b) : "-"' "e=$1" "b=$2"; }
+# judge VALUE higher|lower LIMIT METRIC: sets MET to yes, MISSED (and records it) or n/a when
+# the value is missing. (Not in a $(...): the record must outlive it.)
+MET=""
+judge() {
+  local value=$1 kind=$2 limit=$3 metric=$4
+  if [ -z "$value" ]; then MET=n/a; return; fi
+  if awk -v x="$value" -v l="$limit" -v k="$kind" 'BEGIN { exit !(k == "higher" ? x >= l : x <= l) }'; then
+    MET=yes
+  else
+    MET=MISSED; MISSED+=("$metric")
+  fi
+}
+ROWS=()
+row() { ROWS+=("$(printf '%s\t' "$@")"); }   # METRIC VALUE BASELINE RATIO TARGET MET
+section() { ROWS+=("$(printf '**%s**\t\t\t\t\t' "$1")"); }
+na() { if [ -n "$1" ]; then printf '%s' "$1"; else printf 'n/a'; fi; }
+
+# API (api.sh)
+em=$(get api.get_rps.emulator) bl=$(get api.get_rps.baseline)
+section "API: benches/api.sh, vs the actix baseline"
+judge "$(calc '100 * e / b' "e=$em" "b=$bl")" higher 85 "API GET"
+row "GET channel-connection (req/s)" "$(na "$(with_commas "$(fmt 0 "$em")")")" "$(na "$(with_commas "$(fmt 0 "$bl")")")" "$(na "$(ratio_pct "$em" "$bl")")" ">= 85 % of baseline" "$MET"
+em=$(get api.post_rps.emulator) bl=$(get api.post_rps.baseline)
+judge "$(calc '100 * e / b' "e=$em" "b=$bl")" higher 80 "API POST"
+row "POST channel-connection, a new app each (req/s)" "$(na "$(with_commas "$(fmt 0 "$em")")")" "$(na "$(with_commas "$(fmt 0 "$bl")")")" "$(na "$(ratio_pct "$em" "$bl")")" ">= 80 % of baseline" "$MET"
+em=$(get api.get_cpu_us.emulator) bl=$(get api.get_cpu_us.baseline)
+row "server CPU per GET (us)" "$(na "$(fmt 1 "$em")")" "$(na "$(fmt 1 "$bl")")" "$(na "$(ratio_pct "$em" "$bl")")" "-" ""
+em=$(get api.post_cpu_us.emulator) bl=$(get api.post_cpu_us.baseline)
+row "server CPU per POST (us)" "$(na "$(fmt 1 "$em")")" "$(na "$(fmt 1 "$bl")")" "$(na "$(ratio_pct "$em" "$bl")")" "-" ""
+em=$(get api.get_p99_ms.emulator) bl=$(get api.get_p99_ms.baseline)
+row "GET latency p99 (ms)" "$(na "$(fmt 2 "$em")")" "$(na "$(fmt 2 "$bl")")" "" "-" ""
+em=$(get api.post_p99_ms.emulator) bl=$(get api.post_p99_ms.baseline)
+row "POST latency p99 (ms)" "$(na "$(fmt 2 "$em")")" "$(na "$(fmt 2 "$bl")")" "" "-" ""
+em=$(get api.startup_median_ms.emulator) bl=$(get api.startup_median_ms.baseline)
+judge "$em" lower 15 "start-up"
+row "start-up to the first 200, median (ms)" "$(na "$(fmt 1 "$em")")" "$(na "$(fmt 1 "$bl")")" "" "<= 15 ms" "$MET"
+em=$(get api.startup_p90_ms.emulator) bl=$(get api.startup_p90_ms.baseline)
+row "start-up p90 (ms)" "$(na "$(fmt 1 "$em")")" "$(na "$(fmt 1 "$bl")")" "" "-" ""
+em=$(get api.idle_rss_mib.emulator) bl=$(get api.idle_rss_mib.baseline)
+judge "$em" lower 12 "idle RSS"
+row "idle RSS (MiB)" "$(na "$em")" "$(na "$bl")" "" "<= 12 MiB" "$MET"
+row "RSS after the GET load (MiB)" "$(na "$(get api.rss_after_get_mib.emulator)")" "" "" "-" ""
+row "RSS after the POST load (MiB; $(with_commas "$(get api.apps_posted)") apps created)" "$(na "$(get api.rss_after_post_mib.emulator)")" "$(na "$(get api.rss_after_post_mib.baseline)")" "" "-" ""
+
+# Webhook (bench_webhook)
+section "Webhook: bench_webhook, vs raw awc"
+em=$(get webhook.emulator_per_s) bl=$(get webhook.baseline_per_s)
+judge "$(get webhook.ratio_pct)" higher 70 "webhook"
+row "fire + judge, $(get webhook.concurrency) concurrent (deliveries/s)" "$(na "$(with_commas "$(fmt 0 "$em")")")" "$(na "$(with_commas "$(fmt 0 "$bl")")")" "$(na "$(ratio_pct "$em" "$bl")")" ">= 70 % of raw awc" "$MET"
+row "added cost per delivery (us)" "$(na "$(fmt 1 "$(get webhook.added_us)")")" "" "" "-" ""
+
+# Scenarios (bench_scenarios)
+steps=$(fmt 0 "$(get scenarios.steps)")
+section "Scenarios: bench_scenarios"
+row "fixed cost of a run: start, bind, stop (ms)" "$(na "$(fmt 1 "$(get scenarios.fixed_ms)")")" "" "" "-" ""
+row "$(with_commas "$steps") fire steps: steps/s (beyond the fixed cost)" "$(na "$(with_commas "$(fmt 0 "$(get scenarios.steps_per_s)")")")" "" "" "-" ""
+row "emulator overhead per step, after the first (us)" "$(na "$(fmt 1 "$(get scenarios.steady_overhead_us)")")" "" "" "-" ""
+row "one-time cost of the first fire (ms)" "$(na "$(fmt 1 "$(get scenarios.first_fire_ms)")")" "" "" "-" ""
+em=$(get scenarios.ci_beyond_fixed_ms)
+judge "$em" lower 1000 "scenario CI run"
+row "small CI run, 3 steps, beyond the fixed cost (ms)" "$(na "$(fmt 1 "$em")")" "" "" "well under 1 s" "$MET"
+
+# Memory (bench_memory)
+n=$(get memory.deliveries)
+section "Memory: bench_memory"
+row "journal capacities (verdicts, API calls)" "$(na "$(get memory.delivery_capacity)"), $(na "$(with_commas "$(get memory.journal_capacity)")")" "" "" "-" ""
+row "RSS after start (MiB)" "$(na "$(fmt 1 "$(get memory.rss_start_mib)")")" "" "" "-" ""
+row "RSS after warm-up (journals turned over), $(with_commas "$(get memory.warmup_deliveries)") deliveries (MiB)" "$(na "$(fmt 1 "$(get memory.rss_warmup_mib)")")" "" "" "-" ""
+row "RSS after $(with_commas "$n") deliveries (MiB)" "$(na "$(fmt 1 "$(get memory.rss_end_mib)")")" "" "" "-" ""
+g=$(get memory.growth_mib) p=$(get memory.growth_pct) w=$(get memory.rss_warmup_mib)
+growth=""
+[ -n "$g" ] && growth="$(fmt 2 "$g" | sed 's/^[0-9]/+&/') MiB ($(fmt 1 "$p" | sed 's/^[0-9]/+&/') %)"
+# flat: at most 1 MiB or 5 % of the warm-up figure, whichever is larger (as bench_memory says)
+flat_limit=$(calc 'w * 0.05 > 1 ? w * 0.05 : 1' "w=$w")
+judge "$g" lower "${flat_limit:-1}" "memory flat"
+row "growth from warm-up to the end" "$(na "$growth")" "" "" "flat (<= 1 MiB or 5 %)" "$MET"
+row "growth over the 2nd half after warm-up (bytes/delivery)" "$(na "$(fmt 1 "$(get memory.late_bytes_per_delivery)")")" "" "" "-" ""
+if [ -n "$(get small.memory.rss_end_mib)" ]; then
+  row "the same with journals of $(get small.memory.delivery_capacity) verdicts, $(with_commas "$(get small.memory.journal_capacity)") calls: RSS after $(with_commas "$(get small.memory.deliveries)") (MiB)" \
+    "$(fmt 1 "$(get small.memory.rss_end_mib)")" "" "" "-" ""
+fi
+if [ -n "$(get large.memory.rss_end_mib)" ]; then
+  row "default journals, 100 KB replies (64 KiB kept): RSS after $(with_commas "$(get large.memory.deliveries)") (MiB)" \
+    "$(fmt 1 "$(get large.memory.rss_end_mib)")" "" "" "-" ""
+fi
+row "deliveries/s (each with $(calc 'a / d' "a=$(get memory.api_calls)" "d=$n") API call(s))" "$(na "$(with_commas "$(get memory.deliveries_per_s)")")" "" "" "-" ""
+
+# ---------------------------------------------------------------------------------- table
+
+FAILED=()
+for name in "${!STATUS[@]}"; do
+  [ "${STATUS[$name]}" = ok ] || FAILED+=("$name: ${STATUS[$name]:-not run}")
+done
+
+echo
+if [ "$QUICK" = 1 ]; then
+  echo "hubspot-emulator performance report (--quick smoke pass: the figures are rough)"
+else
+  echo "hubspot-emulator performance report"
+fi
+echo "$WHEN, $(nproc) CPUs, loopback; the benchmarks took ${DURATION:-?} s; commit $COMMIT"
+echo "other work: machine ${BUSY_BEFORE}% busy before; load average $LOAD_BEFORE before, $LOAD_AFTER after;" \
+  "during the API runs other work took at most $(na "$(get api.max_other_pct)") % of the CPU ($(na "$(get api.noisy_runs)") runs above 10 %)"
+echo "each benchmark's output: $WORK/<name>.txt, its log <name>.err (api, webhook, scenarios, memory$([ "$QUICK" = 1 ] || echo ', memory_small, memory_large'))"
+for failure in "${FAILED[@]}"; do echo "FAILED: $failure (its figures are n/a)"; done
+if [ ${#MISSED[@]} -gt 0 ]; then
+  printf 'missed targets: %s' "${MISSED[0]}"
+  for missed in "${MISSED[@]:1}"; do printf ', %s' "$missed"; done
+  echo
+fi
+echo
+# Markdown, padded: readable in a terminal, pasteable into the README.
+printf '%s\n' "${ROWS[@]}" | awk -F'\t' '
+  { for (i = 1; i <= 6; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } }
+  END {
+    split("metric|value|baseline|ratio|target|met?", head, "|")
+    for (i = 1; i <= 6; i++) if (length(head[i]) > w[i]) w[i] = length(head[i])
+    line = "|"; for (i = 1; i <= 6; i++) line = line sprintf(" %-" w[i] "s |", head[i]); print line
+    line = "|"; for (i = 1; i <= 6; i++) { d = ""; for (j = 0; j < w[i]; j++) d = d "-"; line = line " " d " |" } print line
+    for (r = 1; r <= NR; r++) {
+      line = "|"
+      for (i = 1; i <= 6; i++) line = line sprintf(" %" (i == 1 || i == 5 ? "-" : "") w[i] "s |", cell[r, i])
+      print line
+    }
+  }'
+
+if [ ${#FAILED[@]} -gt 0 ]; then exit 1; fi
+if [ "$STRICT" = 1 ] && [ ${#MISSED[@]} -gt 0 ]; then exit 2; fi
+exit 0
