@@ -124,6 +124,7 @@ impl Emulator {
                 .wrap(from_fn(api::observe::observe))
                 .configure(control::configure)
                 .configure(api::configure)
+                .route("/", web::get().to(crate::dashboard::to_dashboard))
                 .default_service(web::to(api::fallback::not_found))
         })
         .shutdown_timeout(config.shutdown_timeout.as_secs());

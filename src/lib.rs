@@ -17,6 +17,7 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod control;
+pub mod dashboard;
 pub mod domain;
 pub mod error;
 pub mod journal;

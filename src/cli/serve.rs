@@ -133,6 +133,10 @@ fn print_banner(emulator: &Emulator, reveal: bool) {
         "  API base URL: {base}  (instead of https://api.hubapi.com)"
     ));
     say(format!(
+        "  dashboard:    {base}{}",
+        crate::dashboard::DASHBOARD_PATH
+    ));
+    say(format!(
         "  control API:  {base}/_emulator/health{}",
         if shared.control_token.is_some() {
             "  (other control calls need the --control-token)"

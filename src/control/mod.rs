@@ -7,6 +7,7 @@ mod deliveries;
 mod error;
 mod fire;
 mod health;
+mod helpdesk;
 mod probe;
 mod requests;
 mod state;
@@ -50,6 +51,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/portals/{portalId}/users/{userId}",
                 web::get().to(users::get),
             )
+            .route(
+                "/portals/{portalId}/users/{userId}/apps",
+                web::get().to(helpdesk::offered_apps),
+            )
+            .configure(crate::dashboard::configure)
             .default_service(web::to(error::unknown_endpoint)),
     );
 }

@@ -1,7 +1,8 @@
 //! The optional control-API token (`serve --control-token`). When set, every `/_emulator/` call
 //! but `GET /_emulator/health` must carry it, as `Authorization: Bearer TOKEN` or
 //! `X-Emulator-Token: TOKEN`; otherwise 401. Health stays open so that scripts and CI can wait
-//! for readiness without the secret (it tells nothing but the version, app count and uptime).
+//! for readiness without the secret (it tells nothing but the version, app count and uptime), and
+//! so do the dashboard's static files (they hold no data; the page asks for the token).
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -11,6 +12,7 @@ use actix_web::{web, Error, ResponseError};
 
 use super::ControlError;
 use crate::app::SharedState;
+use crate::dashboard::is_dashboard_asset;
 
 /// The header a client may use instead of `Authorization`.
 pub const TOKEN_HEADER: &str = "X-Emulator-Token";
@@ -22,7 +24,7 @@ pub async fn require_token(
     let expected = req
         .app_data::<web::Data<SharedState>>()
         .and_then(|shared| shared.control_token.clone());
-    let open = req.path() == "/_emulator/health";
+    let open = req.path() == "/_emulator/health" || is_dashboard_asset(req.path());
     if let (Some(expected), false) = (expected, open) {
         let headers = req.headers();
         let given = headers

@@ -292,8 +292,9 @@ async fn unknown_routes_list_the_closest_endpoints() {
         message.contains("GET, POST, PATCH, DELETE /crm/v3/extensions/calling/{appId}/settings/channel-connection"),
         "{message}"
     );
+    // Anything else outside the API, too (the root URL alone leads to the dashboard).
     expect_error(
-        app.call(Method::GET, "/", None).await,
+        app.call(Method::GET, "/favicon.ico", None).await,
         404,
         "OBJECT_NOT_FOUND",
     )

@@ -4,6 +4,7 @@ mod binary;
 mod cli_webhook;
 mod concurrency;
 mod control;
+mod dashboard;
 mod errors;
 mod faults;
 mod helpers;

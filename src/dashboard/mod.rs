@@ -1,0 +1,66 @@
+//! The dashboard: one page at `/_emulator/ui/` that shows and drives the emulator in a browser —
+//! apps and their settings, users' flags, the live delivery and API journals, and the help-desk
+//! view (what a user is offered and the number picker HubSpot would show). The HTML, CSS and JS
+//! are embedded in the binary (no CDN, no build step) and talk only to the control API, so the
+//! page holds no data of its own and needs no token to load; its calls send the token when the
+//! emulator has one.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+
+use crate::control::CONTROL_PREFIX;
+
+/// Where the page is served.
+pub const DASHBOARD_PATH: &str = "/_emulator/ui/";
+
+const INDEX_HTML: &str = include_str!("assets/index.html");
+const APP_JS: &str = include_str!("assets/app.js");
+const STYLE_CSS: &str = include_str!("assets/style.css");
+
+/// Routes under the control scope.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/ui", web::get().to(to_dashboard))
+        .route("/ui/", web::get().to(index))
+        .route("/ui/{file}", web::get().to(asset));
+}
+
+async fn index() -> HttpResponse {
+    serve(INDEX_HTML, "text/html; charset=utf-8")
+}
+
+async fn asset(file: web::Path<String>) -> HttpResponse {
+    match file.as_str() {
+        "app.js" => serve(APP_JS, "text/javascript; charset=utf-8"),
+        "style.css" => serve(STYLE_CSS, "text/css; charset=utf-8"),
+        "index.html" => serve(INDEX_HTML, "text/html; charset=utf-8"),
+        other => HttpResponse::NotFound().json(serde_json::json!({
+            "error": format!("the dashboard has no file {other:?}; open {DASHBOARD_PATH}")
+        })),
+    }
+}
+
+/// The root URL (and `/_emulator/ui` without its slash) lead to the dashboard.
+pub async fn to_dashboard() -> HttpResponse {
+    HttpResponse::Found()
+        .insert_header((header::LOCATION, DASHBOARD_PATH))
+        .finish()
+}
+
+fn serve(body: &'static str, content_type: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        // The page must never run anything but its own code, nor load anything from elsewhere.
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+        ))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(body)
+}
+
+/// True for the dashboard's own files, which carry no data and load without the control token.
+pub fn is_dashboard_asset(path: &str) -> bool {
+    path.strip_prefix(CONTROL_PREFIX)
+        .is_some_and(|rest| rest == "/ui" || rest.starts_with("/ui/"))
+}

@@ -1,0 +1,620 @@
+// The dashboard, end to end, in Debian's headless Chromium (playwright-core, no downloaded
+// browser). Started by run.sh: `node e2e.mjs EMULATOR_BINARY`.
+//
+// It starts a receiver (the app's phone-number endpoint) and the emulator on loopback ports,
+// then drives the page as a help-desk developer would: a user without the flag sees the app
+// greyed out, the flag is switched on in the users list, the app opens, the webhook is fired and
+// the number picker shows the 30-character name cut at 24 and the number with an extension
+// disabled. Around that: the live journals, replay, reset, the control token, a 375-px window,
+// keyboard use, contrast, labels, untrusted markup in replies. It saves the README's screenshots.
+//
+// One PASS/FAIL line per check, then `N passed, N failed`; exit 1 on any failure. Children (the
+// emulators, the browser, the receiver) are stopped whatever happens.
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BIN = process.argv[2];
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = process.env.SCREENSHOT_DIR || join(HERE, '..', '..', 'docs', 'screenshots');
+const ASSETS = process.env.DASHBOARD_ASSET_DIR || '';
+const PIDFILE = process.env.E2E_PIDFILE || ''; // run.sh stops what is listed there if we cannot
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const APP_ID = 1234567;
+const PORTAL = 62515;
+const OTHER_APP_ID = 7654321; // declared, no channel connection: not offered
+const LONG_NAME = 'Customer Support Line (London)'; // 30 characters: HubSpot shows 24
+const NUMBERS = { phoneNumbers: [
+  { e164PhoneNumber: '+14155552671', friendlyName: LONG_NAME },
+  { e164PhoneNumber: '+442071838750', extension: '204', friendlyName: 'London office' },
+] };
+// A reply with markup in a name and a number that is not E.164: shown as text, marked invalid.
+const MARKUP = '<img src=x onerror="window.__pwned=1">';
+const HOSTILE = { phoneNumbers: [
+  { e164PhoneNumber: '0207 183 8750', friendlyName: MARKUP },
+  { e164PhoneNumber: '+14155552671', friendlyName: 'Support' },
+] };
+const nonce = randomBytes(6).toString('hex');
+const SECRETS = {
+  developerApiKey: `e2e-developer-key-${nonce}`,
+  clientSecret: `e2e-client-secret-${nonce}`,
+  controlToken: `e2e-control-token-${nonce}`,
+};
+
+// ---- checks ----------------------------------------------------------------------------------
+
+let passed = 0;
+let failed = 0;
+async function check(name, body) {
+  try {
+    await body();
+    passed += 1;
+    console.log(`PASS  ${name}`);
+  } catch (error) {
+    failed += 1;
+    console.log(`FAIL  ${name}: ${String(error && error.message || error).split('\n')[0]}`);
+  }
+}
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+async function until(probe, what, ms = 5000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    let last;
+    try {
+      if (await probe()) return;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (${last.message})` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// ---- children: always stopped ----------------------------------------------------------------
+
+const children = new Set();
+const temps = [];
+let context = null;
+let receiver = null;
+// The emulators still running, for run.sh to stop should this process die without cleaning up
+// (Chromium needs no such care: it exits when its pipe to playwright closes).
+function listChildren() {
+  if (PIDFILE) writeFileSync(PIDFILE, [...children].map((c) => `${c.pid}\n`).join(''));
+}
+function killChildren() {
+  for (const child of children) {
+    try { child.kill('SIGKILL'); } catch { /* already gone */ }
+  }
+}
+process.on('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    console.log(`FAIL  interrupted by ${signal}`);
+    failed += 1;
+    await cleanup();
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exit(130);
+  });
+}
+
+async function stopChild(child) {
+  if (child.exitCode === null && child.signalCode === null) {
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await gone;
+    clearTimeout(timer);
+  }
+  children.delete(child);
+  listChildren();
+}
+
+async function cleanup() {
+  if (context) {
+    const closing = context.close().catch(() => {});
+    context = null;
+    await Promise.race([closing, new Promise((r) => setTimeout(r, 5000))]);
+  }
+  await Promise.all([...children].map(stopChild));
+  if (receiver) {
+    receiver.closeAllConnections();
+    receiver.close();
+    receiver = null;
+  }
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+}
+
+// ---- the receiver: the app's phone-number endpoint -------------------------------------------
+
+const received = [];
+function startReceiver() {
+  receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      received.push({ path: req.url, headers: req.headers, body });
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(req.url.startsWith('/hostile') ? HOSTILE : NUMBERS));
+    });
+  });
+  return new Promise((resolve) => receiver.listen(0, '127.0.0.1', () => resolve(receiver.address().port)));
+}
+
+// ---- the emulator ----------------------------------------------------------------------------
+
+async function startEmulator(fixture, extra = []) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('HUBSPOT_EMULATOR_')) delete env[key];
+  const child = spawn(BIN, ['serve', '--host', '127.0.0.1', '--port', '0', '--fixture', fixture, ...extra],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  listChildren();
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-20000); });
+  const lines = createInterface({ input: child.stdout }); // keeps draining stdout
+  const first = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no first stdout line within 20 s')), 20000);
+    lines.once('line', (line) => { clearTimeout(timer); resolve(line); });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`emulator exited (${code}): ${stderr}`)); });
+  });
+  const base = (first.match(/http:\/\/127\.0\.0\.1:\d+/) || [])[0];
+  if (!base) throw new Error(`no loopback base URL on the first line: ${first}`);
+  return { child, base };
+}
+
+// The control API from the test itself (to set up and to verify what the page did).
+async function control(base, method, path, body, token) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers['X-Emulator-Token'] = token;
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+// ---- the browser -----------------------------------------------------------------------------
+
+const offLoopback = [];
+const problems = []; // console errors, CSP violations, page errors, dialogs on the main page
+
+async function launch() {
+  const profile = mkdtempSync(join(tmpdir(), 'dashboard-e2e-profile-'));
+  temps.push(profile);
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1100, height: 900 },
+    deviceScaleFactor: 1,
+  });
+  context.setDefaultTimeout(5000);
+  // Only loopback, ever; and, for development, the assets from a directory (with the binary's
+  // own headers, so its Content-Security-Policy still applies).
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      offLoopback.push(url.href);
+      return route.abort();
+    }
+    const file = url.pathname.startsWith('/_emulator/ui/') ? url.pathname.slice(14) || 'index.html' : '';
+    if (ASSETS && ['index.html', 'app.js', 'style.css'].includes(file)) {
+      const upstream = await route.fetch();
+      return route.fulfill({ response: upstream, body: readFileSync(join(ASSETS, file), 'utf8') });
+    }
+    return route.continue();
+  });
+}
+
+function watch(page) {
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
+}
+
+// A section's screenshot with a margin of page background around it.
+async function shoot(page, selector, file) {
+  mkdirSync(dirname(file), { recursive: true });
+  // In page coordinates (a full-page clip), not the viewport's: the section may be scrolled to.
+  const box = await page.locator(selector).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height };
+  });
+  await page.screenshot({ path: file, fullPage: true,
+    clip: { x: Math.max(0, box.x - 12), y: Math.max(0, box.y - 12), width: box.width + 24, height: box.height + 24 } });
+  assert(statSync(file).size > 5000, 'the PNG is suspiciously small');
+}
+
+const text = (page, selector) => page.locator(selector).first().innerText();
+const activeId = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
+const topDeliveryId = (page) => page.evaluate(() => {
+  const first = document.querySelector('#deliveries-list details');
+  return first ? Number(first.dataset.id) : 0;
+});
+
+// ---- the run ---------------------------------------------------------------------------------
+
+async function main() {
+  const port = await startReceiver();
+  const numbersUrl = `http://127.0.0.1:${port}/hubspot/phone-numbers`;
+  const work = mkdtempSync(join(tmpdir(), 'dashboard-e2e-'));
+  temps.push(work);
+  const fixture = join(work, 'fixture.json');
+  writeFileSync(fixture, JSON.stringify({
+    apps: [{
+      name: 'demo', appId: APP_ID,
+      developerApiKey: SECRETS.developerApiKey, clientSecret: SECRETS.clientSecret,
+      settings: { name: 'Demo', url: 'https://example.com/calling' },
+      channelConnection: { url: numbersUrl, isReady: false },
+      recording: { urlToRetrieveAuthedRecording: 'https://example.com/recordings/%s' },
+    }, { name: 'unregistered', appId: OTHER_APP_ID, developerApiKey: `${SECRETS.developerApiKey}-2` }],
+    portals: [{ portalId: PORTAL, users: [{ userId: 101, supportsChannelConnection: true }, { userId: 102 }] }],
+  }));
+  const { base } = await startEmulator(fixture);
+  const hapikey = `?hapikey=${SECRETS.developerApiKey}`;
+  const channelPath = `/crm/v3/extensions/calling/${APP_ID}/settings/channel-connection`;
+
+  await launch();
+  const page = context.pages()[0] || await context.newPage();
+  watch(page);
+
+  await check('the root URL leads to /_emulator/ui/ and the page loads its data', async () => {
+    await page.goto(`${base}/`);
+    assert(page.url() === `${base}/_emulator/ui/`, `landed on ${page.url()}`);
+    if (ASSETS) await page.reload(); // a redirect's target is not routed: load DASHBOARD_ASSET_DIR's
+    await page.locator(`#apps-list .card[data-app-id="${APP_ID}"]`).waitFor();
+    assert(await page.title() === 'hubspot-emulator dashboard', 'title');
+  });
+
+  await check('apps show calling settings, channel connection (URL, isReady, times), recording; credentials only as "set"', async () => {
+    const state = (await control(base, 'GET', '/_emulator/state')).body.apps[0];
+    const card = await text(page, `#apps-list .card[data-app-id="${APP_ID}"]`);
+    for (const expected of [numbersUrl, state.channelConnection.createdAt, state.channelConnection.updatedAt,
+      'https://example.com/calling', 'https://example.com/recordings/%s', 'usesCallingWindow',
+      'developer API key: set', 'client secret: set', 'access token: not set']) {
+      assert(card.includes(expected), `the app card lacks ${JSON.stringify(expected)}`);
+    }
+    assert(/isReady\s+false/.test(card), 'isReady false not shown');
+    const html = await page.content();
+    for (const secret of [SECRETS.developerApiKey, SECRETS.clientSecret]) {
+      assert(!html.includes(secret), 'a credential value is in the page');
+    }
+  });
+
+  await check('help desk: user 102 (no flag) sees the app greyed out, with the reason, and cannot open it', async () => {
+    await page.selectOption('#hd-portal', String(PORTAL));
+    await page.selectOption('#hd-user', '102');
+    const item = page.locator(`#hd-apps li[data-app-id="${APP_ID}"][data-state="greyed-out"]`);
+    await item.waitFor();
+    assert(await page.getAttribute(`#hd-open-${APP_ID}`, 'aria-disabled') === 'true', 'not aria-disabled');
+    const reason = item.locator('.reasons li[data-code="greyed-out"]');
+    assert(await reason.isVisible(), 'the greyed-out reason is not shown');
+    assert((await reason.innerText()).includes('greyed out'), 'the reason does not say why');
+    const before = received.length;
+    await page.locator(`#hd-open-${APP_ID}`).focus();
+    await page.keyboard.press('Enter');
+    await new Promise((r) => setTimeout(r, 300));
+    assert(received.length === before, 'a greyed-out app was fired');
+    assert((await text(page, '#message')).includes('greyed out'), 'no message on clicking a greyed-out app');
+  });
+
+  await check('an app without a channel connection is listed apart, as not offered, with the reason', async () => {
+    const item = page.locator(`#hd-not-offered li[data-app-id="${OTHER_APP_ID}"][data-state="not-offered"]`);
+    await item.waitFor();
+    assert(await page.locator(`#hd-apps li[data-app-id="${OTHER_APP_ID}"]`).count() === 0, 'listed among the offered apps');
+    assert(await item.locator('button').count() === 0, 'it can be opened');
+    assert(await item.locator('.reasons li[data-code="not-registered"]').isVisible(), 'no reason');
+  });
+
+  await check("toggling user 102's flag in the users list (keyboard: Space) sets it, keeping the focus", async () => {
+    const toggle = page.locator(`#flag-${PORTAL}-102`);
+    assert(!(await toggle.isChecked()), 'the flag shows on before the toggle');
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    await until(async () => (await control(base, 'GET', `/_emulator/portals/${PORTAL}/users/102`)).body.supportsChannelConnection === true,
+      'the emulator to have the flag');
+    await until(async () => (await activeId(page)) === `flag-${PORTAL}-102` && await page.locator(`#flag-${PORTAL}-102`).isChecked(),
+      'the re-rendered switch to be checked and focused');
+  });
+
+  await check('the help desk then shows the app selectable for user 102', async () => {
+    await page.locator(`#hd-apps li[data-app-id="${APP_ID}"][data-state="selectable"]`).waitFor();
+    assert(await page.getAttribute(`#hd-open-${APP_ID}`, 'aria-disabled') === null, 'still aria-disabled');
+    assert(await page.locator('#hd-apps li [data-code="not-ready-flag-on"]').isVisible(), 'the not-ready-flag-on note is missing');
+  });
+
+  let helpdeskDelivery = 0;
+  await check('opening it (Enter) fires the signed webhook for user 102 and shows the number picker', async () => {
+    const before = received.length;
+    await page.locator(`#hd-open-${APP_ID}`).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#hd-result table.picker tr.entry').first().waitFor();
+    assert(received.length === before + 1, `the receiver got ${received.length - before} requests`);
+    const last = received[received.length - 1];
+    assert(JSON.parse(last.body).userId === 102 && last.headers['x-hubspot-signature-v3'], 'not a signed delivery for user 102');
+    helpdeskDelivery = Number((await text(page, '#hd-result a[href^="#delivery-"]')).replace(/\D/g, ''));
+    assert(await activeId(page) === 'hd-result-heading', 'focus did not move to the picker');
+  });
+
+  await check('the picker shows the 30-character name cut to exactly its first 24 characters', async () => {
+    assert([...LONG_NAME].length === 30, 'the test name is not 30 characters');
+    const row = page.locator('#hd-result tr.entry[data-index="0"]');
+    const shown = await row.locator('.name').innerText();
+    assert(shown === LONG_NAME.slice(0, 24), `shows ${JSON.stringify(shown)}`);
+    assert(await row.getAttribute('data-state') === 'selectable', 'row 0 is not selectable');
+    assert(await page.locator('#hd-number-0').isEnabled(), 'row 0 cannot be picked');
+    assert((await row.innerText()).includes('name cut from 30 characters'), 'the cut is not pointed out');
+  });
+
+  await check('the number with an extension is shown disabled, with the reason', async () => {
+    const row = page.locator('#hd-result tr.entry[data-index="1"]');
+    assert(await row.getAttribute('data-state') === 'disabled', `row 1 is ${await row.getAttribute('data-state')}`);
+    assert(await page.locator('#hd-number-1').isDisabled(), 'the radio button of row 1 is enabled');
+    const shown = await row.innerText();
+    assert(shown.includes('+442071838750') && shown.includes('204'), 'number or extension missing');
+    assert(/disabled — .*extension/.test(shown), `no reason: ${shown}`);
+  });
+
+  await check('the picker is usable by keyboard (Space picks a number)', async () => {
+    await page.locator('#hd-number-0').focus();
+    await page.keyboard.press('Space');
+    assert(await page.locator('#hd-number-0').isChecked(), 'not picked');
+    assert((await text(page, '#hd-chosen')).includes('+14155552671'), 'the choice is not announced');
+  });
+
+  await check('screenshot of the help-desk view saved (docs/screenshots/help-desk.png)', async () => {
+    await shoot(page, '#helpdesk', join(SHOTS, 'help-desk.png'));
+  });
+
+  await check('the delivery journal shows deliveries live, newest first, and announces them politely', async () => {
+    await until(async () => (await topDeliveryId(page)) === helpdeskDelivery, `#${helpdeskDelivery} on top`);
+    const fired = (await control(base, 'POST', '/_emulator/fire', { appId: APP_ID, portalId: PORTAL, userId: 101 })).body;
+    await until(async () => (await topDeliveryId(page)) === fired.id, `#${fired.id} (fired behind the page's back) on top`);
+    assert(await page.getAttribute('#announce', 'aria-live') === 'polite', 'no polite live region');
+    await until(async () => (await text(page, '#announce')).includes(`#${fired.id}`), 'the announcement');
+    const summary = await text(page, `#delivery-${fired.id} > summary`);
+    assert(summary.includes('PASS') && summary.includes('user 101'), `summary: ${summary}`);
+  });
+
+  await check('expanding a row (Enter) shows findings with severity and pointer, and the full request and reply', async () => {
+    const row = page.locator(`#delivery-${helpdeskDelivery}`);
+    await row.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await row.locator('.exchange').waitFor();
+    const request = await row.locator('.request').innerText();
+    for (const part of [`POST ${numbersUrl}`, 'X-HubSpot-Signature-v3:', 'X-HubSpot-Request-Timestamp:', '"userId": 102']) {
+      assert(request.includes(part), `the request lacks ${part}`);
+    }
+    const reply = await row.locator('.reply').innerText();
+    for (const part of ['HTTP 200', LONG_NAME, '+442071838750', '"extension": "204"']) {
+      assert(reply.includes(part), `the reply lacks ${part}`);
+    }
+    const findings = await row.locator('table.findings').innerText();
+    for (const part of ['warning', 'friendly-name-truncated', '/phoneNumbers/0/friendlyName', 'extension-not-selectable', '/phoneNumbers/1/extension']) {
+      assert(findings.includes(part), `the findings lack ${part}`);
+    }
+  });
+
+  await check('an open row stays open, and keeps the focus, while new deliveries arrive', async () => {
+    const fired = (await control(base, 'POST', '/_emulator/fire', { appId: APP_ID, portalId: PORTAL, userId: 102 })).body;
+    await until(async () => (await topDeliveryId(page)) === fired.id, 'the new delivery');
+    await new Promise((r) => setTimeout(r, 1500)); // a poll or two more
+    assert(await page.locator(`#delivery-${helpdeskDelivery}`).evaluate((d) => d.open), 'the row closed');
+    assert(await page.evaluate(() => document.activeElement.tagName) === 'SUMMARY'
+      && await page.evaluate(() => document.activeElement.parentElement.id) === `delivery-${helpdeskDelivery}`, 'the focus moved');
+  });
+
+  await check('screenshot of the journal with a row expanded saved (docs/screenshots/journal.png)', async () => {
+    await page.evaluate(() => document.activeElement.blur());
+    await shoot(page, '#deliveries', join(SHOTS, 'journal.png'));
+  });
+
+  await check('Replay makes a new delivery, marked as a replay of the row', async () => {
+    const before = received.length;
+    await page.click(`#replay-${helpdeskDelivery}`);
+    await until(async () => (await text(page, '#deliveries-list details > summary')).includes(`replay of #${helpdeskDelivery}`), 'the replay on top');
+    assert(received.length === before + 1, 'the receiver did not get the replay');
+  });
+
+  await check('the fire form works from the keyboard', async () => {
+    const before = await topDeliveryId(page);
+    await page.locator('#fire-user').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('101');
+    await page.keyboard.press('Enter');
+    await until(async () => (await topDeliveryId(page)) > before, 'a new delivery');
+    const summary = await text(page, '#deliveries-list details > summary');
+    assert(summary.includes('user 101') && summary.includes('PASS'), summary);
+  });
+
+  await check('the API request journal shows API calls live, newest first, credentials redacted', async () => {
+    const res = await fetch(`${base}${channelPath}${hapikey}`);
+    assert(res.status === 200, `the API answered ${res.status}`);
+    await until(async () => (await text(page, '#requests-list tr')).includes(`${channelPath}?hapikey=REDACTED`), 'the call in the journal');
+    const row = await text(page, '#requests-list tr');
+    assert(row.includes('GET') && row.includes('200') && row.includes('hapikey'), row);
+    assert(!(await page.content()).includes(SECRETS.developerApiKey), 'the key is in the page');
+  });
+
+  await check("invalid entries are marked, and an app's markup is shown as text, never run", async () => {
+    const patched = await fetch(`${base}${channelPath}${hapikey}`, {
+      method: 'PATCH', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: `http://127.0.0.1:${port}/hostile` }),
+    });
+    assert(patched.status === 200, `PATCH answered ${patched.status}`);
+    await until(async () => (await text(page, `#apps-list .card[data-app-id="${APP_ID}"]`)).includes('/hostile'), 'the new URL shown');
+    await page.click(`#hd-open-${APP_ID}`);
+    const row = page.locator('#hd-result tr.entry[data-index="0"]');
+    await row.waitFor();
+    assert(await row.getAttribute('data-state') === 'invalid', `row 0 is ${await row.getAttribute('data-state')}`);
+    assert((await row.innerText()).includes('e164-syntax'), 'the finding is not on the row');
+    assert(await page.locator('#hd-number-0').isDisabled(), 'an invalid number can be picked');
+    assert((await row.locator('.name').innerText()) === MARKUP.slice(0, 24), 'the markup is not shown as text');
+    assert(await page.locator('#hd-result img, #deliveries-list img').count() === 0, 'the markup became an element');
+    assert(await page.evaluate(() => window.__pwned) === undefined, 'the markup ran');
+    assert(await text(page, '#hd-result .badge') === 'FAIL', 'the outcome is not FAIL');
+  });
+
+  await check('Reset to fixtures restores the seed: the flag is off and the app greyed out again', async () => {
+    await page.click('#reset-all');
+    await until(async () => (await control(base, 'GET', `/_emulator/portals/${PORTAL}/users/102`)).body.supportsChannelConnection === false, 'the flag off');
+    await page.locator(`#hd-apps li[data-app-id="${APP_ID}"][data-state="greyed-out"]`).waitFor();
+    await until(async () => !(await page.locator(`#flag-${PORTAL}-102`).isChecked()), 'the switch off');
+    assert((await text(page, `#apps-list .card[data-app-id="${APP_ID}"]`)).includes(numbersUrl), 'the URL was not reset');
+  });
+
+  await check('the key controls are reachable with Tab, with a visible focus', async () => {
+    await page.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
+    const wanted = new Set(['hd-portal', 'hd-user', `hd-open-${APP_ID}`, `hd-force-${APP_ID}`, `flag-${PORTAL}-101`,
+      `flag-${PORTAL}-102`, 'fire-app', 'fire-button', 'reset-all', 'live', 'clear-deliveries', 'summary']);
+    const invisible = [];
+    const seq = [];
+    for (let i = 0; i < 150 && wanted.size; i += 1) {
+      await page.keyboard.press('Tab');
+      const [id, outline] = await page.evaluate(() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        return [el.tagName === 'SUMMARY' ? 'summary' : el.id, style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1];
+      });
+      seq.push(id);
+      if (wanted.delete(id) && !outline) invisible.push(id);
+    }
+    assert(!wanted.size, `never reached: ${[...wanted].join(', ')} (the last stops: ${seq.slice(-12).join(' ')})`);
+    assert(!invisible.length, `no visible focus on: ${invisible.join(', ')}`);
+  });
+
+  await check('every control has a label or a name', async () => {
+    const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, button, summary')]
+      .filter((el) => el.getClientRects().length)
+      .filter((el) => {
+        if (el.tagName === 'BUTTON' || el.tagName === 'SUMMARY') return !el.textContent.trim();
+        return !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby');
+      })
+      .map((el) => el.id || el.outerHTML.slice(0, 60)));
+    assert(!unnamed.length, `unnamed: ${unnamed.join(', ')}`);
+  });
+
+  await check('text contrast is at least 4.5:1 (WCAG AA) for the body, badges, severities and greyed-out items', async () => {
+    await page.locator('details.delivery').first().evaluate((d) => { d.open = true; });
+    const low = await page.evaluate(() => {
+      const rgb = (c) => (c.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
+      const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const background = (el) => {
+        for (let e = el; e; e = e.parentElement) {
+          const c = getComputedStyle(e).backgroundColor;
+          if (!/rgba\(.*, 0\)$/.test(c) && c !== 'transparent') return rgb(c);
+        }
+        return [255, 255, 255];
+      };
+      const selectors = ['body p', '.dim', '.badge.pass', '.badge.fail', '.pass-text', '.warn-text', '.info-text',
+        '.fail-text', '.app-button[aria-disabled="true"]', '.offer.not-offered', 'h2', 'th', 'summary', 'pre', 'button'];
+      const out = [];
+      for (const selector of selectors) {
+        const el = document.querySelector(selector);
+        if (!el) { out.push(`${selector}: none on the page`); continue; }
+        const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(background(el))];
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        if (ratio < 4.5) out.push(`${selector}: ${ratio.toFixed(2)}`);
+      }
+      return out;
+    });
+    assert(!low.length, low.join('; '));
+  });
+
+  await check('a 375-px-wide window: no horizontal scrolling of the page, the help desk and journal usable', async () => {
+    const narrow = await context.newPage();
+    watch(narrow);
+    await narrow.setViewportSize({ width: 375, height: 740 });
+    await narrow.goto(`${base}/_emulator/ui/`);
+    await narrow.selectOption('#hd-portal', String(PORTAL));
+    await narrow.selectOption('#hd-user', '101');
+    await narrow.locator(`#hd-apps li[data-app-id="${APP_ID}"][data-state="selectable"]`).waitFor();
+    await narrow.click(`#hd-open-${APP_ID}`);
+    await narrow.locator('#hd-result tr.entry[data-index="1"]').waitFor();
+    await narrow.locator('details.delivery > summary').first().click();
+    await narrow.locator('details.delivery .exchange').first().waitFor();
+    const [scrollWidth, width] = await narrow.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert(scrollWidth <= width, `the page is ${scrollWidth} px wide in a ${width} px window`);
+    const box = await narrow.locator('#hd-result tr.entry[data-index="1"]').boundingBox();
+    assert(box && box.x >= 0 && box.x + box.width <= width, 'the picker row does not fit');
+    assert((await narrow.locator('#hd-result tr.entry[data-index="0"] .name').innerText()) === LONG_NAME.slice(0, 24), 'the name');
+    await narrow.close();
+  });
+
+  await check('no console errors, CSP violations or dialogs, and no request off loopback', async () => {
+    assert(!problems.length, problems.slice(0, 3).join(' | '));
+    assert(!offLoopback.length, `requests left loopback: ${offLoopback.slice(0, 3).join(', ')}`);
+  });
+
+  // ---- an emulator with --control-token -----------------------------------------------------
+  const secured = await startEmulator(fixture, ['--control-token', SECRETS.controlToken]);
+  const locked = await context.newPage();
+  await check('with --control-token, the page loads without a token and asks for it in a labelled field', async () => {
+    assert((await control(secured.base, 'GET', '/_emulator/state')).status === 401, 'the emulator does not require the token');
+    await locked.goto(`${secured.base}/_emulator/ui/`);
+    await locked.locator('#token-form').waitFor({ state: 'visible' });
+    const label = await locked.locator('#token-input').evaluate((el) => el.labels[0] && el.labels[0].textContent);
+    assert(label === 'Control token', `label: ${label}`);
+    assert(await activeId(locked) === 'token-input', 'the field has no focus');
+    assert(await locked.locator('#main').isHidden(), 'the data area shows without the token');
+  });
+
+  await check('a wrong token is refused with a message; the right one (Enter) loads everything', async () => {
+    await locked.locator('#token-input').fill('not-the-token');
+    await locked.keyboard.press('Enter');
+    await until(async () => (await text(locked, '#token-error')).includes('Wrong token'), 'the refusal');
+    await locked.locator('#token-input').fill(SECRETS.controlToken);
+    await locked.keyboard.press('Enter');
+    await locked.locator(`#apps-list .card[data-app-id="${APP_ID}"]`).waitFor();
+    assert(await locked.locator('#token-form').isHidden(), 'the token form is still shown');
+    assert(await locked.evaluate(() => sessionStorage.getItem('hubspot-emulator.control-token')) === SECRETS.controlToken, 'not in sessionStorage');
+    assert(await locked.evaluate(() => localStorage.length) === 0, 'something went to localStorage');
+  });
+
+  await check('with the token, flags, firing and the journal work, and a reload keeps the token (sessionStorage)', async () => {
+    await locked.reload();
+    await locked.locator(`#apps-list .card[data-app-id="${APP_ID}"]`).waitFor();
+    assert(await locked.locator('#token-form').isHidden(), 'asked again after a reload');
+    await locked.selectOption('#hd-portal', String(PORTAL));
+    await locked.selectOption('#hd-user', '102');
+    await locked.locator(`#flag-${PORTAL}-102`).click();
+    await locked.locator(`#hd-apps li[data-app-id="${APP_ID}"][data-state="selectable"]`).waitFor();
+    await locked.click(`#hd-open-${APP_ID}`);
+    await locked.locator('#hd-result tr.entry[data-index="1"][data-state="disabled"]').waitFor();
+    await locked.locator('#deliveries-list details').first().waitFor();
+    const flag = await control(secured.base, 'GET', `/_emulator/portals/${PORTAL}/users/102`, undefined, SECRETS.controlToken);
+    assert(flag.body.supportsChannelConnection === true, 'the flag was not set');
+  });
+  await locked.close();
+}
+
+const watchdog = setTimeout(async () => {
+  console.log('FAIL  the run took longer than 180 s');
+  failed += 1;
+  await cleanup();
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(1);
+}, 180000);
+
+try {
+  await main();
+} catch (error) {
+  failed += 1;
+  console.log(`FAIL  setting up: ${error && error.stack || error}`);
+} finally {
+  clearTimeout(watchdog);
+  await cleanup();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
