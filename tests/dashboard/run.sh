@@ -44,16 +44,23 @@ fi
 
 export SCREENSHOT_DIR="${SCREENSHOT_DIR:-$ROOT/docs/screenshots}"
 
-# e2e.mjs stops its children itself, on failure and on SIGINT/SIGTERM too. For the cases it
-# cannot (killed with SIGKILL, or stuck past the hard limit below) it lists the emulators still
-# running in E2E_PIDFILE, and this script stops them once it is gone.
-PIDFILE="$(mktemp)"
+# e2e.mjs stops its children and removes its temporary files itself, on failure and on
+# SIGINT/SIGTERM too. For the cases it cannot (killed with SIGKILL, or stuck past the hard limit
+# below) it lists the emulators still running in E2E_PIDFILE, and this script stops them and
+# removes its TMPDIR (fixture, browser profile) once it is gone.
+WORK="$(mktemp -d)"
+PIDFILE="$WORK/children.pids"
+: >"$PIDFILE"
 reap() {
   while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$PIDFILE"
-  rm -f "$PIDFILE"
+  # An orphaned Chromium may still be writing its profile for a moment as it exits.
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    rm -rf "$WORK" 2>/dev/null && break
+    sleep 0.5
+  done
 }
 trap reap EXIT
-E2E_PIDFILE="$PIDFILE" timeout --kill-after=10 300 node "$HERE/e2e.mjs" "$BIN" &
+TMPDIR="$WORK" E2E_PIDFILE="$PIDFILE" timeout --kill-after=10 300 node "$HERE/e2e.mjs" "$BIN" &
 RUNNER=$!
 trap 'kill -TERM "$RUNNER" 2>/dev/null || true' INT TERM
 while true; do
