@@ -17,6 +17,9 @@ pub const DEFAULT_DELIVERY_CAPACITY: usize = 1_000;
 /// Probe reports kept (each holds a dozen requests and replies).
 pub const PROBE_JOURNAL_CAPACITY: usize = 100;
 
+/// Entries reserved up front at most; a larger journal grows as it fills.
+const PREALLOCATED_MAX: usize = 1 << 17;
+
 pub struct Journal<T> {
     capacity: usize,
     inner: Mutex<Inner<T>>,
@@ -41,7 +44,11 @@ impl<T: Clone> Journal<T> {
         Self {
             capacity: capacity.max(1),
             inner: Mutex::new(Inner {
-                entries: VecDeque::new(),
+                // Sized once: a doubling VecDeque would leave up to half its buffer untouched
+                // until the ring first wraps, so memory would creep for a while after the
+                // journal filled. Untouched pages cost nothing; the cap keeps a huge
+                // --journal-capacity from reserving gigabytes up front.
+                entries: VecDeque::with_capacity(capacity.clamp(1, PREALLOCATED_MAX)),
                 accepted: 0,
             }),
         }

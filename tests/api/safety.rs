@@ -121,6 +121,7 @@ async fn the_binary_takes_a_control_token_and_fire_sends_it() {
     let dir = temp_dir("token");
     let served = Served::start(&dir, &["--control-token", TOKEN_VALUE], &[]);
     let base = served.base.clone();
+    let served_base = base.clone();
     let fire = move |token: Option<&str>| {
         let mut command = Command::new(BIN);
         command.args([
@@ -156,6 +157,11 @@ async fn the_binary_takes_a_control_token_and_fire_sends_it() {
     let output = served.stop();
     assert!(
         output.contains("(other control calls need the --control-token)"),
+        "{output}"
+    );
+    // The banner names the dashboard, which loads without the token.
+    assert!(
+        output.contains(&format!("  dashboard:    {served_base}/_emulator/ui/")),
         "{output}"
     );
     assert_no_credentials("serve's output", &output);
