@@ -39,9 +39,8 @@ pub async fn offered_apps(
     let flag = shared.store.user_flag(portal_id, user_id);
     let apps: Vec<OfferedApp> = shared
         .store
-        .profiles()
+        .apps()
         .into_iter()
-        .filter_map(|profile| shared.store.app(profile.app_id))
         .map(|app| {
             let connection = app.extension.channel_connection.as_ref();
             let (state, findings) = match decide(connection, flag, false) {

@@ -120,15 +120,16 @@ impl Store {
         self.apps.len()
     }
 
+    /// Every app with its registrations, ordered by id (the help-desk view).
+    pub fn apps(&self) -> Vec<AppRecord> {
+        let mut apps: Vec<AppRecord> = self.apps.iter().map(|e| e.value().clone()).collect();
+        apps.sort_by_key(|a| a.profile.app_id);
+        apps
+    }
+
     /// The profiles of all apps, ordered by id (for the start-up banner).
     pub fn profiles(&self) -> Vec<AppProfile> {
-        let mut profiles: Vec<AppProfile> = self
-            .apps
-            .iter()
-            .map(|e| e.value().profile.clone())
-            .collect();
-        profiles.sort_by_key(|p| p.app_id);
-        profiles
+        self.apps().into_iter().map(|a| a.profile).collect()
     }
 
     /// Checks that `credential` may act on `app_id`, provisioning the app first when the fixture
