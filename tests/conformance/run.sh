@@ -54,33 +54,9 @@ FIXTURE="$HERE/fixture.json"
 OPERATIONS_REGEX='^/crm/(v3/extensions/calling|extensions/calling/2026-03)/\{appId\}/settings(/channel-connection|/recording)?$'
 
 # --- schemathesis ------------------------------------------------------------------------
-# A venv keeps us clear of Debian's "externally managed" system Python. Where the venv module
-# is missing (Debian without python3-venv) fall back to a --target directory on PYTHONPATH.
-PYTHON=""
-schemathesis_ok() {
-  "$@" -c "from importlib.metadata import version; import schemathesis.cli; \
-assert version('schemathesis') == '$SCHEMATHESIS_VERSION'" 2>/dev/null
-}
-if [ -x "$HERE/.venv/bin/python" ] && schemathesis_ok "$HERE/.venv/bin/python"; then
-  PYTHON="$HERE/.venv/bin/python"
-elif [ -d "$HERE/.pydeps" ] && PYTHONPATH="$HERE/.pydeps" schemathesis_ok python3; then
-  PYTHON=python3
-  export PYTHONPATH="$HERE/.pydeps"
-else
-  echo "run.sh: installing schemathesis==$SCHEMATHESIS_VERSION"
-  rm -rf "$HERE/.venv"
-  if python3 -m venv "$HERE/.venv" >/dev/null 2>&1; then
-    "$HERE/.venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-      "schemathesis==$SCHEMATHESIS_VERSION"
-    PYTHON="$HERE/.venv/bin/python"
-  else
-    rm -rf "$HERE/.venv" "$HERE/.pydeps"
-    python3 -m pip install --quiet --disable-pip-version-check --target "$HERE/.pydeps" \
-      "schemathesis==$SCHEMATHESIS_VERSION"
-    PYTHON=python3
-    export PYTHONPATH="$HERE/.pydeps"
-  fi
-fi
+# shellcheck source=SCRIPTDIR/../support/python-env.sh
+. "$HERE/../support/python-env.sh"
+python_env "$HERE" schemathesis "$SCHEMATHESIS_VERSION" schemathesis.cli
 
 # The fixture's credentials, for schemathesis.toml's auth blocks.
 read -r HUBSPOT_ACCESS_TOKEN HUBSPOT_DEVELOPER_API_KEY < <("$PYTHON" -c "import json, sys; \

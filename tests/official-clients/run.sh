@@ -29,33 +29,9 @@ APP_ID=1234567
 DEVELOPER_API_KEY=demo-developer-api-key
 
 # --- Python client -----------------------------------------------------------------------
-# A venv keeps us clear of Debian's "externally managed" system Python. Where the venv module
-# is missing (Debian without python3-venv) fall back to a --target directory on PYTHONPATH.
-PYTHON=""
-py_client_ok() {
-  "$@" -c "from importlib.metadata import version; import hubspot.crm.extensions.calling; \
-assert version('hubspot-api-client') == '$PY_CLIENT_VERSION'" 2>/dev/null
-}
-if [ -x "$HERE/.venv/bin/python" ] && py_client_ok "$HERE/.venv/bin/python"; then
-  PYTHON="$HERE/.venv/bin/python"
-elif [ -d "$HERE/.pydeps" ] && PYTHONPATH="$HERE/.pydeps" py_client_ok python3; then
-  PYTHON=python3
-  export PYTHONPATH="$HERE/.pydeps"
-else
-  echo "run.sh: installing hubspot-api-client==$PY_CLIENT_VERSION"
-  rm -rf "$HERE/.venv"
-  if python3 -m venv "$HERE/.venv" >/dev/null 2>&1; then
-    "$HERE/.venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-      "hubspot-api-client==$PY_CLIENT_VERSION"
-    PYTHON="$HERE/.venv/bin/python"
-  else
-    rm -rf "$HERE/.venv" "$HERE/.pydeps"
-    python3 -m pip install --quiet --disable-pip-version-check --target "$HERE/.pydeps" \
-      "hubspot-api-client==$PY_CLIENT_VERSION"
-    PYTHON=python3
-    export PYTHONPATH="$HERE/.pydeps"
-  fi
-fi
+# shellcheck source=SCRIPTDIR/../support/python-env.sh
+. "$HERE/../support/python-env.sh"
+python_env "$HERE" hubspot-api-client "$PY_CLIENT_VERSION" hubspot.crm.extensions.calling
 
 # --- Node client -------------------------------------------------------------------------
 # The package declares engines node>=22 but runs on node 20 (global fetch is all it needs);
