@@ -48,6 +48,8 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
+#[path = "support/emulator.rs"]
+mod emulator;
 #[path = "support/receiver.rs"]
 mod receiver;
 
@@ -128,24 +130,10 @@ fn options() -> Options {
     let sample_every = number("--sample-every")
         .unwrap_or((deliveries / 40).max(100))
         .max(1);
-    // target/release/examples/bench_memory → target/release/hubspot-emulator
-    let bin = value("--bin")
-        .or_else(|| std::env::var("EMULATOR_BIN").ok())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let exe = std::env::current_exe().expect("the bench's own path");
-            exe.parent()
-                .and_then(Path::parent)
-                .expect("the bench runs from target/<profile>/examples")
-                .join("hubspot-emulator")
-        });
-    if !bin.is_file() {
-        eprintln!(
-            "bench_memory: no emulator binary at {}: run `cargo build --release --bins --examples` first, or pass --bin PATH",
-            bin.display()
-        );
-        std::process::exit(2);
-    }
+    let bin = emulator::binary(
+        value("--bin").or_else(|| std::env::var("EMULATOR_BIN").ok()),
+        "bench_memory",
+    );
     Options {
         deliveries,
         concurrency,

@@ -24,6 +24,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+#[path = "support/emulator.rs"]
+mod emulator;
 #[path = "support/receiver.rs"]
 mod receiver;
 
@@ -50,21 +52,7 @@ fn options() -> Options {
         None if quick => 200,
         None => 1000,
     };
-    // target/release/examples/bench_scenarios → target/release/hubspot-emulator
-    let bin = value("--bin").map(PathBuf::from).unwrap_or_else(|| {
-        let exe = std::env::current_exe().expect("the bench's own path");
-        exe.parent()
-            .and_then(Path::parent)
-            .expect("the bench runs from target/<profile>/examples")
-            .join("hubspot-emulator")
-    });
-    if !bin.is_file() {
-        eprintln!(
-            "no emulator binary at {}: run `cargo build --release` first, or pass --bin PATH",
-            bin.display()
-        );
-        std::process::exit(2);
-    }
+    let bin = emulator::binary(value("--bin"), "bench_scenarios");
     Options {
         steps,
         big_runs: if quick { 1 } else { 3 },
