@@ -16,7 +16,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use hubspot_emulator::journal::Journal;
+use hubspot_emulator::journal::{ByteBudget, Journal, DEFAULT_BUDGET_BYTES};
 use hubspot_emulator::scenario::loader::parse_fixture;
 use hubspot_emulator::store::Store;
 use hubspot_emulator::webhook::fire::{FireRequest, Webhooks};
@@ -89,8 +89,10 @@ async fn baseline(url: &str, concurrency: usize, duration: Duration) -> f64 {
             let (client, count, url) = (client.clone(), count.clone(), url.to_string());
             actix_web::rt::spawn(async move {
                 while Instant::now() < deadline {
+                    // The emulator's connection policy: a fresh connection per delivery.
                     let mut response = client
                         .post(&url)
+                        .force_close()
                         .insert_header(("content-type", "application/json"))
                         .send_body(BODY)
                         .await
@@ -119,7 +121,7 @@ async fn emulator(url: &str, concurrency: usize, duration: Duration) -> f64 {
     )
     .unwrap();
     let store = Rc::new(Store::new(fixture));
-    let journal = Rc::new(Journal::new(1000));
+    let journal = Journal::new(1000, &ByteBudget::new(DEFAULT_BUDGET_BYTES));
     // One TLS config for the whole run, so the thread's awc client (and its pool) is reused.
     thread_local!(static TLS: TlsConfig = tls_config(None).unwrap());
     let tls = TLS.with(Clone::clone);

@@ -3,18 +3,21 @@
 //! running it. `serve` and the integration tests start the emulator the same way.
 
 use std::net::{SocketAddr, TcpListener};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
+use crate::control::HostPolicy;
 use crate::domain::Secret;
 use crate::journal::{
-    ApiRequestEntry, Journal, DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY, PROBE_JOURNAL_CAPACITY,
+    ApiRequestEntry, ByteBudget, Journal, DEFAULT_BUDGET_BYTES, DEFAULT_CAPACITY,
+    DEFAULT_DELIVERY_CAPACITY, PROBE_JOURNAL_CAPACITY,
 };
 use crate::probe::report::ProbeReport;
+use crate::scenario::loader::DEFAULT_MAX_FIXTURE_BYTES;
 use crate::scenario::Fixture;
 use crate::store::Store;
 use crate::webhook::fire::Webhooks;
@@ -25,16 +28,22 @@ use crate::{api, control};
 /// The state every handler shares.
 pub struct SharedState {
     pub store: Store,
-    pub api_journal: Journal<ApiRequestEntry>,
-    pub deliveries: Journal<Verdict>,
+    /// The bytes every journal draws on (`--journal-bytes`).
+    pub journal_budget: Arc<ByteBudget>,
+    pub api_journal: Arc<Journal<ApiRequestEntry>>,
+    pub deliveries: Arc<Journal<Verdict>>,
     /// Probe reports (`POST /_emulator/probe`), newest kept.
-    pub probes: Journal<ProbeReport>,
+    pub probes: Arc<Journal<ProbeReport>>,
     /// Built on the first delivery: the web's root certificates cost memory an API-only run
     /// never needs.
     tls: OnceLock<TlsConfig>,
     extra_ca_pem: Option<Vec<u8>>,
     /// Required on control-API calls when set (`serve --control-token`).
     pub control_token: Option<Secret>,
+    /// The largest state document `PUT /_emulator/state` takes (`--max-fixture-bytes`).
+    pub max_fixture_bytes: usize,
+    /// The `Host`s the control API answers to besides loopback ones.
+    pub host_policy: HostPolicy,
     pub started: Instant,
 }
 
@@ -66,6 +75,8 @@ pub struct EmulatorConfig {
     pub journal_capacity: usize,
     /// Verdicts the delivery journal keeps before dropping the oldest.
     pub delivery_capacity: usize,
+    /// Bytes all journals together keep before the largest drops its oldest entries.
+    pub journal_bytes: usize,
     /// A PEM CA certificate to trust for https receivers (beside the web's roots).
     pub extra_ca_pem: Option<Vec<u8>>,
     /// Worker threads; `None` lets actix use one per core.
@@ -74,6 +85,10 @@ pub struct EmulatorConfig {
     pub shutdown_timeout: Duration,
     /// Protects the control API (`/_emulator/`, health excepted) when set.
     pub control_token: Option<Secret>,
+    /// Hosts the control API answers to besides loopback names and the bound host.
+    pub allowed_hosts: Vec<String>,
+    /// The largest state document `PUT /_emulator/state` takes.
+    pub max_fixture_bytes: usize,
 }
 
 impl EmulatorConfig {
@@ -85,10 +100,13 @@ impl EmulatorConfig {
             fixture,
             journal_capacity: DEFAULT_CAPACITY,
             delivery_capacity: DEFAULT_DELIVERY_CAPACITY,
+            journal_bytes: DEFAULT_BUDGET_BYTES,
             extra_ca_pem: None,
             workers: None,
             shutdown_timeout: Duration::from_secs(5),
             control_token: None,
+            allowed_hosts: Vec::new(),
+            max_fixture_bytes: DEFAULT_MAX_FIXTURE_BYTES,
         }
     }
 }
@@ -107,14 +125,18 @@ impl Emulator {
         }
         let listener = TcpListener::bind((config.host.as_str(), config.port))?;
         let address = listener.local_addr()?;
+        let budget = ByteBudget::new(config.journal_bytes);
         let shared = web::Data::new(SharedState {
             store: Store::new(config.fixture),
-            api_journal: Journal::new(config.journal_capacity),
-            deliveries: Journal::new(config.delivery_capacity),
-            probes: Journal::new(PROBE_JOURNAL_CAPACITY),
+            api_journal: Journal::new(config.journal_capacity, &budget),
+            deliveries: Journal::new(config.delivery_capacity, &budget),
+            probes: Journal::new(PROBE_JOURNAL_CAPACITY, &budget),
+            journal_budget: budget,
             tls: OnceLock::new(),
             extra_ca_pem: config.extra_ca_pem,
             control_token: config.control_token,
+            host_policy: HostPolicy::new(&config.host, &config.allowed_hosts),
+            max_fixture_bytes: config.max_fixture_bytes,
             started: Instant::now(),
         });
         let app_state = shared.clone();
@@ -127,6 +149,7 @@ impl Emulator {
                 .route("/", web::get().to(crate::dashboard::to_dashboard))
                 .default_service(web::to(api::fallback::not_found))
         })
+        .on_connect(control::caller::on_connect)
         .shutdown_timeout(config.shutdown_timeout.as_secs());
         if let Some(workers) = config.workers {
             server = server.workers(workers);

@@ -1,8 +1,17 @@
 //! Bounded journals: a ring buffer that keeps the newest `capacity` entries and numbers every
-//! entry it ever accepted, so a reader can tell how many were dropped. The API request journal
-//! and the delivery journal are two.
+//! entry it ever accepted, so a reader can tell how many were dropped. The API request journal,
+//! the delivery journal and the probe journal are three; whatever comes later (SDK messages,
+//! recording verdicts, sandboxes) is another.
+//!
+//! Every journal is bounded twice: in entries (its own capacity) and in bytes, by one
+//! [`ByteBudget`] that all journals of the process draw on. When the budget is spent, the journal
+//! holding the most bytes gives up its oldest entries until the total fits again; a journal's
+//! newest entry is never given up, so what was just recorded can always be read back.
+//! Listings come in pages (`after`, `limit`, `next`) that are bounded in bytes too.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
 
 use parking_lot::Mutex;
 use serde::Serialize;
@@ -16,33 +25,129 @@ pub const DEFAULT_CAPACITY: usize = 10_000;
 pub const DEFAULT_DELIVERY_CAPACITY: usize = 1_000;
 /// Probe reports kept (each holds a dozen requests and replies).
 pub const PROBE_JOURNAL_CAPACITY: usize = 100;
+/// The bytes all journals together keep by default (`serve --journal-bytes`): with the server's
+/// own needs, the worst case stays under ~128 MiB of RSS (measured by `bench_memory --hostile`).
+pub const DEFAULT_BUDGET_BYTES: usize = 64 * 1024 * 1024;
+/// The most bytes of entries one page of a listing carries; `next` continues past it.
+pub const PAGE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Entries reserved up front at most; a larger journal grows as it fills.
 const PREALLOCATED_MAX: usize = 1 << 17;
 
+/// Roughly how many bytes an entry holds (its strings and buffers): what the budget counts.
+pub trait Weigh {
+    fn weight(&self) -> usize;
+}
+
+/// The weight of anything serializable: the length of its JSON, plus its own size. Strings
+/// dominate every journal entry, so this tracks the heap it holds within a small factor.
+pub fn json_weight<T: Serialize>(value: &T) -> usize {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    let _ = serde_json::to_writer(&mut counter, value);
+    counter.0 + std::mem::size_of::<T>()
+}
+
+/// What the budget can ask of a journal, whatever its entries.
+trait Member: Send + Sync {
+    fn bytes(&self) -> usize;
+    /// Gives up the oldest entry unless it is the newest; the bytes freed (0: nothing to give).
+    fn give_up_oldest(&self) -> usize;
+}
+
+/// The byte budget every journal of the process draws on.
+pub struct ByteBudget {
+    limit: usize,
+    used: AtomicUsize,
+    members: Mutex<Vec<Weak<dyn Member>>>,
+}
+
+impl ByteBudget {
+    pub fn new(limit: usize) -> Arc<ByteBudget> {
+        Arc::new(ByteBudget {
+            limit: limit.max(1),
+            used: AtomicUsize::new(0),
+            members: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Bytes the journals hold now.
+    pub fn used(&self) -> usize {
+        self.used.load(Ordering::Relaxed)
+    }
+
+    /// While over the limit, the journal with the most bytes gives up its oldest entry.
+    fn enforce(&self) {
+        while self.used() > self.limit {
+            let largest = self
+                .members
+                .lock()
+                .iter()
+                .filter_map(Weak::upgrade)
+                .max_by_key(|member| member.bytes());
+            let Some(largest) = largest else { return };
+            if largest.give_up_oldest() == 0 {
+                // Each journal is down to its newest entry: nothing more can go.
+                return;
+            }
+        }
+    }
+}
+
 pub struct Journal<T> {
     capacity: usize,
+    budget: Arc<ByteBudget>,
+    bytes: AtomicUsize,
     inner: Mutex<Inner<T>>,
 }
 
 struct Inner<T> {
-    entries: VecDeque<T>,
+    /// (sequence, weight, entry), oldest first.
+    entries: VecDeque<(u64, usize, T)>,
     accepted: u64,
 }
 
-/// A page of a journal: the newest entries last, and how many were ever written.
+/// A page of a journal, oldest first; `next` is the `after` of the following page when more
+/// kept entries follow this one.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JournalPage<T> {
+    /// Entries ever written (kept or dropped).
     pub total: u64,
     pub capacity: usize,
     pub entries: Vec<T>,
+    pub next: Option<u64>,
 }
 
-impl<T: Clone> Journal<T> {
-    pub fn new(capacity: usize) -> Self {
-        Self {
+/// Which entries a page holds.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PageRequest {
+    /// Entries numbered after this one, oldest first; without it, the newest entries.
+    pub after: Option<u64>,
+    /// At most this many (all that fit in `PAGE_BYTES` when `None`).
+    pub limit: Option<usize>,
+}
+
+impl<T: Clone + Weigh + Send + 'static> Journal<T> {
+    /// A journal of at most `capacity` entries, drawing on `budget`.
+    pub fn new(capacity: usize, budget: &Arc<ByteBudget>) -> Arc<Self> {
+        let journal = Arc::new(Self {
             capacity: capacity.max(1),
+            budget: budget.clone(),
+            bytes: AtomicUsize::new(0),
             inner: Mutex::new(Inner {
                 // Sized once: a doubling VecDeque would leave up to half its buffer untouched
                 // until the ring first wraps, so memory would creep for a while after the
@@ -51,7 +156,12 @@ impl<T: Clone> Journal<T> {
                 entries: VecDeque::with_capacity(capacity.clamp(1, PREALLOCATED_MAX)),
                 accepted: 0,
             }),
-        }
+        });
+        let member: Arc<dyn Member> = journal.clone();
+        let mut members = budget.members.lock();
+        members.retain(|m| m.strong_count() > 0);
+        members.push(Arc::downgrade(&member));
+        journal
     }
 
     /// Adds an entry, dropping the oldest when full; returns its sequence number (from 1).
@@ -67,37 +177,120 @@ impl<T: Clone> Journal<T> {
             } else {
                 None
             };
-            inner.entries.push_back(make(sequence));
+            let entry = make(sequence);
+            let weight = entry.weight();
+            inner.entries.push_back((sequence, weight, entry));
+            self.add_bytes(weight);
+            if let Some((_, freed, _)) = &evicted {
+                self.sub_bytes(*freed);
+            }
         }
         // Freed after the lock is released: the other workers need not wait for it.
         drop(evicted);
+        self.budget.enforce();
         sequence
     }
 
-    /// The newest `limit` entries (all kept ones when `None`), oldest first.
-    pub fn page(&self, limit: Option<usize>) -> JournalPage<T> {
+    /// A page of kept entries, oldest first, at most `PAGE_BYTES` of them.
+    pub fn page(&self, request: PageRequest) -> JournalPage<T> {
         let inner = self.inner.lock();
-        let skip = limit.map_or(0, |n| inner.entries.len().saturating_sub(n));
+        let limit = request.limit.unwrap_or(usize::MAX);
+        let mut entries = Vec::new();
+        let mut bytes = 0;
+        let mut next = None;
+        match request.after {
+            Some(after) => {
+                let start = inner.entries.partition_point(|(seq, _, _)| *seq <= after);
+                for (seq, weight, entry) in inner.entries.iter().skip(start) {
+                    let full = entries.len() >= limit
+                        || (!entries.is_empty() && bytes + weight > PAGE_BYTES);
+                    if full {
+                        break;
+                    }
+                    bytes += weight;
+                    entries.push(entry.clone());
+                    next = Some(*seq);
+                }
+                // `next` only when something follows the page.
+                if next.is_some_and(|last| inner.entries.back().is_some_and(|(s, _, _)| *s == last))
+                {
+                    next = None;
+                }
+            }
+            None => {
+                for (_, weight, entry) in inner.entries.iter().rev() {
+                    let full = entries.len() >= limit
+                        || (!entries.is_empty() && bytes + weight > PAGE_BYTES);
+                    if full {
+                        break;
+                    }
+                    bytes += weight;
+                    entries.push(entry.clone());
+                }
+                entries.reverse();
+            }
+        }
         JournalPage {
             total: inner.accepted,
             capacity: self.capacity,
-            entries: inner.entries.iter().skip(skip).cloned().collect(),
+            entries,
+            next,
         }
     }
 
-    /// The newest kept entry that matches.
-    pub fn find(&self, matches: impl Fn(&T) -> bool) -> Option<T> {
-        self.inner
-            .lock()
+    /// The kept entry numbered `sequence`.
+    pub fn get(&self, sequence: u64) -> Option<T> {
+        let inner = self.inner.lock();
+        let at = inner
             .entries
-            .iter()
-            .rev()
-            .find(|e| matches(e))
-            .cloned()
+            .binary_search_by_key(&sequence, |(seq, _, _)| *seq)
+            .ok()?;
+        Some(inner.entries[at].2.clone())
     }
 
     pub fn clear(&self) {
-        self.inner.lock().entries.clear();
+        let dropped = {
+            let mut inner = self.inner.lock();
+            std::mem::take(&mut inner.entries)
+        };
+        let freed: usize = dropped.iter().map(|(_, weight, _)| weight).sum();
+        self.sub_bytes(freed);
+        drop(dropped);
+    }
+
+    /// Bytes this journal holds.
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    fn add_bytes(&self, n: usize) {
+        self.bytes.fetch_add(n, Ordering::Relaxed);
+        self.budget.used.fetch_add(n, Ordering::Relaxed);
+    }
+
+    fn sub_bytes(&self, n: usize) {
+        self.bytes.fetch_sub(n, Ordering::Relaxed);
+        self.budget.used.fetch_sub(n, Ordering::Relaxed);
+    }
+}
+
+impl<T: Clone + Weigh + Send + 'static> Member for Journal<T> {
+    fn bytes(&self) -> usize {
+        Journal::bytes(self)
+    }
+
+    fn give_up_oldest(&self) -> usize {
+        let oldest = {
+            let mut inner = self.inner.lock();
+            if inner.entries.len() <= 1 {
+                return 0;
+            }
+            inner.entries.pop_front()
+        };
+        let freed = oldest.as_ref().map_or(0, |(_, weight, _)| *weight);
+        self.sub_bytes(freed);
+        drop(oldest);
+        freed.max(1)
     }
 }
 
@@ -116,6 +309,15 @@ pub struct ApiRequestEntry {
     pub app_id: Option<AppId>,
     /// `hapikey`, `bearer` or `none`: which credential the request carried.
     pub auth: &'static str,
+}
+
+impl Weigh for ApiRequestEntry {
+    fn weight(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.method.capacity()
+            + self.path.capacity()
+            + self.correlation_id.capacity()
+    }
 }
 
 /// Replaces the value of `hapikey` (and any other credential-like parameter) with `REDACTED`.
@@ -150,16 +352,103 @@ fn is_secret_parameter(key: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// An entry of a given weight.
+    #[derive(Clone, Debug, PartialEq)]
+    struct Sized(u64, usize);
+    impl Weigh for Sized {
+        fn weight(&self) -> usize {
+            self.1
+        }
+    }
+
+    fn ids(page: &JournalPage<Sized>) -> Vec<u64> {
+        page.entries.iter().map(|e| e.0).collect()
+    }
+
+    fn newest(limit: Option<usize>) -> PageRequest {
+        PageRequest { after: None, limit }
+    }
+
     #[test]
     fn keeps_the_newest_entries() {
-        let journal = Journal::new(3);
-        for n in 0..5 {
-            journal.push(|_| n);
+        let journal = Journal::new(3, &ByteBudget::new(1 << 20));
+        for _ in 0..5 {
+            journal.push(|seq| Sized(seq, 10));
         }
-        let page = journal.page(None);
-        assert_eq!(page.entries, vec![2, 3, 4]);
+        let page = journal.page(newest(None));
+        assert_eq!(ids(&page), vec![3, 4, 5]);
         assert_eq!(page.total, 5);
-        assert_eq!(journal.page(Some(2)).entries, vec![3, 4]);
+        assert_eq!(ids(&journal.page(newest(Some(2)))), vec![4, 5]);
+        assert_eq!(journal.bytes(), 30);
+    }
+
+    #[test]
+    fn pages_follow_the_cursor() {
+        let journal = Journal::new(100, &ByteBudget::new(1 << 20));
+        for _ in 0..10 {
+            journal.push(|seq| Sized(seq, 10));
+        }
+        let first = journal.page(PageRequest {
+            after: Some(0),
+            limit: Some(4),
+        });
+        assert_eq!((ids(&first), first.next), (vec![1, 2, 3, 4], Some(4)));
+        let second = journal.page(PageRequest {
+            after: first.next,
+            limit: Some(4),
+        });
+        assert_eq!((ids(&second), second.next), (vec![5, 6, 7, 8], Some(8)));
+        let last = journal.page(PageRequest {
+            after: second.next,
+            limit: Some(4),
+        });
+        assert_eq!((ids(&last), last.next), (vec![9, 10], None));
+        assert_eq!(journal.get(7), Some(Sized(7, 10)));
+        assert_eq!(journal.get(11), None);
+    }
+
+    #[test]
+    fn pages_are_bounded_in_bytes() {
+        let journal = Journal::new(100, &ByteBudget::new(usize::MAX));
+        for _ in 0..5 {
+            journal.push(|seq| Sized(seq, PAGE_BYTES / 2));
+        }
+        let page = journal.page(PageRequest {
+            after: Some(0),
+            limit: None,
+        });
+        assert_eq!((ids(&page), page.next), (vec![1, 2], Some(2)));
+        assert_eq!(ids(&journal.page(newest(None))), vec![4, 5]);
+    }
+
+    #[test]
+    fn journals_share_one_byte_budget_and_the_largest_gives_way() {
+        let budget = ByteBudget::new(1000);
+        let big = Journal::new(1000, &budget);
+        let small = Journal::new(1000, &budget);
+        for _ in 0..9 {
+            big.push(|seq| Sized(seq, 100));
+        }
+        assert_eq!(budget.used(), 900);
+        for _ in 0..3 {
+            small.push(|seq| Sized(seq, 100));
+        }
+        // 1200 bytes asked for: the bigger journal gave up its two oldest.
+        assert_eq!(budget.used(), 1000);
+        assert_eq!(ids(&big.page(newest(None))), (3..=9).collect::<Vec<_>>());
+        assert_eq!(small.page(newest(None)).entries.len(), 3);
+        big.clear();
+        assert_eq!((big.bytes(), budget.used()), (0, 300));
+    }
+
+    #[test]
+    fn the_newest_entry_is_kept_even_past_the_budget() {
+        let budget = ByteBudget::new(100);
+        let journal = Journal::new(10, &budget);
+        journal.push(|seq| Sized(seq, 50));
+        journal.push(|seq| Sized(seq, 500));
+        assert_eq!(ids(&journal.page(newest(None))), vec![2]);
+        assert_eq!(budget.used(), 500);
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn authorize(req: &HttpRequest) -> Result<AppCall, ApiError> {
         credential: credential.kind(),
         rate: None,
     };
-    let access = if req.method() == Method::GET {
+    let access = if req.method() == Method::GET || req.method() == Method::HEAD {
         Access::Read
     } else {
         Access::Write

@@ -1,5 +1,6 @@
-//! The generic handlers for a `CallingResource`: GET, POST (create, 200 not 201), PATCH (only the
-//! given fields), DELETE (204, empty body) and a 405 for any other method.
+//! The generic handlers for a `CallingResource`: GET (and HEAD, the same without the body), POST
+//! (create, 200 not 201), PATCH (only the given fields), DELETE (204, empty body) and a 405 for
+//! any other method.
 
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, Resource};
@@ -18,6 +19,8 @@ pub const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";
 pub fn service<R: CallingResource>() -> Resource {
     let mut resource = web::resource(R::PATH)
         .route(web::get().to(get::<R>))
+        // actix sends a HEAD response's headers (Content-Length included) without its body.
+        .route(web::head().to(get::<R>))
         .route(web::post().to(create::<R>))
         .route(web::patch().to(patch::<R>));
     if R::DELETABLE {
@@ -27,7 +30,7 @@ pub fn service<R: CallingResource>() -> Resource {
 }
 
 pub fn allowed_methods<R: CallingResource>() -> Vec<Method> {
-    let mut methods = vec![Method::GET, Method::POST, Method::PATCH];
+    let mut methods = vec![Method::GET, Method::HEAD, Method::POST, Method::PATCH];
     if R::DELETABLE {
         methods.push(Method::DELETE);
     }

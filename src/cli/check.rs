@@ -31,17 +31,21 @@ pub async fn run(args: CheckArgs) -> Result<(), CliError> {
         body: webhook_body(target.app_id, target.portal_id, target.user_id),
     });
     let judged = send_and_judge(request, target.timeout, &target.tls).await;
-    let verdict = Verdict {
+    let mut verdict = Verdict {
         id: 0,
         time: Timestamp::now(),
         app_id: target.app_id,
         portal_id: target.portal_id,
         user_id: target.user_id,
         outcome: judged.outcome,
-        findings: judged.findings,
-        picker: judged.picker,
+        findings: Vec::new(),
+        omitted_findings: Default::default(),
+        picker: Vec::new(),
+        picker_total: 0,
+        picker_selectable: 0,
         delivery: Some(judged.delivery),
         replay_of: None,
     };
+    verdict.take_judgement(judged.judgement);
     print_verdict(&verdict, &args.output)
 }

@@ -10,6 +10,7 @@ mod render_probe;
 mod run;
 mod serve;
 mod sign;
+mod size;
 mod target;
 
 use std::io::IsTerminal;

@@ -35,6 +35,11 @@ pub async fn run(args: ProbeArgs) -> Result<(), CliError> {
             args.burst
         )));
     }
+    if crate::webhook::sender::url_targets_control_api(&args.url) {
+        return Err(CliError::Usage(
+            crate::webhook::fire::FireError::ControlUrl(args.url).to_string(),
+        ));
+    }
     let target = args.target.resolve()?;
     let report = crate::probe::run(
         &Target {

@@ -67,6 +67,18 @@ pub fn verdict(verdict: &Verdict, colour: bool) -> String {
     }
     out.push('\n');
     out.push_str(&findings(&verdict.findings, colour));
+    if !verdict.omitted_findings.is_empty() {
+        let counts: Vec<String> = verdict
+            .omitted_findings
+            .iter()
+            .map(|(code, count)| format!("{count} more {code}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  … and {} (only the first 20 of each code are listed)",
+            counts.join(", ")
+        );
+    }
     if verdict.delivery.is_some() {
         out.push_str(&picker(verdict));
     }
@@ -134,6 +146,14 @@ fn picker(verdict: &Verdict) -> String {
             " ".repeat(name_pad),
             row.number,
             row.extension.as_deref().unwrap_or("")
+        );
+    }
+    let more = verdict.picker_total.saturating_sub(verdict.picker.len());
+    if more > 0 {
+        let _ = writeln!(
+            out,
+            "  … and {more} more rows ({} of {} selectable in all)",
+            verdict.picker_selectable, verdict.picker_total
         );
     }
     out

@@ -14,7 +14,7 @@ use super::render::{Format, FormatArg};
 use super::CliError;
 use crate::app::{Emulator, EmulatorConfig};
 use crate::clock::{make_deterministic, Timestamp};
-use crate::scenario::loader::parse_fixture;
+use crate::scenario::loader::{parse_fixture, read_fixture_text, DEFAULT_MAX_FIXTURE_BYTES};
 use crate::scenario::report::{RunReport, StepStatus};
 use crate::scenario::runner::Runner;
 use crate::scenario::{human, junit, Fixture};
@@ -52,6 +52,9 @@ pub struct RunArgs {
     /// How long the app gets after SIGTERM before SIGKILL.
     #[arg(long, env = "HUBSPOT_EMULATOR_GRACE_MS", default_value_t = 5_000)]
     pub grace_ms: u64,
+    /// Scenario files larger than this are refused before they are read (bytes, or KiB, MiB).
+    #[arg(long, env = "HUBSPOT_EMULATOR_MAX_FIXTURE_BYTES", value_parser = super::size::parse_size, default_value_t = DEFAULT_MAX_FIXTURE_BYTES)]
+    pub max_fixture_bytes: usize,
     /// Stdout format of the summary.
     #[command(flatten)]
     pub output: FormatArg,
@@ -61,7 +64,7 @@ pub struct RunArgs {
 }
 
 pub async fn run(args: RunArgs) -> Result<(), CliError> {
-    let files = load_files(&args.paths)?;
+    let files = load_files(&args.paths, args.max_fixture_bytes)?;
     if files.iter().all(|(_, f)| f.scenarios.is_empty()) {
         return Err(CliError::Usage(
             "no scenarios: add \"scenarios\": [{\"name\": …, \"steps\": […]}] to a fixture file"
@@ -212,7 +215,7 @@ fn write_reports(report: &RunReport, args: &RunArgs) -> Result<(), CliError> {
 }
 
 /// Files in the order given; a directory contributes its *.json files (but schema.json), sorted.
-fn load_files(paths: &[PathBuf]) -> Result<Vec<(String, Fixture)>, CliError> {
+fn load_files(paths: &[PathBuf], max_bytes: usize) -> Result<Vec<(String, Fixture)>, CliError> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -237,8 +240,7 @@ fn load_files(paths: &[PathBuf]) -> Result<Vec<(String, Fixture)>, CliError> {
         .into_iter()
         .map(|path| {
             let name = path.display().to_string();
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| CliError::Usage(format!("cannot read {name}: {e}")))?;
+            let text = read_fixture_text(&path, max_bytes)?;
             Ok((name.clone(), parse_fixture(&name, &text)?))
         })
         .collect()

@@ -10,8 +10,8 @@ use clap::Args;
 use super::{CliError, DEFAULT_PORT};
 use crate::app::{Emulator, EmulatorConfig};
 use crate::domain::Secret;
-use crate::journal::{DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY};
-use crate::scenario::load_fixtures;
+use crate::journal::{DEFAULT_BUDGET_BYTES, DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY};
+use crate::scenario::loader::{load_fixtures_capped, DEFAULT_MAX_FIXTURE_BYTES};
 use crate::store::AppProfile;
 use crate::webhook::sender::tls_config;
 
@@ -36,6 +36,23 @@ pub struct ServeArgs {
     /// Delivery verdicts to keep in the journal (oldest dropped first).
     #[arg(long, env = "HUBSPOT_EMULATOR_DELIVERY_CAPACITY", default_value_t = DEFAULT_DELIVERY_CAPACITY)]
     pub delivery_capacity: usize,
+    /// Fixture files (and `PUT /_emulator/state` documents) larger than this are refused before
+    /// they are read. Bytes, or with KiB, MiB, GiB.
+    #[arg(long, env = "HUBSPOT_EMULATOR_MAX_FIXTURE_BYTES", value_parser = super::size::parse_size, default_value_t = DEFAULT_MAX_FIXTURE_BYTES)]
+    pub max_fixture_bytes: usize,
+    /// Another `Host` the control API answers to (repeatable), besides loopback names and
+    /// addresses and the --host bound: for a name the emulator is reached under, such as a
+    /// container's. Requests under any other Host are refused (DNS-rebinding protection).
+    #[arg(
+        long = "allow-host",
+        env = "HUBSPOT_EMULATOR_ALLOW_HOST",
+        value_delimiter = ','
+    )]
+    pub allowed_hosts: Vec<String>,
+    /// Bytes all journals together keep (API requests, deliveries, probes); past it the largest
+    /// drops its oldest entries. Bytes, or with KiB, MiB, GiB.
+    #[arg(long, env = "HUBSPOT_EMULATOR_JOURNAL_BYTES", value_parser = super::size::parse_size, default_value_t = DEFAULT_BUDGET_BYTES)]
+    pub journal_bytes: usize,
     /// A PEM CA certificate to trust when the app's URL is https with a self-signed certificate.
     #[arg(long, env = "HUBSPOT_EMULATOR_CA_CERT")]
     pub ca_cert: Option<PathBuf>,
@@ -50,13 +67,16 @@ pub struct ServeArgs {
 }
 
 pub async fn run(args: ServeArgs) -> Result<(), CliError> {
-    let fixture = load_fixtures(&args.fixtures)?;
+    let fixture = load_fixtures_capped(&args.fixtures, args.max_fixture_bytes)?;
     let config = EmulatorConfig {
         host: args.host.clone(),
         port: args.port,
         fixture,
         journal_capacity: args.journal_capacity,
         delivery_capacity: args.delivery_capacity,
+        journal_bytes: args.journal_bytes,
+        allowed_hosts: args.allowed_hosts.clone(),
+        max_fixture_bytes: args.max_fixture_bytes,
         extra_ca_pem: read_ca(args.ca_cert.as_deref())?,
         workers: args.workers,
         shutdown_timeout: Duration::from_secs(5),

@@ -1,17 +1,18 @@
-//! The delivery journal: `GET /_emulator/deliveries[?limit=N]` (verdicts, oldest first; secrets
+//! The delivery journal: `GET /_emulator/deliveries[?after=ID][&limit=N]` (verdicts, oldest first; secrets
 //! never appear: only signatures made with them), `GET /_emulator/deliveries/{id}`,
 //! `POST /_emulator/deliveries/{id}/replay` (same URL and body, signed anew), `DELETE` to empty.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use super::caller::unless_caller_leaves;
 use super::requests::PageQuery;
 use super::ControlError;
 use crate::app::SharedState;
 use crate::webhook::fire::FireError;
 
 pub async fn list(shared: web::Data<SharedState>, query: web::Query<PageQuery>) -> HttpResponse {
-    HttpResponse::Ok().json(shared.deliveries.page(query.limit))
+    HttpResponse::Ok().json(shared.deliveries.page((&*query).into()))
 }
 
 pub async fn one(
@@ -21,7 +22,7 @@ pub async fn one(
     let id = id.into_inner();
     let verdict = shared
         .deliveries
-        .find(|v| v.id == id)
+        .get(id)
         .ok_or(FireError::UnknownDelivery(id))?;
     Ok(HttpResponse::Ok().json(verdict))
 }
@@ -33,6 +34,7 @@ struct ReplayRequest {
 }
 
 pub async fn replay(
+    req: HttpRequest,
     shared: web::Data<SharedState>,
     id: web::Path<u64>,
     body: web::Bytes,
@@ -44,11 +46,12 @@ pub async fn replay(
             ControlError::BadRequest(format!("replay takes no body or {{\"timeoutMs\": N}}: {e}"))
         })?
     };
-    let verdict = shared
-        .webhooks()
-        .replay(id.into_inner(), request.timeout_ms)
-        .await?;
-    Ok(HttpResponse::Ok().json(verdict))
+    let webhooks = shared.webhooks();
+    let replay = webhooks.replay(id.into_inner(), request.timeout_ms);
+    let Some(verdict) = unless_caller_leaves(&req, replay).await else {
+        return Err(ControlError::CallerGone);
+    };
+    Ok(HttpResponse::Ok().json(verdict?))
 }
 
 pub async fn clear(shared: web::Data<SharedState>) -> HttpResponse {

@@ -1,12 +1,14 @@
 //! `POST /_emulator/fire` `{appId, portalId, userId, force?, timeoutMs?}` → the verdict.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::caller::unless_caller_leaves;
 use super::ControlError;
 use crate::app::SharedState;
 use crate::webhook::fire::FireRequest;
 
 pub async fn fire(
+    req: HttpRequest,
     shared: web::Data<SharedState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ControlError> {
@@ -15,6 +17,8 @@ pub async fn fire(
             "fire takes {{\"appId\": N, \"portalId\": N, \"userId\": N, \"force\"?: bool, \"timeoutMs\"?: N}}: {e}"
         ))
     })?;
-    let verdict = shared.webhooks().fire(request).await?;
-    Ok(HttpResponse::Ok().json(verdict))
+    let Some(verdict) = unless_caller_leaves(&req, shared.webhooks().fire(request)).await else {
+        return Err(ControlError::CallerGone);
+    };
+    Ok(HttpResponse::Ok().json(verdict?))
 }

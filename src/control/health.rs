@@ -1,4 +1,5 @@
-//! `GET /_emulator/health`: is the emulator up, which version, how much state.
+//! `GET /_emulator/health`: is the emulator up, which version, how much state, and how much of
+//! the journals' byte budget is in use.
 
 use actix_web::{web, HttpResponse};
 use serde_json::json;
@@ -11,5 +12,7 @@ pub async fn health(shared: web::Data<SharedState>) -> HttpResponse {
         "version": env!("CARGO_PKG_VERSION"),
         "apps": shared.store.app_count(),
         "uptimeMs": shared.started.elapsed().as_millis() as u64,
+        "journalBytes": shared.journal_budget.used(),
+        "journalBudgetBytes": shared.journal_budget.limit(),
     }))
 }

@@ -3,9 +3,11 @@
 //! and users' browser flags, behind an optional token (`token`). Its errors are plain `{"error": …}` JSON, not HubSpot's
 //! envelope, because no HubSpot client ever calls it.
 
+pub mod caller;
 mod deliveries;
 mod error;
 mod fire;
+mod guard;
 mod health;
 mod helpdesk;
 mod probe;
@@ -18,6 +20,7 @@ use actix_web::middleware::from_fn;
 use actix_web::web;
 
 pub use error::ControlError;
+pub use guard::HostPolicy;
 pub use token::TOKEN_HEADER;
 
 pub const CONTROL_PREFIX: &str = "/_emulator";
@@ -25,7 +28,23 @@ pub const CONTROL_PREFIX: &str = "/_emulator";
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(CONTROL_PREFIX)
+            // Innermost first: the token is checked only for requests the guard let through.
             .wrap(from_fn(token::require_token))
+            .wrap(from_fn(guard::guard))
+            .app_data(web::PathConfig::default().error_handler(|error, req| {
+                ControlError::BadRequest(format!(
+                    "{} is not a control path this API can read: {error}; ids are whole numbers (GET /_emulator/deliveries lists them)",
+                    req.path()
+                ))
+                .into()
+            }))
+            .app_data(web::QueryConfig::default().error_handler(|error, req| {
+                ControlError::BadRequest(format!(
+                    "the query {:?} does not parse: {error}; journal listings take ?after=ID&limit=N with whole numbers",
+                    req.query_string()
+                ))
+                .into()
+            }))
             .route("/health", web::get().to(health::health))
             .route("/reset", web::post().to(state::reset))
             .route("/state", web::get().to(state::export))
@@ -58,4 +77,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(crate::dashboard::configure)
             .default_service(web::to(error::unknown_endpoint)),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_sender_refuses_this_prefix() {
+        let segment = crate::webhook::sender::CONTROL_SEGMENT;
+        assert_eq!(super::CONTROL_PREFIX, format!("/{segment}"));
+        assert!(crate::webhook::sender::targets_control_api(
+            "/_emulator/fire"
+        ));
+    }
 }

@@ -1,9 +1,10 @@
 //! `POST /_emulator/probe` `{appId, portalId?, userId?, url?, burst?, timeoutMs?}` → the probe
-//! report (forged deliveries and the burst, see `probe`); `GET /_emulator/probes[?limit=N]` and
+//! report (forged deliveries and the burst, see `probe`); `GET /_emulator/probes[?after=ID][&limit=N]` and
 //! `GET /_emulator/probes/{id}` read the probe journal.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::caller::unless_caller_leaves;
 use super::requests::PageQuery;
 use super::ControlError;
 use crate::app::SharedState;
@@ -11,6 +12,7 @@ use crate::probe::declared::{probe_app, ProbeRequest};
 use crate::webhook::fire::FireError;
 
 pub async fn probe(
+    req: HttpRequest,
     shared: web::Data<SharedState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ControlError> {
@@ -19,12 +21,14 @@ pub async fn probe(
             "probe takes {{\"appId\": N, \"portalId\"?: N, \"userId\"?: N, \"url\"?: \"…\", \"burst\"?: N, \"timeoutMs\"?: N}}: {e}"
         ))
     })?;
-    let report = probe_app(&shared, request).await?;
-    Ok(HttpResponse::Ok().json(report))
+    let Some(report) = unless_caller_leaves(&req, probe_app(&shared, request)).await else {
+        return Err(ControlError::CallerGone);
+    };
+    Ok(HttpResponse::Ok().json(report?))
 }
 
 pub async fn list(shared: web::Data<SharedState>, query: web::Query<PageQuery>) -> HttpResponse {
-    HttpResponse::Ok().json(shared.probes.page(query.limit))
+    HttpResponse::Ok().json(shared.probes.page((&*query).into()))
 }
 
 pub async fn one(
@@ -32,9 +36,6 @@ pub async fn one(
     id: web::Path<u64>,
 ) -> Result<HttpResponse, ControlError> {
     let id = id.into_inner();
-    let report = shared
-        .probes
-        .find(|r| r.id == id)
-        .ok_or(FireError::UnknownProbe(id))?;
+    let report = shared.probes.get(id).ok_or(FireError::UnknownProbe(id))?;
     Ok(HttpResponse::Ok().json(report))
 }

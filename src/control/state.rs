@@ -3,6 +3,7 @@
 //! (`POST /_emulator/reset`, optionally `{"appId": N}` for one app).
 
 use actix_web::{web, HttpResponse};
+use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -17,8 +18,22 @@ pub async fn export(shared: web::Data<SharedState>) -> HttpResponse {
 
 pub async fn import(
     shared: web::Data<SharedState>,
-    body: web::Bytes,
+    mut payload: web::Payload,
 ) -> Result<HttpResponse, ControlError> {
+    // Read against the fixture size cap, not actix's 256 KiB default: any state that
+    // `GET /_emulator/state` exported must come back in.
+    let limit = shared.max_fixture_bytes;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk
+            .map_err(|e| ControlError::BadRequest(format!("reading the state document: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ControlError::TooLarge(format!(
+                "the state document is larger than the fixture size cap of {limit} bytes; start the emulator with a larger --max-fixture-bytes"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
     let text = std::str::from_utf8(&body)
         .map_err(|_| ControlError::BadRequest("the state document must be UTF-8 JSON".into()))?;
     let fixture = parse_fixture("PUT /_emulator/state", text)?;

@@ -30,7 +30,11 @@ pub async fn require_token(
         let given = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(|v| {
+                // The scheme is case-insensitive (RFC 9110): `bearer` and `BEARER` too.
+                let (scheme, token) = v.trim().split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then_some(token)
+            })
             .or_else(|| headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()));
         if !given.is_some_and(|token| expected.matches(token.trim())) {
             let refusal = ControlError::Unauthorized(format!(

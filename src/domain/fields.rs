@@ -12,6 +12,8 @@ pub enum FieldKind {
     String,
     Boolean,
     Int32,
+    /// A size in pixels: an int32 of 0 or more (the iframe's `height` and `width`).
+    Pixels,
 }
 
 impl FieldKind {
@@ -20,6 +22,7 @@ impl FieldKind {
             FieldKind::String => "a string",
             FieldKind::Boolean => "a boolean (true or false)",
             FieldKind::Int32 => "a 32-bit integer",
+            FieldKind::Pixels => "a whole number of pixels",
         }
     }
 }
@@ -186,6 +189,21 @@ fn check_kind(spec: &FieldSpec, value: &Value) -> Result<(), ErrorDetail> {
     let ok = match spec.kind {
         FieldKind::String => value.is_string(),
         FieldKind::Boolean => value.is_boolean(),
+        FieldKind::Pixels => match value.as_i64() {
+            Some(n) if (0..=i64::from(i32::MAX)).contains(&n) => true,
+            Some(n) => {
+                return Err(ErrorDetail::new(
+                    spec.name,
+                    "INVALID_INTEGER",
+                    format!(
+                        "`{}` is the calling window's size in pixels: 0 to {}, got {n}",
+                        spec.name,
+                        i32::MAX
+                    ),
+                ))
+            }
+            None => false,
+        },
         FieldKind::Int32 => match value.as_i64() {
             Some(n) if i32::try_from(n).is_ok() => true,
             Some(n) => {

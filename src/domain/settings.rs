@@ -69,8 +69,8 @@ pub struct SettingsFields {
 const CREATE_FIELDS: [FieldSpec; 9] = [
     FieldSpec::required("name", FieldKind::String),
     FieldSpec::required("url", FieldKind::String),
-    FieldSpec::optional("height", FieldKind::Int32),
-    FieldSpec::optional("width", FieldKind::Int32),
+    FieldSpec::optional("height", FieldKind::Pixels),
+    FieldSpec::optional("width", FieldKind::Pixels),
     FieldSpec::optional("isReady", FieldKind::Boolean),
     FieldSpec::optional("supportsCustomObjects", FieldKind::Boolean),
     FieldSpec::optional("supportsInboundCalling", FieldKind::Boolean),

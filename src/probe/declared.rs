@@ -9,6 +9,7 @@ use crate::app::SharedState;
 use crate::domain::{AppId, PortalId, UserId};
 use crate::probe::report::ProbeReport;
 use crate::webhook::fire::{resolve_timeout, FireError};
+use crate::webhook::sender::url_targets_control_api;
 
 /// The portal and user of the probes when none is given (the default fixture's).
 pub const DEFAULT_PORTAL_ID: PortalId = 62515;
@@ -53,6 +54,9 @@ pub async fn probe_app(
         (None, Some(connection)) => connection.url.clone(),
         (None, None) => return Err(FireError::NoUrl(request.app_id)),
     };
+    if url_targets_control_api(&url) {
+        return Err(FireError::ControlUrl(url));
+    }
     let mut report = super::run(
         &Target {
             url: &url,

@@ -162,6 +162,12 @@ impl ProbeReport {
     }
 }
 
+impl crate::journal::Weigh for ProbeReport {
+    fn weight(&self) -> usize {
+        crate::journal::json_weight(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,7 +54,8 @@ pub fn check_verdict(verdict: &Verdict, expect: &FireExpect, strict: bool) -> Ve
             problems.push(format!("finding {code} present, expected absent"));
         }
     }
-    let selectable = verdict.picker.iter().filter(|p| p.selectable).count();
+    // Counted over the whole picker, not only the rows the verdict keeps.
+    let selectable = verdict.picker_selectable;
     if let Some(expected) = expect.selectable_count {
         if expected != selectable {
             problems.push(format!(

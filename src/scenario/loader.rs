@@ -11,6 +11,9 @@ use super::{shape, Fixture};
 /// The fixture compiled into the binary, loaded when `serve` gets no `--fixture`.
 pub const DEFAULT_FIXTURE: &str = include_str!("../../fixtures/default.json");
 pub const DEFAULT_FIXTURE_NAME: &str = "<embedded fixtures/default.json>";
+/// The largest fixture file (or `PUT /_emulator/state` document) read by default; a flag
+/// (`--max-fixture-bytes`) raises it. A state of 100,000 apps is about 9 MiB.
+pub const DEFAULT_MAX_FIXTURE_BYTES: usize = 16 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FixtureError {
@@ -30,7 +33,11 @@ impl fmt::Display for FixtureError {
 impl std::error::Error for FixtureError {}
 
 impl FixtureError {
-    fn new(source: &str, location: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        source: &str,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             source: source.to_string(),
             location: location.into(),
@@ -73,6 +80,14 @@ pub fn parse_fixture(source: &str, text: &str) -> Result<Fixture, FixtureError> 
 
 /// Reads and merges fixture files in order; with none, the embedded default fixture.
 pub fn load_fixtures(paths: &[impl AsRef<Path>]) -> Result<Fixture, FixtureError> {
+    load_fixtures_capped(paths, DEFAULT_MAX_FIXTURE_BYTES)
+}
+
+/// As `load_fixtures`, refusing any file larger than `max_bytes` before reading it.
+pub fn load_fixtures_capped(
+    paths: &[impl AsRef<Path>],
+    max_bytes: usize,
+) -> Result<Fixture, FixtureError> {
     if paths.is_empty() {
         return parse_fixture(DEFAULT_FIXTURE_NAME, DEFAULT_FIXTURE);
     }
@@ -80,11 +95,47 @@ pub fn load_fixtures(paths: &[impl AsRef<Path>]) -> Result<Fixture, FixtureError
     for path in paths {
         let path = path.as_ref();
         let source = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| FixtureError::new(&source, "$", format!("cannot read the file: {e}")))?;
+        let text = read_fixture_text(path, max_bytes)?;
         parts.push((source.clone(), parse_fixture(&source, &text)?));
     }
     merge(parts)
+}
+
+/// The file's text, unless it is larger than `max_bytes`: a regular file is measured before it
+/// is read, anything else (a pipe, `/dev/zero`) is read no further than one byte past the cap.
+pub fn read_fixture_text(path: &Path, max_bytes: usize) -> Result<String, FixtureError> {
+    read_capped(path, max_bytes)
+        .map_err(|message| FixtureError::new(&path.display().to_string(), "$", message))
+}
+
+fn read_capped(path: &Path, max_bytes: usize) -> Result<String, String> {
+    use std::io::Read;
+    let too_large = |size: String| {
+        format!("the file is {size}, over the fixture size cap of {max_bytes} bytes; a fixture is usually a few KiB (raise the cap with --max-fixture-bytes)")
+    };
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let metadata = file
+        .metadata()
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if metadata.is_dir() {
+        return Err("this is a directory, not a fixture file".into());
+    }
+    if metadata.is_file() && metadata.len() > max_bytes as u64 {
+        return Err(too_large(format!("{} bytes", metadata.len())));
+    }
+    let mut bytes = Vec::new();
+    file.take(max_bytes as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() > max_bytes {
+        return Err(too_large("larger than that".into()));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "the file is not UTF-8 text (bad byte at offset {}); save it as UTF-8 JSON",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// Several files make one state: apps and portals add up, options of later files win.
@@ -200,16 +251,7 @@ pub fn check(source: &str, fixture: &Fixture) -> Result<(), FixtureError> {
             ));
         }
     }
-    if let Some(limit) = fixture.rate_limit {
-        if limit.interval_ms == 0 {
-            return Err(FixtureError::new(
-                source,
-                "$.rateLimit.intervalMs",
-                "intervalMs must be at least 1",
-            ));
-        }
-    }
-    Ok(())
+    super::ranges::check_ranges(source, fixture)
 }
 
 fn json_path(serde_path: &str) -> String {

@@ -75,7 +75,11 @@ impl<'a> Runner<'a> {
             shared,
             base_url,
             strict,
-            http: awc::Client::builder().disable_timeout().finish(),
+            // `api` steps call the emulator run beside them, which answers in milliseconds; the
+            // deadline only keeps a run from hanging on a wedged server.
+            http: awc::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .finish(),
         }
     }
 

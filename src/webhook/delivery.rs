@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use super::sender::{self, Exchange, TlsConfig, BODY_CAP};
 use super::signer::{signature_headers, LegacyVersion};
-use super::validator::{judge, Reply};
-use super::verdict::{Delivery, Finding, Outcome, PickerEntry, ReceivedResponse, SentRequest};
+use super::validator::{judge, Judgement, Reply};
+use super::verdict::{Delivery, Outcome, ReceivedResponse, SentRequest};
 use crate::clock::Timestamp;
 use crate::domain::{AppId, PortalId, Secret, UserId};
 
@@ -62,6 +62,8 @@ pub fn unsigned_headers(timeout: Duration) -> Vec<(String, String)> {
     vec![
         ("Content-Type".into(), "application/json".into()),
         ("Accept".into(), "*/*".into()),
+        // A fresh connection per delivery (see `sender`); the HTTP client sends this header.
+        ("Connection".into(), "close".into()),
         ("User-Agent".into(), USER_AGENT.into()),
         (
             "X-HubSpot-Timeout-Millis".into(),
@@ -73,8 +75,7 @@ pub fn unsigned_headers(timeout: Duration) -> Vec<(String, String)> {
 /// What a sent delivery concluded.
 pub struct Judged {
     pub outcome: Outcome,
-    pub findings: Vec<Finding>,
-    pub picker: Vec<PickerEntry>,
+    pub judgement: Judgement,
     pub delivery: Delivery,
 }
 
@@ -95,7 +96,7 @@ pub async fn send_and_judge(request: SentRequest, timeout: Duration, tls: &TlsCo
         failure,
         latency_ms,
     } = exchange;
-    let (mut findings, picker) = match (&failure, &response) {
+    let mut judgement = match (&failure, &response) {
         (None, Some(raw)) => {
             let header = |name: &str| {
                 raw.headers
@@ -103,22 +104,23 @@ pub async fn send_and_judge(request: SentRequest, timeout: Duration, tls: &TlsCo
                     .find(|(n, _)| n.eq_ignore_ascii_case(name))
                     .map(|(_, v)| v.as_str())
             };
-            let judgement = judge(&Reply {
+            judge(&Reply {
                 status: raw.status,
                 content_type: header("content-type"),
+                content_encoding: header("content-encoding"),
                 location: header("location"),
                 body: &raw.body,
                 truncated: raw.truncated,
                 body_cap: BODY_CAP,
                 latency_ms,
                 slow_ms: SLOW_REPLY_MS.min(timeout.as_millis() as u64 / 2),
-            });
-            (judgement.findings, judgement.picker)
+            })
         }
-        _ => (Vec::new(), Vec::new()),
+        _ => Judgement::default(),
     };
-    findings.extend(failure);
-    let outcome = if findings
+    judgement.findings.extend(failure);
+    let outcome = if judgement
+        .findings
         .iter()
         .any(|f| f.severity == super::verdict::Severity::Error)
     {
@@ -128,8 +130,7 @@ pub async fn send_and_judge(request: SentRequest, timeout: Duration, tls: &TlsCo
     };
     Judged {
         outcome,
-        findings,
-        picker,
+        judgement,
         delivery: Delivery {
             request,
             response: response.map(|raw| {

@@ -45,6 +45,8 @@ pub enum FireError {
     NothingToReplay(u64, &'static str),
     #[error("app {0} has no channel connection, so there is no URL to probe; register one, or pass \"url\"")]
     NoUrl(AppId),
+    #[error("{0:?} is an emulator's control API (a path under /_emulator/), not an app's endpoint: probing it would make the emulator fire at itself; give the app's own phone-number URL")]
+    ControlUrl(String),
     #[error("burst must be between 0 and {max}, got {0}", max = crate::probe::MAX_BURST)]
     BadBurst(usize),
     #[error("probe report {0} is not in the journal (it keeps the newest {max})", max = crate::journal::PROBE_JOURNAL_CAPACITY)]
@@ -75,7 +77,10 @@ impl Webhooks<'_> {
             user_id: request.user_id,
             outcome: Outcome::Pass,
             findings: Vec::new(),
+            omitted_findings: Default::default(),
             picker: Vec::new(),
+            picker_total: 0,
+            picker_selectable: 0,
             delivery: None,
             replay_of: None,
         };
@@ -101,9 +106,8 @@ impl Webhooks<'_> {
                 let judged = send_and_judge(sent, timeout, self.tls).await;
                 verdict.outcome = judged.outcome;
                 verdict.findings = notes;
-                verdict.findings.extend(judged.findings);
-                verdict.picker = judged.picker;
                 verdict.delivery = Some(judged.delivery);
+                verdict.take_judgement(judged.judgement);
             }
         }
         Ok(self.record(verdict))
@@ -111,10 +115,7 @@ impl Webhooks<'_> {
 
     /// Sends journaled delivery `id` again to the same URL with the same body, re-signed now.
     pub async fn replay(&self, id: u64, timeout_ms: Option<u64>) -> Result<Verdict, FireError> {
-        let original = self
-            .journal
-            .find(|v| v.id == id)
-            .ok_or(FireError::UnknownDelivery(id))?;
+        let original = self.journal.get(id).ok_or(FireError::UnknownDelivery(id))?;
         let Some(delivery) = &original.delivery else {
             return Err(FireError::NothingToReplay(id, original.outcome.as_str()));
         };
@@ -139,16 +140,17 @@ impl Webhooks<'_> {
             body: delivery.request.body.clone().into_bytes(),
         });
         let judged = send_and_judge(sent, timeout, self.tls).await;
-        Ok(self.record(Verdict {
+        let mut verdict = Verdict {
             id: 0,
             time: Timestamp::now(),
             outcome: judged.outcome,
-            findings: judged.findings,
-            picker: judged.picker,
+            findings: Vec::new(),
             delivery: Some(judged.delivery),
             replay_of: Some(id),
             ..original
-        }))
+        };
+        verdict.take_judgement(judged.judgement);
+        Ok(self.record(verdict))
     }
 
     fn record(&self, mut verdict: Verdict) -> Verdict {

@@ -9,6 +9,7 @@
 //! exchange together; `fire` adds the store, the gate and the journal.
 
 pub mod delivery;
+pub mod findings;
 pub mod fire;
 pub mod gating;
 pub mod sender;

@@ -1,6 +1,11 @@
 //! Sends one signed POST with awc and reads the reply under a deadline and a size cap, turning
 //! every transport failure into a finding that says what to check. Redirects are not followed
 //! (HubSpot does not follow them) and the body is never read past the cap.
+//!
+//! Every delivery goes out on a fresh connection that is closed after the reply
+//! (`Connection: close`): HubSpot's sender is no keep-alive partner of the app, and reusing a
+//! pooled connection that the app had already closed would blame a correct app for a reset.
+//! Nothing is ever retried, so a delivery is never sent twice.
 
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
@@ -13,6 +18,10 @@ use super::verdict::Finding;
 
 /// The largest reply body read; past it the rest is left unread.
 pub const BODY_CAP: usize = 1024 * 1024;
+
+/// The path segment every emulator serves its control API under (`/_emulator/…`); deliveries
+/// there are refused (see `targets_control_api`).
+pub const CONTROL_SEGMENT: &str = "_emulator";
 
 /// Open connections per worker thread; above the largest probe burst.
 pub const MAX_CONNECTIONS: usize = 1100;
@@ -140,7 +149,8 @@ async fn exchange(
     partial: &mut Option<RawResponse>,
 ) -> Result<(), Finding> {
     check_url(outgoing.url)?;
-    let mut request = client(tls).post(outgoing.url);
+    // `force_close`: a fresh connection per delivery, closed after the reply (see the module doc).
+    let mut request = client(tls).post(outgoing.url).force_close();
     for (name, value) in outgoing.headers {
         request = request.insert_header((name.as_str(), value.as_str()));
     }
@@ -187,6 +197,13 @@ async fn exchange(
 fn check_url(url: &str) -> Result<(), Finding> {
     let problem = match url.parse::<awc::http::Uri>() {
         Err(e) => e.to_string(),
+        Ok(uri) if targets_control_api(uri.path()) => {
+            return Err(Finding::error(
+                "emulator-url",
+                "",
+                format!("The channel connection url {url:?} points at an emulator's control API (a path under /_emulator/), not at the app: the emulator would fire at itself without end, so nothing was sent. Register the app's own phone-number endpoint."),
+            ));
+        }
         Ok(uri) => match (uri.scheme_str(), uri.host()) {
             (Some("http" | "https"), Some(_)) => return Ok(()),
             (Some(scheme), _) if scheme != "http" && scheme != "https" => {
@@ -200,6 +217,43 @@ fn check_url(url: &str) -> Result<(), Finding> {
         "",
         format!("The channel connection url {url:?} cannot be called: {problem}. Register an absolute http(s) URL."),
     ))
+}
+
+/// Does this URL's path reach a control API (see `targets_control_api`)?
+pub fn url_targets_control_api(url: &str) -> bool {
+    url.parse::<awc::http::Uri>()
+        .is_ok_and(|uri| targets_control_api(uri.path()))
+}
+
+/// Does `path` reach a control API, `/_emulator/…` at the root or behind any prefix (a sandbox's),
+/// however its letters are cased or percent-encoded? Such a URL is refused whatever its host: no
+/// app's endpoint lives there, and any spelling of the emulator's own address (`localhost`,
+/// `127.0.0.2`, `[::1]`, a name that resolves to it) would otherwise make it fire at itself.
+pub fn targets_control_api(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let decoded = percent_decode(segment);
+        decoded.eq_ignore_ascii_case(CONTROL_SEGMENT.as_bytes())
+    })
+}
+
+fn percent_decode(segment: &str) -> Vec<u8> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+        match (bytes[index], hex(index + 1), hex(index + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                index += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    out
 }
 
 fn timed_out(outgoing: &Outgoing<'_>, stage: Stage, read: usize) -> Finding {
@@ -223,7 +277,15 @@ fn timed_out(outgoing: &Outgoing<'_>, stage: Stage, read: usize) -> Finding {
 }
 
 fn send_failure(url: &str, error: SendRequestError) -> Finding {
-    match &error {
+    use actix_web::error::ParseError;
+    let reset = |what: String| {
+        Finding::error(
+            "connection-reset",
+            "",
+            format!("The app at {url} {what}. Check the app's logs for a crash or an early close."),
+        )
+    };
+    match error {
         SendRequestError::Connect(ConnectError::Io(io))
             if io.kind() == std::io::ErrorKind::ConnectionRefused =>
         {
@@ -238,6 +300,11 @@ fn send_failure(url: &str, error: SendRequestError) -> Finding {
             "",
             format!("Cannot resolve the host of {url}: {e}. Check the channel connection url."),
         ),
+        SendRequestError::Connect(ConnectError::NoRecords) => Finding::error(
+            "dns",
+            "",
+            format!("The host of {url} has no address records. Check the channel connection url."),
+        ),
         // rustls reports handshake failures as I/O errors of the connect step.
         SendRequestError::Connect(ConnectError::Io(io)) if url.starts_with("https:") => {
             Finding::error(
@@ -246,28 +313,103 @@ fn send_failure(url: &str, error: SendRequestError) -> Finding {
                 format!("The TLS handshake with {url} failed: {io}. For a self-signed certificate, pass its CA with --ca-cert."),
             )
         }
-        SendRequestError::Send(_) => Finding::error(
-            "connection-reset",
-            "",
-            format!("The app at {url} closed the connection before its response headers were complete ({error}). Check the app's logs for a crash."),
+        // awc's name for "the peer closed before a status line arrived".
+        SendRequestError::Connect(ConnectError::Disconnected) => reset(
+            "accepted the request and closed the connection without answering (no status line, no headers)".into(),
         ),
-        SendRequestError::Response(_) => Finding::error(
+        SendRequestError::Connect(ConnectError::Io(io)) => {
+            reset(format!("broke off the connection while it was being set up ({})", io_words(&io)))
+        }
+        SendRequestError::Send(io) => reset(format!(
+            "closed the connection while the request was being sent ({})",
+            io_words(&io)
+        )),
+        SendRequestError::Response(ParseError::Io(io)) => reset(format!(
+            "broke off the connection before its response headers were complete ({})",
+            io_words(&io)
+        )),
+        SendRequestError::Response(ParseError::Incomplete) => reset(
+            "closed the connection in the middle of its response headers".into(),
+        ),
+        SendRequestError::Response(parse) => Finding::error(
             "invalid-http",
             "",
-            format!("The app at {url} answered with something that is not a valid HTTP response ({error}). Is that port really the app's HTTP server?"),
+            format!("The app at {url} answered with something that is not a valid HTTP response ({parse}). Is that port really the app's HTTP server?"),
         ),
-        _ => Finding::error(
+        other => Finding::error(
             "transport-error",
             "",
-            format!("The request to {url} failed: {error}."),
+            format!("The request to {url} failed: {other}."),
         ),
     }
 }
 
+/// An I/O error in words a developer recognises, not Rust's `Debug` text.
+fn io_words(io: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match io.kind() {
+        ErrorKind::ConnectionReset => "the connection was reset".into(),
+        ErrorKind::ConnectionAborted => "the connection was aborted".into(),
+        ErrorKind::BrokenPipe => "the app had already closed its end".into(),
+        ErrorKind::UnexpectedEof => "the connection closed early".into(),
+        _ => io.to_string(),
+    }
+}
+
 fn payload_failure(url: &str, error: &PayloadError, read: usize) -> Finding {
+    let what = match error {
+        PayloadError::Incomplete(None) => format!(
+            "closed the connection after {read} bytes of body, before the end its Content-Length or chunked framing announced"
+        ),
+        PayloadError::Incomplete(Some(io)) | PayloadError::Io(io)
+            if io.kind() == std::io::ErrorKind::InvalidInput =>
+        {
+            format!(
+                "sent a malformed chunked body after {read} bytes ({io}): each chunk is its size in hex, CRLF, the data, CRLF, and the body ends with a zero-size chunk. Let the HTTP framework frame the body"
+            )
+        }
+        PayloadError::Incomplete(Some(io)) | PayloadError::Io(io) => format!(
+            "broke off its reply after {read} bytes of body ({})",
+            io_words(io)
+        ),
+        PayloadError::EncodingCorrupted => format!(
+            "sent a body after {read} bytes that its Content-Encoding cannot decode"
+        ),
+        other => format!("broke off its reply after {read} bytes of body ({other})"),
+    };
     Finding::error(
         "connection-reset",
         "",
-        format!("The app at {url} broke off its reply after {read} bytes of body ({error}). Check the app's logs for a crash while writing the reply."),
+        format!(
+            "The app at {url} {what}. Check the app's logs for a crash while writing the reply."
+        ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::targets_control_api;
+
+    #[test]
+    fn control_paths_are_recognised_at_any_depth_and_spelling() {
+        for path in [
+            "/_emulator/fire",
+            "/_emulator",
+            "/sandboxes/ab12/_emulator/fire",
+            "/%5Femulator/fire",
+            "/%5femulator/deliveries/1/replay",
+            "/_EMULATOR/fire",
+            "//_emulator/probe",
+        ] {
+            assert!(targets_control_api(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/hubspot/phone-numbers",
+            "/my_emulator/fire",
+            "/_emulators",
+        ] {
+            assert!(!targets_control_api(path), "{path}");
+        }
+    }
 }

@@ -2,12 +2,17 @@
 //! number picker the help-desk user would see. Pure: bytes in, findings and picker rows out, so
 //! every rule is testable without a network and no input can make it panic.
 
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use dashmap::DashMap;
 use serde_json::{Map, Value};
 
+use super::findings::CappedFindings;
 use super::verdict::{Finding, PickerEntry};
+
+/// Picker rows kept in a verdict; past this only the totals grow.
+pub const PICKER_ROWS: usize = 100;
 
 /// HubSpot shows at most this many characters of a friendly name.
 pub const FRIENDLY_NAME_LIMIT: usize = 24;
@@ -22,6 +27,8 @@ fn bare_number(number: &str) -> String {
 pub struct Reply<'a> {
     pub status: u16,
     pub content_type: Option<&'a str>,
+    /// `Content-Encoding`, if the app sent one (the request asked for `identity`).
+    pub content_encoding: Option<&'a str>,
     pub location: Option<&'a str>,
     pub body: &'a [u8],
     /// The body went past the cap and was not read to its end.
@@ -31,14 +38,41 @@ pub struct Reply<'a> {
     pub slow_ms: u64,
 }
 
+/// What the reply concluded, bounded whatever the app sent: at most `FINDINGS_PER_CODE`
+/// findings of each code and `PICKER_ROWS` picker rows are kept, with the counts of the rest.
+#[derive(Default)]
 pub struct Judgement {
     pub findings: Vec<Finding>,
+    /// Findings left out per code, past the first `FINDINGS_PER_CODE` of each.
+    pub omitted_findings: BTreeMap<String, u64>,
+    /// The first `PICKER_ROWS` rows of the picker.
     pub picker: Vec<PickerEntry>,
+    /// Rows in the whole picker, and how many of them the user can select.
+    pub picker_total: usize,
+    pub picker_selectable: usize,
+}
+
+/// The number picker as it is built: the first rows in full, every row counted.
+#[derive(Default)]
+struct Picker {
+    rows: Vec<PickerEntry>,
+    total: usize,
+    selectable: usize,
+}
+
+impl Picker {
+    fn push(&mut self, row: PickerEntry) {
+        self.total += 1;
+        self.selectable += usize::from(row.selectable);
+        if self.rows.len() < PICKER_ROWS {
+            self.rows.push(row);
+        }
+    }
 }
 
 pub fn judge(reply: &Reply<'_>) -> Judgement {
-    let mut findings = Vec::new();
-    let mut picker = Vec::new();
+    let mut findings = CappedFindings::default();
+    let mut picker = Picker::default();
     if reply.latency_ms > reply.slow_ms as f64 {
         findings.push(Finding::warning(
             "slow-reply",
@@ -52,11 +86,18 @@ pub fn judge(reply: &Reply<'_>) -> Judgement {
     if let Some(body) = check_envelope(reply, &mut findings) {
         check_body(&body, &mut findings, &mut picker);
     }
-    Judgement { findings, picker }
+    let (findings, omitted_findings) = findings.into_parts();
+    Judgement {
+        findings,
+        omitted_findings,
+        picker: picker.rows,
+        picker_total: picker.total,
+        picker_selectable: picker.selectable,
+    }
 }
 
 /// Status, size, content type, encoding, syntax: returns the parsed body when it is JSON.
-fn check_envelope(reply: &Reply<'_>, findings: &mut Vec<Finding>) -> Option<Value> {
+fn check_envelope(reply: &Reply<'_>, findings: &mut CappedFindings) -> Option<Value> {
     if reply.truncated {
         findings.push(Finding::error(
             "body-too-large",
@@ -123,6 +164,20 @@ fn check_envelope(reply: &Reply<'_>, findings: &mut Vec<Finding>) -> Option<Valu
             ),
         ));
     }
+    if let Some(encoding) = reply
+        .content_encoding
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("identity"))
+    {
+        findings.push(Finding::error(
+            "content-encoding",
+            "",
+            format!(
+                "The reply is {encoding}-encoded (Content-Encoding: {encoding}) although the request asked for Accept-Encoding: identity, so it cannot be read as JSON. Send the body uncompressed: turn off compression for this endpoint, or honour Accept-Encoding."
+            ),
+        ));
+        return None;
+    }
     let text = match std::str::from_utf8(reply.body) {
         Ok(text) => text,
         Err(e) => {
@@ -161,7 +216,7 @@ fn check_envelope(reply: &Reply<'_>, findings: &mut Vec<Finding>) -> Option<Valu
     }
 }
 
-fn check_body(body: &Value, findings: &mut Vec<Finding>, picker: &mut Vec<PickerEntry>) {
+fn check_body(body: &Value, findings: &mut CappedFindings, picker: &mut Picker) {
     let Some(object) = body.as_object() else {
         findings.push(Finding::error(
             "missing-phone-numbers",
@@ -206,7 +261,8 @@ fn check_body(body: &Value, findings: &mut Vec<Finding>, picker: &mut Vec<Picker
             "The list is empty: the user sees no number to connect. If this user really has none, fine; otherwise check how the app looks up the user's numbers.",
         ));
     }
-    let mut seen: Vec<(String, Option<String>, usize)> = Vec::new();
+    // Where each (number, extension) was first listed: a map, as a reply may list thousands.
+    let mut seen: HashMap<(String, Option<String>), usize> = HashMap::new();
     for (index, entry) in numbers.iter().enumerate() {
         let Some(entry) = entry.as_object() else {
             findings.push(Finding::error(
@@ -222,7 +278,7 @@ fn check_body(body: &Value, findings: &mut Vec<Finding>, picker: &mut Vec<Picker
         let row = check_entry(index, entry, findings);
         if !row.number.is_empty() {
             let key = (row.number.clone(), row.extension.clone());
-            if let Some((_, _, first)) = seen.iter().find(|(n, e, _)| (n, e) == (&key.0, &key.1)) {
+            if let Some(first) = seen.get(&key) {
                 findings.push(Finding::warning(
                     "duplicate-number",
                     pointer(&["phoneNumbers", &index.to_string()]),
@@ -232,12 +288,12 @@ fn check_body(body: &Value, findings: &mut Vec<Finding>, picker: &mut Vec<Picker
                     ),
                 ));
             } else {
-                seen.push((key.0, key.1, index));
+                seen.insert(key, index);
             }
         }
         picker.push(row);
     }
-    if !picker.is_empty() && picker.iter().all(|row| !row.selectable) {
+    if picker.total > 0 && picker.selectable == 0 {
         findings.push(Finding::warning(
             "no-selectable-numbers",
             "/phoneNumbers",
@@ -250,7 +306,7 @@ fn check_body(body: &Value, findings: &mut Vec<Finding>, picker: &mut Vec<Picker
 fn check_entry(
     index: usize,
     entry: &Map<String, Value>,
-    findings: &mut Vec<Finding>,
+    findings: &mut CappedFindings,
 ) -> PickerEntry {
     let at = |field: &str| pointer(&["phoneNumbers", &index.to_string(), field]);
     let mut reasons = Vec::new();
@@ -473,6 +529,7 @@ mod tests {
             status: 200,
             content_type: Some("application/json"),
             location: None,
+            content_encoding: None,
             body: body.as_bytes(),
             truncated: false,
             body_cap: 1 << 20,
@@ -513,6 +570,39 @@ mod tests {
         assert_eq!(codes(&j), ["friendly-name-truncated"]);
         assert_eq!(j.picker[0].displayed_name, "Ligne très très spéciale");
         assert_eq!(j.picker[0].displayed_name.chars().count(), 24);
+    }
+
+    #[test]
+    fn a_huge_reply_gives_a_bounded_judgement_with_true_totals() {
+        let entries: Vec<String> = (0..5000)
+            .map(|i| format!(r#"{{"e164PhoneNumber":"1415555{i:04}","friendlyName":"n{i}"}}"#))
+            .collect();
+        let j = judge_json(&format!(r#"{{"phoneNumbers":[{}]}}"#, entries.join(",")));
+        assert_eq!(
+            j.findings.len(),
+            super::super::findings::FINDINGS_PER_CODE + 1
+        );
+        assert_eq!(j.omitted_findings["e164-syntax"], 5000 - 20);
+        assert_eq!(j.picker.len(), PICKER_ROWS);
+        assert_eq!((j.picker_total, j.picker_selectable), (5000, 0));
+        assert!(codes(&j).contains(&"no-selectable-numbers"));
+    }
+
+    #[test]
+    fn a_compressed_reply_is_named() {
+        let j = judge(&Reply {
+            status: 200,
+            content_type: Some("application/json"),
+            location: None,
+            content_encoding: Some("gzip"),
+            body: &[0x1f, 0x8b, 8, 0],
+            truncated: false,
+            body_cap: 1 << 20,
+            latency_ms: 1.0,
+            slow_ms: 3000,
+        });
+        assert_eq!(codes(&j), ["content-encoding"]);
+        assert!(j.findings[0].message.contains("gzip-encoded"));
     }
 
     #[test]

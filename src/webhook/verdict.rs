@@ -2,6 +2,8 @@
 //! pointers into the reply), the number picker the help-desk user would see, and the exchange
 //! itself. This is the JSON of `POST /_emulator/fire` and `--format json`.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Timestamp;
@@ -134,15 +136,40 @@ pub struct Verdict {
     pub portal_id: PortalId,
     pub user_id: UserId,
     pub outcome: Outcome,
+    /// The first 20 findings of each code (`findings::FINDINGS_PER_CODE`).
     pub findings: Vec<Finding>,
+    /// How many findings of each code were left out past those (absent when none were).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub omitted_findings: BTreeMap<String, u64>,
+    /// The first 100 rows of the number picker (`validator::PICKER_ROWS`).
     pub picker: Vec<PickerEntry>,
+    /// Rows in the whole picker, and how many of them the user can select.
+    #[serde(default)]
+    pub picker_total: usize,
+    #[serde(default)]
+    pub picker_selectable: usize,
     pub delivery: Option<Delivery>,
     /// The delivery this one re-sent, for replays.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub replay_of: Option<u64>,
 }
 
+impl crate::journal::Weigh for Verdict {
+    fn weight(&self) -> usize {
+        crate::journal::json_weight(self)
+    }
+}
+
 impl Verdict {
+    /// Adds what the reply concluded after the findings already there (the gate's notes).
+    pub fn take_judgement(&mut self, judgement: super::validator::Judgement) {
+        self.findings.extend(judgement.findings);
+        self.omitted_findings = judgement.omitted_findings;
+        self.picker = judgement.picker;
+        self.picker_total = judgement.picker_total;
+        self.picker_selectable = judgement.picker_selectable;
+    }
+
     pub fn has_warnings(&self) -> bool {
         self.findings
             .iter()

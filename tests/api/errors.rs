@@ -289,7 +289,7 @@ async fn unknown_routes_list_the_closest_endpoints() {
     .await;
     let message = body["message"].as_str().unwrap();
     assert!(
-        message.contains("GET, POST, PATCH, DELETE /crm/v3/extensions/calling/{appId}/settings/channel-connection"),
+        message.contains("GET, HEAD, POST, PATCH, DELETE /crm/v3/extensions/calling/{appId}/settings/channel-connection"),
         "{message}"
     );
     // Anything else outside the API, too (the root URL alone leads to the dashboard).
@@ -311,7 +311,10 @@ async fn wrong_methods_get_405_with_allow() {
             Some(&json!({"url": "u", "isReady": true})),
         )
         .await;
-    assert_eq!(response.headers()["allow"], "GET, POST, PATCH, DELETE");
+    assert_eq!(
+        response.headers()["allow"],
+        "GET, HEAD, POST, PATCH, DELETE"
+    );
     let body = expect_error(response, 405, "VALIDATION_ERROR").await;
     assert!(body["message"]
         .as_str()

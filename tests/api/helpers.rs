@@ -95,10 +95,15 @@ impl TestApp {
         self.send(method, path, body, Auth::Key(API_KEY)).await
     }
 
+    /// A control-API call as every client must make it: writes say `application/json`, with a
+    /// body or without.
     pub async fn control(&self, method: Method, path: &str, body: Option<&Value>) -> Response {
+        let write = method != Method::GET && method != Method::HEAD;
         let mut request = self.http.request(method, self.url(path));
         if let Some(body) = body {
             request = request.json(body);
+        } else if write {
+            request = request.header("content-type", "application/json");
         }
         request.send().await.expect("the control API answers")
     }

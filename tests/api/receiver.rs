@@ -48,6 +48,9 @@ pub enum Behaviour {
     Endless,
     /// These bytes, then close.
     Raw(Vec<u8>),
+    /// A 200 JSON reply that says nothing of the connection (so HTTP/1.1 keep-alive applies),
+    /// then close it anyway: what many small servers do.
+    CloseWithoutSaying(Vec<u8>),
     /// Whatever the function decides from the request (a receiver that verifies signatures).
     Decide(Decider),
 }
@@ -238,6 +241,15 @@ fn respond<'a>(
                     .await;
                 let chunk = format!("{:x}\r\n{}\r\n", 8192, " ".repeat(8192));
                 while stream.write_all(chunk.as_bytes()).await.is_ok() {}
+            }
+            Behaviour::CloseWithoutSaying(body) => {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).await;
+                let _ = stream.write_all(&body).await;
+                let _ = stream.flush().await;
             }
             Behaviour::Raw(bytes) => {
                 let _ = stream.write_all(&bytes).await;

@@ -176,7 +176,7 @@ async fn recording_settings_have_no_delete_and_no_timestamps() {
         assert_eq!(patched, patch);
 
         let response = app.call(Method::DELETE, &path, None).await;
-        assert_eq!(response.headers()["allow"], "GET, POST, PATCH");
+        assert_eq!(response.headers()["allow"], "GET, HEAD, POST, PATCH");
         let body = expect_error(response, 405, "VALIDATION_ERROR").await;
         assert!(body["message"].as_str().unwrap().contains("PATCH"));
         let (_, still) = json_of(app.call(Method::GET, &path, None).await).await;

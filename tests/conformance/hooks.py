@@ -6,7 +6,7 @@ Two kinds of thing live here:
    documented assumptions (README, "Features and limitations"), so that schemathesis's
    positive/negative data checks judge real deviations rather than known, deliberate ones:
    unknown body fields refused, null = not given, SettingsRequest needing only `name` and `url`,
-   `appId` >= 1. The *response* schemas, which `response_schema_conformance` validates against,
+   `appId` >= 1, `height` and `width` >= 0. The *response* schemas, which `response_schema_conformance` validates against,
    are left exactly as HubSpot publishes them. It also describes the `oauth2` scheme as the http
    bearer scheme it is on the wire (so `ignored_auth` can probe it), and adds OpenAPI links
    (create -> read/update/delete of the same appId) so the stateful phase can chain calls.
@@ -60,6 +60,9 @@ def before_load_schema(context, raw_schema):
         for field, prop in schema.get("properties", {}).items():
             if field not in required:
                 prop["nullable"] = True
+            # README "Assumed": the calling window's size is a number of pixels, 0 or more.
+            if field in ("height", "width"):
+                prop["minimum"] = 0
 
     # The current spec declares OAuth 2.0 (scopes developers-read / developers-write). On the wire
     # that is `Authorization: Bearer <access token>`; described as an http bearer scheme,

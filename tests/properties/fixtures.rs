@@ -258,8 +258,9 @@ fn settings() -> BoxedStrategy<Value> {
     (
         "\\PC{0,20}",
         "https://[a-z]{1,8}\\.example/[a-z]{0,8}",
-        prop::option::of(any::<i32>()),
-        prop::option::of(any::<i32>()),
+        // The window's size in pixels: 0 or more (README, "Assumed").
+        prop::option::of(0..=i32::MAX),
+        prop::option::of(0..=i32::MAX),
         prop::collection::vec(prop::option::of(any::<bool>()), 5),
         prop::option::of(timestamp()),
         prop::option::of(timestamp()),

@@ -54,7 +54,8 @@ const SECOND_KEY: &str = "key-2";
 enum Kind {
     Str,
     Bool,
-    Int32,
+    /// An int32 of 0 or more: the window's `height` and `width` (README, "Assumed").
+    Pixels,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -71,8 +72,8 @@ impl Resource {
             Resource::Settings => &[
                 ("name", Kind::Str, true),
                 ("url", Kind::Str, true),
-                ("height", Kind::Int32, false),
-                ("width", Kind::Int32, false),
+                ("height", Kind::Pixels, false),
+                ("width", Kind::Pixels, false),
                 ("isReady", Kind::Bool, false),
                 ("supportsCustomObjects", Kind::Bool, false),
                 ("supportsInboundCalling", Kind::Bool, false),
@@ -160,9 +161,9 @@ fn valid_value(kind: Kind) -> BoxedStrategy<Value> {
     match kind {
         Kind::Str => weird_string().prop_map(Value::from).boxed(),
         Kind::Bool => any::<bool>().prop_map(Value::from).boxed(),
-        Kind::Int32 => prop_oneof![
-            any::<i32>().prop_map(Value::from),
-            Just(Value::from(i32::MIN)),
+        Kind::Pixels => prop_oneof![
+            (0..=i32::MAX).prop_map(Value::from),
+            Just(Value::from(0)),
             Just(Value::from(i32::MAX)),
         ]
         .boxed(),
@@ -184,10 +185,11 @@ fn wrong_value(kind: Kind) -> BoxedStrategy<Value> {
         Kind::Bool => other
             .prop_filter("not a boolean", |v| !v.is_boolean())
             .boxed(),
-        // Numbers that are not an int32 (1.5, 2^31, u64::MAX) and non-numbers.
-        Kind::Int32 => other
-            .prop_filter("not an int32", |v| {
-                v.as_i64().is_none_or(|n| i32::try_from(n).is_err())
+        // Negative sizes, numbers that are not an int32 (1.5, 2^31, u64::MAX) and non-numbers.
+        Kind::Pixels => prop_oneof![(i32::MIN..0).prop_map(Value::from), other]
+            .prop_filter("not a pixel count", |v| {
+                v.as_i64()
+                    .is_none_or(|n| !(0..=i64::from(i32::MAX)).contains(&n))
             })
             .boxed(),
     }
@@ -528,7 +530,9 @@ fn model_parse(resource: Resource, body: &[u8], create: bool) -> Option<Map<Stri
             _ if value.is_null() => continue,
             Kind::Str => value.is_string(),
             Kind::Bool => value.is_boolean(),
-            Kind::Int32 => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+            Kind::Pixels => value
+                .as_i64()
+                .is_some_and(|n| (0..=i64::from(i32::MAX)).contains(&n)),
         };
         if !fits {
             return None;

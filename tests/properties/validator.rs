@@ -52,6 +52,7 @@ impl ReplyParts {
             status: self.status,
             content_type: self.content_type.as_deref(),
             location: self.location.as_deref(),
+            content_encoding: None,
             body: &self.body,
             truncated: self.truncated,
             body_cap: 1 << 20,
@@ -409,6 +410,12 @@ fn check_picker(judgement: &Judgement, body: &Value) -> Result<(), TestCaseError
         picker.len(),
         objects.len(),
         "one picker row per object entry"
+    );
+    prop_assert_eq!(judgement.picker_total, objects.len(), "the picker's total");
+    prop_assert_eq!(
+        judgement.picker_selectable,
+        picker.iter().filter(|row| row.selectable).count(),
+        "the picker's selectable count"
     );
     let has = |code: &str, pointer: &str| {
         judgement

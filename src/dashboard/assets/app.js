@@ -75,7 +75,9 @@ async function api(method, path, body) {
   const headers = { Accept: 'application/json' };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers['X-Emulator-Token'] = token;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // Every write says JSON, with a body or without: the control API refuses other writes, which
+  // is what keeps pages on other origins from driving it.
+  if (method !== 'GET') headers['Content-Type'] = 'application/json';
   let response;
   try {
     response = await fetch(API + path, {

@@ -1,0 +1,67 @@
+//! Ends work that nobody waits for any more. actix-web keeps running a handler after its client
+//! has hung up, so a fire, replay or probe whose caller went away would carry on (and, before
+//! deliveries to the control API were refused, a self-addressed fire went on forever). The
+//! server notes each connection's socket ([`on_connect`]); [`unless_caller_leaves`] races the
+//! work against the peer closing that socket and drops the work (its outbound connection with
+//! it) as soon as the peer is gone.
+
+use std::any::Any;
+use std::future::Future;
+use std::os::fd::{AsRawFd, RawFd};
+use std::time::Duration;
+
+use actix_web::dev::Extensions;
+use actix_web::HttpRequest;
+
+/// How often a waiting handler looks at its caller's socket.
+const CHECK_EVERY: Duration = Duration::from_millis(100);
+
+/// The raw socket of the connection a request came on. Only read while one of its requests is
+/// handled, when the connection (and so the descriptor) is certainly open: the handler's future
+/// lives inside the connection's dispatcher.
+#[derive(Clone, Copy)]
+struct CallerSocket(RawFd);
+
+/// The server's `on_connect` hook: remembers each plain TCP connection's socket.
+pub fn on_connect(connection: &dyn Any, data: &mut Extensions) {
+    if let Some(stream) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+        data.insert(CallerSocket(stream.as_raw_fd()));
+    }
+}
+
+/// Runs `work` to its end, or until the caller closes its connection (then `None`).
+pub async fn unless_caller_leaves<F: Future>(req: &HttpRequest, work: F) -> Option<F::Output> {
+    let Some(socket) = req.conn_data::<CallerSocket>().copied() else {
+        return Some(work.await);
+    };
+    tokio::select! {
+        output = work => Some(output),
+        () = gone(socket) => {
+            tracing::info!(path = req.path(), "the caller went away; its work was abandoned");
+            None
+        }
+    }
+}
+
+async fn gone(socket: CallerSocket) {
+    loop {
+        tokio::time::sleep(CHECK_EVERY).await;
+        if hung_up(socket) {
+            return;
+        }
+    }
+}
+
+/// Has the peer closed (FIN or RST)? A zero-timeout poll: it never blocks, never reads.
+fn hung_up(socket: CallerSocket) -> bool {
+    let closed = libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR;
+    let mut watched = libc::pollfd {
+        fd: socket.0,
+        events: closed,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a zero timeout; the descriptor belongs to the connection this
+    // request is being handled on, which stays open while the handler runs (see `CallerSocket`).
+    let ready = unsafe { libc::poll(&mut watched, 1, 0) };
+    ready > 0 && watched.revents & closed != 0
+}
