@@ -15,7 +15,10 @@
 #                             warm-up?), then over 40,000 with small journals (100 verdicts,
 #                             1,000 calls) for what the default capacities weigh, and over
 #                             30,000 with 100 KB replies, the delivery journal's worst case
-#                             (64 KiB kept of each reply); these two not with --quick.
+#                             (64 KiB kept of each reply); these two not with --quick;
+#   - bench_hostile           the worst case: hostile replies (55,550 findings, 10,000 numbers,
+#                             past the body cap) fired 3,000 times, then listed and emptied:
+#                             peak RSS against 128 MiB.
 # and prints one table, the last thing on stdout: metric | value | baseline | ratio | target |
 # met?. The targets are those of the README's "Performance" section.
 #
@@ -28,7 +31,8 @@
 #
 # Options:
 #   --quick        every benchmark in its smoke mode (api.sh --quick, bench_webhook --seconds 1,
-#                  bench_scenarios --quick, bench_memory --quick): rough figures, for CI
+#                  bench_scenarios --quick, bench_memory --quick, bench_hostile --quick): rough
+#                  figures, for CI
 #   --no-build     use the binaries as they are
 #   --verbose      stream each benchmark's output to stderr as it runs
 #   --strict       exit 2 when a target is missed
@@ -77,7 +81,7 @@ if [ "$BUILD" = 1 ]; then
   log "cargo build --release --bins --examples"
   cargo build --release --bins --examples >&2 || { log "FAIL: the build failed"; exit 1; }
 fi
-[ "$TABLE_ONLY" = 1 ] || for bin in hubspot-emulator examples/bench_baseline examples/bench_webhook examples/bench_scenarios examples/bench_memory; do
+[ "$TABLE_ONLY" = 1 ] || for bin in hubspot-emulator examples/bench_baseline examples/bench_webhook examples/bench_scenarios examples/bench_memory examples/bench_hostile; do
   [ -x "$RELEASE/$bin" ] || { log "FAIL: no $RELEASE/$bin (build first, or drop --no-build)"; exit 1; }
 done
 
@@ -135,7 +139,7 @@ run_bench() { # NAME CMD... : stdout to WORK/NAME.txt, stderr to WORK/NAME.err
 
 if [ "$TABLE_ONLY" = 1 ]; then
   [ -f "$WORK/api.tsv" ] || { log "--table-only: no outputs in $WORK (give --work DIR)"; exit 64; }
-  for name in api webhook scenarios memory memory_small memory_large; do
+  for name in api webhook scenarios memory memory_small memory_large hostile; do
     if [ -f "$WORK/$name.txt" ]; then STATUS[$name]=ok; fi
   done
   if grep -q '^api.quick.1' "$WORK/api.tsv"; then QUICK=1; fi
@@ -144,6 +148,7 @@ elif [ "$QUICK" = 1 ]; then
   run_bench webhook "$RELEASE/examples/bench_webhook" --seconds 1
   run_bench scenarios "$RELEASE/examples/bench_scenarios" --quick
   run_bench memory "$RELEASE/examples/bench_memory" --quick
+  run_bench hostile "$RELEASE/examples/bench_hostile" --quick
 else
   run_bench api bash benches/api.sh --no-build --tsv "$WORK/api.tsv"
   run_bench webhook "$RELEASE/examples/bench_webhook" --seconds 6
@@ -155,6 +160,7 @@ else
   # The worst case of the delivery journal: replies past the 64 KiB it keeps of each.
   run_bench memory_large "$RELEASE/examples/bench_memory" --deliveries 30000 --api-per-fire 2 \
     --reply-padding 100000
+  run_bench hostile "$RELEASE/examples/bench_hostile" --fires 3000
 fi
 if [ "$TABLE_ONLY" = 0 ]; then
   LOAD_AFTER=$(loadavg) DURATION=$((SECONDS - STARTED))
@@ -168,7 +174,7 @@ declare -A V=()
 if [ -f "$WORK/api.tsv" ]; then
   while IFS=$'\t' read -r key value; do V[$key]=$value; done <"$WORK/api.tsv"
 fi
-for name in webhook scenarios memory memory_small memory_large; do
+for name in webhook scenarios memory memory_small memory_large hostile; do
   [ -f "$WORK/$name.txt" ] || continue
   prefix=""
   case $name in memory_small) prefix=small. ;; memory_large) prefix=large. ;; esac
@@ -281,6 +287,15 @@ if [ -n "$(get large.memory.rss_end_mib)" ]; then
 fi
 row "deliveries/s (each with $(calc 'a / d' "a=$(get memory.api_calls)" "d=$n") API call(s))" "$(na "$(with_commas "$(get memory.deliveries_per_s)")")" "" "" "-" ""
 
+# The worst case (bench_hostile)
+section "Memory, worst case: bench_hostile"
+em=$(get hostile.peak_rss_mib)
+judge "$em" lower 128 "hostile peak RSS"
+row "peak RSS over $(with_commas "$(get hostile.fires)") hostile replies, listing and emptying (MiB)" "$(na "$em")" "" "" "<= 128 MiB" "$MET"
+row "largest verdict (KiB)" "$(na "$(get hostile.largest_verdict_kib)")" "" "" "-" ""
+row "GET /_emulator/deliveries, one page (MiB)" "$(na "$(get hostile.listing_mib)")" "" "" "<= 4 MiB" ""
+row "RSS after DELETE /_emulator/deliveries (MiB)" "$(na "$(get hostile.after_clear_mib)")" "" "" "-" ""
+
 # ---------------------------------------------------------------------------------- table
 
 FAILED=()
@@ -297,7 +312,7 @@ fi
 echo "$WHEN, $(nproc) CPUs, loopback; the benchmarks took ${DURATION:-?} s; commit $COMMIT"
 echo "other work: machine ${BUSY_BEFORE}% busy before; load average $LOAD_BEFORE before, $LOAD_AFTER after;" \
   "during the API runs other work took at most $(na "$(get api.max_other_pct)") % of the CPU ($(na "$(get api.noisy_runs)") runs above 10 %)"
-echo "each benchmark's output: $WORK/<name>.txt, its log <name>.err (api, webhook, scenarios, memory$([ "$QUICK" = 1 ] || echo ', memory_small, memory_large'))"
+echo "each benchmark's output: $WORK/<name>.txt, its log <name>.err (api, webhook, scenarios, memory$([ "$QUICK" = 1 ] || echo ', memory_small, memory_large'), hostile)"
 for failure in "${FAILED[@]}"; do echo "FAILED: $failure (its figures are n/a)"; done
 if [ ${#MISSED[@]} -gt 0 ]; then
   printf 'missed targets: %s' "${MISSED[0]}"

@@ -26,10 +26,10 @@ pub const DEFAULT_DELIVERY_CAPACITY: usize = 1_000;
 /// Probe reports kept (each holds a dozen requests and replies).
 pub const PROBE_JOURNAL_CAPACITY: usize = 100;
 /// The bytes all journals together keep by default (`serve --journal-bytes`): with the server's
-/// own needs, the worst case stays under ~128 MiB of RSS (measured by `bench_memory --hostile`).
-pub const DEFAULT_BUDGET_BYTES: usize = 64 * 1024 * 1024;
+/// own needs, the worst case stays under ~128 MiB of RSS (measured by `bench_hostile`).
+pub const DEFAULT_BUDGET_BYTES: usize = 48 * 1024 * 1024;
 /// The most bytes of entries one page of a listing carries; `next` continues past it.
-pub const PAGE_BYTES: usize = 8 * 1024 * 1024;
+pub const PAGE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Entries reserved up front at most; a larger journal grows as it fills.
 const PREALLOCATED_MAX: usize = 1 << 17;
@@ -55,6 +55,16 @@ pub fn json_weight<T: Serialize>(value: &T) -> usize {
     let mut counter = Counter(0);
     let _ = serde_json::to_writer(&mut counter, value);
     counter.0 + std::mem::size_of::<T>()
+}
+
+/// glibc keeps freed memory for reuse rather than returning it; after a journal is emptied the
+/// user expects the process to shrink, so ask it to give back what it can.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap pages to the kernel; it touches no live memory.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// What the budget can ask of a journal, whatever its entries.
@@ -248,6 +258,7 @@ impl<T: Clone + Weigh + Send + 'static> Journal<T> {
         Some(inner.entries[at].2.clone())
     }
 
+    /// Empties the journal and hands the freed memory back to the system.
     pub fn clear(&self) {
         let dropped = {
             let mut inner = self.inner.lock();
@@ -256,6 +267,7 @@ impl<T: Clone + Weigh + Send + 'static> Journal<T> {
         let freed: usize = dropped.iter().map(|(_, weight, _)| weight).sum();
         self.sub_bytes(freed);
         drop(dropped);
+        release_freed_memory();
     }
 
     /// Bytes this journal holds.

@@ -473,7 +473,7 @@ pub fn e164_problem(number: &str) -> Option<&'static str> {
 /// on every delivery, so answers are cached (bounded: the cache is emptied when full).
 pub fn is_dialable(number: &str) -> bool {
     static CACHE: OnceLock<DashMap<String, bool>> = OnceLock::new();
-    const CACHE_LIMIT: usize = 4096;
+    const CACHE_LIMIT: usize = 16_384;
     let cache = CACHE.get_or_init(DashMap::new);
     if let Some(known) = cache.get(number) {
         return *known;
