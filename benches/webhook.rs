@@ -16,8 +16,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use hubspot_emulator::fixture::loader::parse_fixture;
 use hubspot_emulator::journal::{ByteBudget, Journal, DEFAULT_BUDGET_BYTES};
-use hubspot_emulator::scenario::loader::parse_fixture;
 use hubspot_emulator::store::Store;
 use hubspot_emulator::webhook::fire::{FireRequest, Webhooks};
 use hubspot_emulator::webhook::sender::{tls_config, TlsConfig};
@@ -120,7 +120,7 @@ async fn emulator(url: &str, concurrency: usize, duration: Duration) -> f64 {
         ),
     )
     .unwrap();
-    let store = Rc::new(Store::new(fixture));
+    let store = Rc::new(Store::new(fixture.to_seed()));
     let journal = Journal::new(1000, &ByteBudget::new(DEFAULT_BUDGET_BYTES));
     // One TLS config for the whole run, so the thread's awc client (and its pool) is reused.
     thread_local!(static TLS: TlsConfig = tls_config(None).unwrap());

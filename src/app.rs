@@ -12,13 +12,13 @@ use actix_web::{web, App, HttpServer};
 
 use crate::control::HostPolicy;
 use crate::domain::Secret;
+use crate::fixture::loader::DEFAULT_MAX_FIXTURE_BYTES;
+use crate::fixture::Fixture;
 use crate::journal::{
     ApiRequestEntry, ByteBudget, Journal, DEFAULT_BUDGET_BYTES, DEFAULT_CAPACITY,
     DEFAULT_DELIVERY_CAPACITY, PROBE_JOURNAL_CAPACITY,
 };
 use crate::probe::report::ProbeReport;
-use crate::scenario::loader::DEFAULT_MAX_FIXTURE_BYTES;
-use crate::scenario::Fixture;
 use crate::store::Store;
 use crate::webhook::fire::Webhooks;
 use crate::webhook::sender::{tls_config, TlsConfig};
@@ -127,7 +127,7 @@ impl Emulator {
         let address = listener.local_addr()?;
         let budget = ByteBudget::new(config.journal_bytes);
         let shared = web::Data::new(SharedState {
-            store: Store::new(config.fixture),
+            store: Store::new(config.fixture.to_seed()),
             api_journal: Journal::new(config.journal_capacity, &budget),
             deliveries: Journal::new(config.delivery_capacity, &budget),
             probes: Journal::new(PROBE_JOURNAL_CAPACITY, &budget),

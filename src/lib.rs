@@ -19,7 +19,7 @@ pub mod clock;
 pub mod control;
 pub mod dashboard;
 pub mod domain;
-pub mod error;
+pub mod fixture;
 pub mod journal;
 pub mod probe;
 pub mod scenario;

@@ -6,7 +6,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest};
 use futures_util::StreamExt;
 
-use crate::error::ApiError;
+use super::error::ApiError;
 
 /// The largest body the API accepts; settings bodies are a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -9,9 +9,9 @@ use actix_web::http::{header, Method};
 use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 use serde::Deserialize;
 
+use super::error::{ApiError, ErrorDetail};
 use crate::app::SharedState;
 use crate::domain::AppId;
-use crate::error::{ApiError, ErrorDetail};
 use crate::store::rate_limit::RateLimitStatus;
 use crate::store::{Access, Credential};
 

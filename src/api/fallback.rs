@@ -3,13 +3,13 @@
 
 use actix_web::{HttpRequest, HttpResponse};
 
+use super::error::ApiError;
 use super::resource::allowed_methods;
 use super::PATH_FAMILIES;
 use crate::domain::channel_connection::ChannelConnectionResource;
 use crate::domain::recording::RecordingResource;
 use crate::domain::settings::SettingsResource;
 use crate::domain::CallingResource;
-use crate::error::ApiError;
 
 /// Every endpoint template, e.g. `GET, POST, PATCH, DELETE /crm/v3/extensions/calling/{appId}/settings`.
 fn endpoints() -> Vec<(String, String)> {

@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod call;
+pub mod error;
 pub mod fallback;
 pub mod observe;
 pub mod resource;

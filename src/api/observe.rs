@@ -11,10 +11,10 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
 
 use super::call::{credential_of, CallInfo};
+use super::error::CORRELATION_HEADER;
 use crate::app::SharedState;
 use crate::clock::{correlation_id, Timestamp};
 use crate::control::CONTROL_PREFIX;
-use crate::error::CORRELATION_HEADER;
 use crate::journal::{redact_query, ApiRequestEntry};
 use crate::store::rate_limit::RateLimitStatus;
 

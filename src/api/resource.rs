@@ -7,10 +7,10 @@ use actix_web::{web, HttpRequest, HttpResponse, Resource};
 
 use super::body::read_json_body;
 use super::call::AppCall;
+use super::error::ApiError;
 use crate::app::SharedState;
 use crate::domain::fields::{parse_body, Mode};
 use crate::domain::CallingResource;
-use crate::error::ApiError;
 
 /// HubSpot's content type for JSON responses.
 pub const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";

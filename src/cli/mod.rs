@@ -17,7 +17,7 @@ use std::io::IsTerminal;
 
 use clap::{Parser, Subcommand};
 
-use crate::scenario::FixtureError;
+use crate::fixture::FixtureError;
 
 /// The fixed default port (documented in the README). `--port 0` picks any free port.
 pub const DEFAULT_PORT: u16 = 4774;
@@ -91,7 +91,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sign(args) => sign::run(args),
         Command::Run(args) => run::run(args).await,
         Command::Schema => {
-            print!("{}", crate::scenario::schema::fixture_schema());
+            print!("{}", crate::fixture::schema::fixture_schema());
             Ok(())
         }
     }

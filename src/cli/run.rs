@@ -14,10 +14,11 @@ use super::render::{Format, FormatArg};
 use super::CliError;
 use crate::app::{Emulator, EmulatorConfig};
 use crate::clock::{make_deterministic, Timestamp};
-use crate::scenario::loader::{parse_fixture, read_fixture_text, DEFAULT_MAX_FIXTURE_BYTES};
+use crate::fixture::loader::{parse_fixture, read_fixture_text, DEFAULT_MAX_FIXTURE_BYTES};
+use crate::fixture::Fixture;
 use crate::scenario::report::{RunReport, StepStatus};
 use crate::scenario::runner::Runner;
-use crate::scenario::{human, junit, Fixture};
+use crate::scenario::{human, junit};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -118,7 +119,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         for (index, (name, fixture)) in files.iter().enumerate() {
             // Each later file that declares its own state starts from it.
             if index > 0 && !(fixture.apps.is_empty() && fixture.portals.is_empty()) {
-                shared.store.replace(fixture.clone());
+                shared.store.replace(fixture.to_seed());
             }
             reports.extend(runner.run_file(name, fixture).await);
         }

@@ -10,8 +10,8 @@ use clap::Args;
 use super::{CliError, DEFAULT_PORT};
 use crate::app::{Emulator, EmulatorConfig};
 use crate::domain::Secret;
+use crate::fixture::loader::{load_fixtures_capped, DEFAULT_MAX_FIXTURE_BYTES};
 use crate::journal::{DEFAULT_BUDGET_BYTES, DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY};
-use crate::scenario::loader::{load_fixtures_capped, DEFAULT_MAX_FIXTURE_BYTES};
 use crate::store::AppProfile;
 use crate::webhook::sender::tls_config;
 

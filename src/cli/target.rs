@@ -9,10 +9,10 @@ use clap::Args;
 
 use super::serve::read_ca;
 use super::CliError;
+use crate::domain::LegacyVersion;
 use crate::domain::{AppId, PortalId, Secret, UserId};
 use crate::webhook::fire::resolve_timeout;
 use crate::webhook::sender::{tls_config, TlsConfig};
-use crate::webhook::signer::LegacyVersion;
 
 #[derive(Debug, Args)]
 pub struct TargetArgs {

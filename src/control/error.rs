@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde_json::json;
 
-use crate::scenario::FixtureError;
+use crate::fixture::FixtureError;
 use crate::webhook::fire::FireError;
 
 #[derive(Debug, thiserror::Error)]

@@ -10,10 +10,11 @@ use serde_json::json;
 use super::ControlError;
 use crate::app::SharedState;
 use crate::domain::AppId;
-use crate::scenario::loader::parse_fixture;
+use crate::fixture::loader::parse_fixture;
+use crate::fixture::Fixture;
 
 pub async fn export(shared: web::Data<SharedState>) -> HttpResponse {
-    HttpResponse::Ok().json(shared.store.snapshot())
+    HttpResponse::Ok().json(Fixture::from(shared.store.snapshot()))
 }
 
 pub async fn import(
@@ -37,9 +38,9 @@ pub async fn import(
     let text = std::str::from_utf8(&body)
         .map_err(|_| ControlError::BadRequest("the state document must be UTF-8 JSON".into()))?;
     let fixture = parse_fixture("PUT /_emulator/state", text)?;
-    shared.store.replace(fixture);
+    shared.store.replace(fixture.to_seed());
     tracing::info!(apps = shared.store.app_count(), "state replaced");
-    Ok(HttpResponse::Ok().json(shared.store.snapshot()))
+    Ok(HttpResponse::Ok().json(Fixture::from(shared.store.snapshot())))
 }
 
 #[derive(Deserialize)]

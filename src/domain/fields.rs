@@ -5,7 +5,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::error::{ApiError, ErrorDetail};
+use super::invalid::{ErrorDetail, Invalid};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldKind {
@@ -73,22 +73,22 @@ pub fn parse_body<T: DeserializeOwned>(
     body: &[u8],
     schema: &Schema,
     mode: Mode,
-) -> Result<T, ApiError> {
+) -> Result<T, Invalid> {
     let object = parse_object(body, schema)?;
     let object = check_fields(object, schema, mode)?;
     serde_json::from_value(Value::Object(object))
-        .map_err(|e| ApiError::bad_request(format!("Invalid input for {}: {e}", schema.name)))
+        .map_err(|e| Invalid::Body(format!("Invalid input for {}: {e}", schema.name)))
 }
 
-fn parse_object(body: &[u8], schema: &Schema) -> Result<Map<String, Value>, ApiError> {
+fn parse_object(body: &[u8], schema: &Schema) -> Result<Map<String, Value>, Invalid> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request(format!(
+        return Err(Invalid::Body(format!(
             "The request body is empty. Send a JSON {} such as {}",
             schema.name, schema.example
         )));
     }
     let value: Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::bad_request(format!(
+        Invalid::Body(format!(
             "Invalid input JSON on line {}, column {}: {}. Send a JSON {} such as {}",
             e.line(),
             e.column(),
@@ -99,7 +99,7 @@ fn parse_object(body: &[u8], schema: &Schema) -> Result<Map<String, Value>, ApiE
     })?;
     match value {
         Value::Object(object) => Ok(object),
-        other => Err(ApiError::bad_request(format!(
+        other => Err(Invalid::Body(format!(
             "The request body must be a JSON object ({}), got {}. Example: {}",
             schema.name,
             describe_value(&other),
@@ -121,7 +121,7 @@ fn check_fields(
     object: Map<String, Value>,
     schema: &Schema,
     mode: Mode,
-) -> Result<Map<String, Value>, ApiError> {
+) -> Result<Map<String, Value>, Invalid> {
     let mut errors = Vec::new();
     let mut accepted = Map::new();
     for (key, value) in object {
@@ -159,7 +159,7 @@ fn check_fields(
     if errors.is_empty() {
         Ok(accepted)
     } else {
-        Err(ApiError::invalid_fields(errors))
+        Err(Invalid::Fields(errors))
     }
 }
 
@@ -260,7 +260,7 @@ mod tests {
 
     fn errors_of(body: &str, mode: Mode) -> Vec<ErrorDetail> {
         match parse_body::<ChannelConnectionFields>(body.as_bytes(), &SCHEMA, mode) {
-            Err(ApiError::Validation { errors, .. }) => errors,
+            Err(Invalid::Fields(errors)) => errors,
             other => panic!("expected a validation error, got {other:?}"),
         }
     }
@@ -298,7 +298,7 @@ mod tests {
     #[test]
     fn syntax_errors_give_line_and_column() {
         match parse_body::<ChannelConnectionFields>(b"{\n  \"url\": }", &SCHEMA, Mode::Create) {
-            Err(ApiError::Validation { message, .. }) => {
+            Err(Invalid::Body(message)) => {
                 assert!(message.contains("line 2, column"), "{message}")
             }
             other => panic!("{other:?}"),

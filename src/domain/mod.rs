@@ -1,20 +1,26 @@
-//! HubSpot's calling-extension vocabulary as types: ids, secrets, the three settings resources
-//! and the field rules their request bodies follow. Parsing happens here once, so the API
+//! HubSpot's calling-extension vocabulary as types: ids, secrets, scopes, the legacy signature
+//! version, the three settings resources and the field rules their request bodies follow (with
+//! `Invalid` saying why a body breaks them). No HTTP and no fixture format here. Parsing happens here once, so the API
 //! handlers and the store only ever see valid values.
 
 pub mod channel_connection;
 pub mod extension;
 pub mod fields;
 pub mod ids;
+pub mod invalid;
 pub mod recording;
 pub mod resource;
+pub mod scope;
 pub mod secret;
 pub mod settings;
+pub mod signature;
 
 pub use channel_connection::ChannelConnection;
 pub use extension::CallingExtension;
 pub use ids::{AppId, PortalId, UserId};
+pub use invalid::{ErrorDetail, Invalid};
 pub use recording::Recording;
 pub use resource::CallingResource;
 pub use secret::Secret;
 pub use settings::Settings;
+pub use signature::LegacyVersion;

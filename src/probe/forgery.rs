@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 
+use crate::domain::LegacyVersion;
 use crate::domain::{AppId, PortalId, Secret, UserId};
 use crate::webhook::delivery::unsigned_headers;
 use crate::webhook::signer::{
-    sign_v3, signature_headers, LegacyVersion, REQUEST_TIMESTAMP, SIGNATURE, SIGNATURE_V3,
-    SIGNATURE_VERSION,
+    sign_v3, signature_headers, REQUEST_TIMESTAMP, SIGNATURE, SIGNATURE_V3, SIGNATURE_VERSION,
 };
 use crate::webhook::verdict::SentRequest;
 use crate::webhook::Severity;

@@ -22,9 +22,9 @@ use forgery::{Expected, Forgery, Genuine, FORGERIES, VALID};
 use report::{ProbeOutcome, ProbeReport, ProbeResult, Summary};
 
 use crate::clock::{self, Timestamp};
+use crate::domain::LegacyVersion;
 use crate::domain::{AppId, PortalId, Secret, UserId};
 use crate::webhook::sender::{self, TlsConfig};
-use crate::webhook::signer::LegacyVersion;
 use crate::webhook::{Finding, Severity};
 
 pub use burst::{DEFAULT_BURST, MAX_BURST};

@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::forgery::Expected;
 use crate::clock::Timestamp;
+use crate::domain::LegacyVersion;
 use crate::domain::{AppId, PortalId, UserId};
-use crate::webhook::signer::LegacyVersion;
 use crate::webhook::verdict::SentRequest;
 use crate::webhook::{Finding, Severity};
 

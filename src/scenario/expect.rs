@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::steps::{FireExpect, PassOrFail, ProbeExpect};
+use crate::fixture::steps::{FireExpect, PassOrFail, ProbeExpect};
 use crate::probe::report::{ProbeOutcome, ProbeReport};
 use crate::webhook::{Finding, Outcome, Severity, Verdict};
 

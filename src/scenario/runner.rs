@@ -9,14 +9,14 @@ use serde_json::{json, Map, Value};
 
 use super::expect::{check_probe_report, check_verdict, subset};
 use super::report::{ScenarioReport, StepReport, StepStatus};
-use super::steps::{
+use super::template::{render, render_text};
+use crate::app::SharedState;
+use crate::domain::AppId;
+use crate::fixture::steps::{
     ApiAuth, ApiStep, FireExpect, FireStep, PassOrFail, ProbeExpect, ProbeStep, Scenario, Step,
     WaitForStep,
 };
-use super::template::{render, render_text};
-use super::Fixture;
-use crate::app::SharedState;
-use crate::domain::AppId;
+use crate::fixture::{AppFixture, Fixture};
 use crate::probe::declared::{probe_app, ProbeRequest};
 use crate::probe::forgery::{self, Expected};
 use crate::probe::report::ProbeReport;
@@ -441,7 +441,7 @@ impl<'a> Runner<'a> {
     }
 }
 
-fn find_app<'f>(fixture: &'f Fixture, name: Option<&str>) -> Result<&'f super::AppFixture, String> {
+fn find_app<'f>(fixture: &'f Fixture, name: Option<&str>) -> Result<&'f AppFixture, String> {
     match name {
         None => fixture
             .apps

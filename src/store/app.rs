@@ -2,10 +2,10 @@
 //! and what it has registered (`CallingExtension`). The auth rules live here because they are
 //! rules about an app's credentials.
 
+use super::error::StoreError;
+use crate::domain::scope::{SCOPE_READ, SCOPE_WRITE};
+use crate::domain::LegacyVersion;
 use crate::domain::{AppId, CallingExtension, Secret};
-use crate::error::ApiError;
-use crate::scenario::fixture::{AppFixture, SCOPE_READ, SCOPE_WRITE};
-use crate::webhook::signer::LegacyVersion;
 
 /// The credential a request carried.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,7 +58,7 @@ pub struct AppProfile {
 
 impl AppProfile {
     /// Does `credential` let its bearer act on this app with `access`?
-    pub fn authorize(&self, credential: &Credential, access: Access) -> Result<(), ApiError> {
+    pub fn authorize(&self, credential: &Credential, access: Access) -> Result<(), StoreError> {
         if !self.auth_required {
             return Ok(());
         }
@@ -68,12 +68,12 @@ impl AppProfile {
                 if self.access_token_scopes.iter().any(|s| s == access.scope()) {
                     Ok(())
                 } else {
-                    Err(ApiError::MissingScopes {
+                    Err(StoreError::MissingScope {
                         required: access.scope(),
                     })
                 }
             }
-            _ => Err(ApiError::Unauthenticated),
+            _ => Err(StoreError::Unauthenticated),
         }
     }
 
@@ -105,45 +105,4 @@ fn matches(secret: &Option<Secret>, candidate: &str) -> bool {
 pub struct AppRecord {
     pub profile: AppProfile,
     pub extension: CallingExtension,
-}
-
-impl AppRecord {
-    pub fn from_fixture(app: &AppFixture) -> Self {
-        AppRecord {
-            profile: AppProfile {
-                name: app.name.clone(),
-                app_id: app.app_id,
-                developer_api_key: app.developer_api_key.clone(),
-                access_token: app.access_token.clone(),
-                client_secret: app.client_secret.clone(),
-                auth_required: app.auth_required,
-                access_token_scopes: app.access_token_scopes.clone(),
-                signature_version: app.signature_version,
-                webhook_timeout_ms: app.webhook_timeout_ms,
-            },
-            extension: CallingExtension {
-                settings: app.settings.clone(),
-                channel_connection: app.channel_connection.clone(),
-                recording: app.recording.clone(),
-            },
-        }
-    }
-
-    pub fn to_fixture(&self) -> AppFixture {
-        let profile = &self.profile;
-        AppFixture {
-            name: profile.name.clone(),
-            app_id: profile.app_id,
-            developer_api_key: profile.developer_api_key.clone(),
-            access_token: profile.access_token.clone(),
-            client_secret: profile.client_secret.clone(),
-            auth_required: profile.auth_required,
-            access_token_scopes: profile.access_token_scopes.clone(),
-            signature_version: profile.signature_version,
-            webhook_timeout_ms: profile.webhook_timeout_ms,
-            settings: self.extension.settings.clone(),
-            channel_connection: self.extension.channel_connection.clone(),
-            recording: self.extension.recording.clone(),
-        }
-    }
 }

@@ -6,7 +6,9 @@
 //! app's entry lock, so concurrent PATCHes never tear a record.
 
 pub mod app;
+pub mod error;
 pub mod rate_limit;
+pub mod seed;
 
 use std::collections::BTreeMap;
 
@@ -15,42 +17,43 @@ use parking_lot::RwLock;
 
 use crate::clock::Timestamp;
 use crate::domain::{AppId, CallingResource, PortalId, UserId};
-use crate::error::ApiError;
-use crate::scenario::fixture::{Fixture, PortalFixture, UserFixture};
 pub use app::{Access, AppProfile, AppRecord, Credential};
+pub use error::StoreError;
 use rate_limit::RateLimiter;
+pub use rate_limit::RateLimits;
+pub use seed::{PortalSeed, Seed, User};
 
 pub struct Store {
     apps: DashMap<AppId, AppRecord>,
-    portals: DashMap<PortalId, BTreeMap<UserId, UserFixture>>,
+    portals: DashMap<PortalId, BTreeMap<UserId, User>>,
     /// Fixture-wide options and the seed; replaced together by `PUT /_emulator/state`.
     config: RwLock<StoreConfig>,
     rate_limiter: RwLock<RateLimiter>,
 }
 
 struct StoreConfig {
-    seed: Fixture,
+    seed: Seed,
     accept_any_app_id: bool,
     /// Whose credentials a provisioned app gets: the first declared app.
     template: Option<AppProfile>,
 }
 
 impl Store {
-    pub fn new(seed: Fixture) -> Self {
+    pub fn new(seed: Seed) -> Self {
         let store = Store {
             apps: DashMap::new(),
             portals: DashMap::new(),
-            config: RwLock::new(StoreConfig::from_seed(Fixture::default())),
+            config: RwLock::new(StoreConfig::from_seed(Seed::default())),
             rate_limiter: RwLock::new(RateLimiter::new(None)),
         };
         store.replace(seed);
         store
     }
 
-    /// Makes `fixture` the whole state and the seed that `reset` returns to.
-    pub fn replace(&self, fixture: Fixture) {
-        *self.rate_limiter.write() = RateLimiter::new(fixture.rate_limit);
-        *self.config.write() = StoreConfig::from_seed(fixture);
+    /// Makes `seed` the whole state and the seed that `reset` returns to.
+    pub fn replace(&self, seed: Seed) {
+        *self.rate_limiter.write() = RateLimiter::new(seed.rate_limit);
+        *self.config.write() = StoreConfig::from_seed(seed);
         self.reset_all();
     }
 
@@ -60,14 +63,10 @@ impl Store {
         self.apps.clear();
         self.portals.clear();
         for app in &config.seed.apps {
-            self.apps.insert(app.app_id, AppRecord::from_fixture(app));
+            self.apps.insert(app.profile.app_id, app.clone());
         }
         for portal in &config.seed.portals {
-            let users = portal
-                .users
-                .iter()
-                .map(|u| (u.user_id, u.clone()))
-                .collect();
+            let users = portal.users.iter().map(|u| (u.user_id, *u)).collect();
             self.portals.insert(portal.portal_id, users);
         }
         self.rate_limiter.read().clear();
@@ -81,8 +80,8 @@ impl Store {
             .seed
             .apps
             .iter()
-            .find(|a| a.app_id == app_id)
-            .map(AppRecord::from_fixture);
+            .find(|a| a.profile.app_id == app_id)
+            .cloned();
         match seeded {
             Some(record) => {
                 self.apps.insert(app_id, record);
@@ -92,27 +91,23 @@ impl Store {
         }
     }
 
-    /// The live state as a fixture document that `--fixture` can load again.
-    pub fn snapshot(&self) -> Fixture {
+    /// The live state, as a seed that would recreate it (ordered by ids).
+    pub fn snapshot(&self) -> Seed {
         let config = self.config.read();
-        let mut apps: Vec<AppRecord> = self.apps.iter().map(|e| e.value().clone()).collect();
-        apps.sort_by_key(|a| a.profile.app_id);
-        let mut portals: Vec<PortalFixture> = self
+        let mut portals: Vec<PortalSeed> = self
             .portals
             .iter()
-            .map(|e| PortalFixture {
+            .map(|e| PortalSeed {
                 portal_id: *e.key(),
-                users: e.value().values().cloned().collect(),
+                users: e.value().values().copied().collect(),
             })
             .collect();
         portals.sort_by_key(|p| p.portal_id);
-        Fixture {
-            schema: None,
+        Seed {
+            apps: self.apps(),
+            portals,
             accept_any_app_id: config.accept_any_app_id,
             rate_limit: config.seed.rate_limit,
-            apps: apps.iter().map(AppRecord::to_fixture).collect(),
-            portals,
-            scenarios: Vec::new(),
         }
     }
 
@@ -140,7 +135,7 @@ impl Store {
         app_id: AppId,
         credential: &Credential,
         access: Access,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), StoreError> {
         if let Some(app) = self.apps.get(&app_id) {
             return app.profile.authorize(credential, access);
         }
@@ -164,14 +159,14 @@ impl Store {
             .iter()
             .any(|e| e.value().profile.recognizes(credential))
         {
-            Err(ApiError::NotFound(format!(
+            Err(StoreError::NotFound(format!(
                 "App {app_id} is not declared in this emulator. Declare it in a fixture file \
                  (\"apps\": [{{\"name\": \"my-app\", \"appId\": {app_id}, \"developerApiKey\": \"…\"}}]) \
                  and start with --fixture FILE, PUT it into /_emulator/state, or set \
                  \"acceptAnyAppId\": true in the fixture."
             )))
         } else {
-            Err(ApiError::Unauthenticated)
+            Err(StoreError::Unauthenticated)
         }
     }
 
@@ -180,7 +175,7 @@ impl Store {
         self.rate_limiter.read().hit(key)
     }
 
-    pub fn get<R: CallingResource>(&self, app_id: AppId) -> Result<R::Record, ApiError> {
+    pub fn get<R: CallingResource>(&self, app_id: AppId) -> Result<R::Record, StoreError> {
         let app = self.apps.get(&app_id).ok_or_else(|| vanished(app_id))?;
         R::view(&app.extension)
             .cloned()
@@ -191,11 +186,11 @@ impl Store {
         &self,
         app_id: AppId,
         fields: R::Fields,
-    ) -> Result<R::Record, ApiError> {
+    ) -> Result<R::Record, StoreError> {
         let mut app = self.apps.get_mut(&app_id).ok_or_else(|| vanished(app_id))?;
         let slot = R::slot(&mut app.extension);
         if slot.is_some() {
-            return Err(ApiError::Conflict(format!(
+            return Err(StoreError::Conflict(format!(
                 "The {} of app {app_id} are already registered. Change them with PATCH {path}, \
                  or DELETE {path} first and create them again.",
                 R::LABEL,
@@ -211,7 +206,7 @@ impl Store {
         &self,
         app_id: AppId,
         fields: R::Fields,
-    ) -> Result<R::Record, ApiError> {
+    ) -> Result<R::Record, StoreError> {
         let mut app = self.apps.get_mut(&app_id).ok_or_else(|| vanished(app_id))?;
         let record = R::slot(&mut app.extension)
             .as_mut()
@@ -220,7 +215,7 @@ impl Store {
         Ok(record.clone())
     }
 
-    pub fn delete<R: CallingResource>(&self, app_id: AppId) -> Result<(), ApiError> {
+    pub fn delete<R: CallingResource>(&self, app_id: AppId) -> Result<(), StoreError> {
         let mut app = self.apps.get_mut(&app_id).ok_or_else(|| vanished(app_id))?;
         R::slot(&mut app.extension)
             .take()
@@ -239,7 +234,7 @@ impl Store {
     pub fn set_user_flag(&self, portal_id: PortalId, user_id: UserId, supports: bool) {
         self.portals.entry(portal_id).or_default().insert(
             user_id,
-            UserFixture {
+            User {
                 user_id,
                 supports_channel_connection: supports,
             },
@@ -252,11 +247,8 @@ impl Store {
 }
 
 impl StoreConfig {
-    fn from_seed(seed: Fixture) -> Self {
-        let template = seed
-            .apps
-            .first()
-            .map(|app| AppRecord::from_fixture(app).profile);
+    fn from_seed(seed: Seed) -> Self {
+        let template = seed.apps.first().map(|app| app.profile.clone());
         StoreConfig {
             accept_any_app_id: seed.accept_any_app_id,
             template,
@@ -269,8 +261,8 @@ fn resource_path<R: CallingResource>(app_id: AppId) -> String {
     format!("/crm/v3/extensions/calling/{app_id}{}", R::PATH)
 }
 
-fn not_registered<R: CallingResource>(app_id: AppId) -> ApiError {
-    ApiError::NotFound(format!(
+fn not_registered<R: CallingResource>(app_id: AppId) -> StoreError {
+    StoreError::NotFound(format!(
         "No {} are registered for app {app_id}. Create them first with POST {}.",
         R::LABEL,
         resource_path::<R>(app_id)
@@ -278,8 +270,8 @@ fn not_registered<R: CallingResource>(app_id: AppId) -> ApiError {
 }
 
 /// The app was authorized a moment ago but is gone now: a reset or state replace raced the call.
-fn vanished(app_id: AppId) -> ApiError {
-    ApiError::NotFound(format!(
+fn vanished(app_id: AppId) -> StoreError {
+    StoreError::NotFound(format!(
         "App {app_id} was removed while this request was handled (the emulator's state was reset or replaced). Retry the request."
     ))
 }

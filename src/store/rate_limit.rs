@@ -7,7 +7,22 @@ use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
 
-use crate::scenario::fixture::{RateLimitConfig, ADVERTISED_RATE_LIMIT};
+/// A burst and a daily limit per app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Requests allowed per interval and app; the next one gets a 429.
+    pub max_per_interval: u32,
+    pub interval_ms: u64,
+    pub daily_max: u32,
+}
+
+/// What the headers advertise when no limit is configured (and none is enforced): HubSpot's
+/// published per-app burst limit.
+pub const ADVERTISED_RATE_LIMIT: RateLimits = RateLimits {
+    max_per_interval: 110,
+    interval_ms: 10_000,
+    daily_max: 500_000,
+};
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -23,7 +38,7 @@ pub struct RateLimitStatus {
 }
 
 pub struct RateLimiter {
-    config: RateLimitConfig,
+    config: RateLimits,
     enforce: bool,
     /// Time zero of the window starts below.
     epoch: Instant,
@@ -40,7 +55,7 @@ struct Windows {
 }
 
 impl RateLimiter {
-    pub fn new(config: Option<RateLimitConfig>) -> Self {
+    pub fn new(config: Option<RateLimits>) -> Self {
         Self {
             config: config.unwrap_or(ADVERTISED_RATE_LIMIT),
             enforce: config.is_some(),
@@ -121,7 +136,7 @@ mod tests {
         }
         assert_eq!(open.hit(1).remaining, 0);
 
-        let strict = RateLimiter::new(Some(RateLimitConfig {
+        let strict = RateLimiter::new(Some(RateLimits {
             max_per_interval: 2,
             interval_ms: 60_000,
             daily_max: 100,

@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use super::sender::{self, Exchange, TlsConfig, BODY_CAP};
-use super::signer::{signature_headers, LegacyVersion};
+use super::signer::signature_headers;
 use super::validator::{judge, Judgement, Reply};
 use super::verdict::{Delivery, Outcome, ReceivedResponse, SentRequest};
 use crate::clock::Timestamp;
-use crate::domain::{AppId, PortalId, Secret, UserId};
+use crate::domain::{AppId, LegacyVersion, PortalId, Secret, UserId};
 
 /// HubSpot's timeout for the webhook (assumed, like its other outbound webhooks).
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;

@@ -5,35 +5,14 @@
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::domain::Secret;
+use crate::domain::{LegacyVersion, Secret};
 
 pub const SIGNATURE: &str = "X-HubSpot-Signature";
 pub const SIGNATURE_VERSION: &str = "X-HubSpot-Signature-Version";
 pub const SIGNATURE_V3: &str = "X-HubSpot-Signature-v3";
 pub const REQUEST_TIMESTAMP: &str = "X-HubSpot-Request-Timestamp";
-
-/// The legacy signature an app gets beside v3.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum LegacyVersion {
-    #[default]
-    V1,
-    V2,
-}
-
-impl LegacyVersion {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LegacyVersion::V1 => "v1",
-            LegacyVersion::V2 => "v2",
-        }
-    }
-}
 
 /// v1 = hex(sha256(clientSecret + body)).
 pub fn sign_v1(secret: &Secret, body: &[u8]) -> String {

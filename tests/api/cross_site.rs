@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::helpers::{expect_error, json_of, spawn_app, spawn_config, API_KEY, APP_ID};
 use hubspot_emulator::app::EmulatorConfig;
-use hubspot_emulator::scenario::load_fixtures;
+use hubspot_emulator::fixture::load_fixtures;
 
 #[tokio::test]
 async fn a_foreign_host_is_refused_and_loopback_names_are_not() {

@@ -4,7 +4,7 @@
 
 use hubspot_emulator::app::EmulatorConfig;
 use hubspot_emulator::domain::Secret;
-use hubspot_emulator::scenario::loader::load_fixtures;
+use hubspot_emulator::fixture::loader::load_fixtures;
 use reqwest::Method;
 use serde_json::{json, Value};
 

@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 use crate::helpers::*;
 use crate::receiver::{Behaviour, Receiver};
 use hubspot_emulator::app::EmulatorConfig;
-use hubspot_emulator::scenario::load_fixtures;
+use hubspot_emulator::fixture::load_fixtures;
 
 const BIN: &str = env!("CARGO_BIN_EXE_hubspot-emulator");
 

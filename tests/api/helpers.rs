@@ -1,7 +1,7 @@
 //! Spawns an emulator on a free loopback port and gives tests a typed client for it.
 
 use hubspot_emulator::app::{Emulator, EmulatorConfig};
-use hubspot_emulator::scenario::loader::{load_fixtures, parse_fixture};
+use hubspot_emulator::fixture::loader::{load_fixtures, parse_fixture};
 use reqwest::{Method, Response};
 use serde_json::Value;
 
@@ -44,7 +44,7 @@ pub async fn spawn_with(fixture: &str) -> TestApp {
     spawn(parse_fixture("test fixture", fixture).expect("test fixture loads")).await
 }
 
-async fn spawn(fixture: hubspot_emulator::scenario::Fixture) -> TestApp {
+async fn spawn(fixture: hubspot_emulator::fixture::Fixture) -> TestApp {
     spawn_config(EmulatorConfig::ephemeral(fixture)).await
 }
 

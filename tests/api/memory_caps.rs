@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::helpers::{json_of, spawn_config, TestApp, APP_ID};
 use crate::receiver::{Behaviour, Receiver};
 use hubspot_emulator::app::EmulatorConfig;
-use hubspot_emulator::scenario::load_fixtures;
+use hubspot_emulator::fixture::load_fixtures;
 
 /// A reply of `n` entries, each breaking three rules (not E.164, a name over 24 characters, an
 /// unknown field), and all of them the same number (duplicates).

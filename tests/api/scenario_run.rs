@@ -273,7 +273,7 @@ async fn a_directory_runs_every_scenario_file_in_it() {
 fn the_schema_file_is_generated_from_the_types() {
     let committed = std::fs::read_to_string(format!("{ROOT}/fixtures/schema.json")).unwrap();
     assert!(
-        committed == hubspot_emulator::scenario::schema::fixture_schema(),
+        committed == hubspot_emulator::fixture::schema::fixture_schema(),
         "fixtures/schema.json is stale: run `cargo run -- schema > fixtures/schema.json`"
     );
 }
@@ -315,7 +315,7 @@ fn every_example_loads_and_matches_the_schema() {
     }
     assert!(count >= 2, "the README's fixture sections have examples");
     for (name, text) in documents {
-        hubspot_emulator::scenario::loader::parse_fixture(&name, &text)
+        hubspot_emulator::fixture::loader::parse_fixture(&name, &text)
             .unwrap_or_else(|e| panic!("{e}"));
         let value: Value = serde_json::from_str(&text).unwrap();
         let errors: Vec<String> = validator

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use hubspot_emulator::app::{Emulator, EmulatorConfig};
-use hubspot_emulator::scenario::loader::parse_fixture;
+use hubspot_emulator::fixture::loader::parse_fixture;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};

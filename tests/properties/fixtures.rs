@@ -14,8 +14,8 @@
 //!   key added) the location is the exact spot: the added key itself, the object that lost a
 //!   required member, or a place inside the replaced value.
 
-use hubspot_emulator::scenario::loader::{parse_fixture, FixtureError};
-use hubspot_emulator::scenario::Fixture;
+use hubspot_emulator::fixture::loader::{parse_fixture, FixtureError};
+use hubspot_emulator::fixture::Fixture;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 

@@ -13,10 +13,11 @@
 //!   signer that skipped or truncated an input would let a forgery through undetected.
 
 use base64::Engine;
+use hubspot_emulator::domain::LegacyVersion;
 use hubspot_emulator::domain::Secret;
 use hubspot_emulator::webhook::signer::{
-    sign_v1, sign_v2, sign_v3, signature_headers, LegacyVersion, REQUEST_TIMESTAMP, SIGNATURE,
-    SIGNATURE_V3, SIGNATURE_VERSION,
+    sign_v1, sign_v2, sign_v3, signature_headers, REQUEST_TIMESTAMP, SIGNATURE, SIGNATURE_V3,
+    SIGNATURE_VERSION,
 };
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};

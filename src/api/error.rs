@@ -1,4 +1,5 @@
-//! `ApiError` → HubSpot's error envelope, in one place.
+//! `ApiError` → HubSpot's error envelope, in one place: the HubSpot API adapter's errors, and
+//! how the domain's (`Invalid`) and the store's (`StoreError`) map to HubSpot's statuses.
 //!
 //! Every failure of the emulated HubSpot API becomes one of these variants; `ResponseError`
 //! renders the exact body and headers HubSpot sends (`hubspot-facts.md` §2–3). Messages say how to
@@ -6,35 +7,18 @@
 
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
 use serde_json::json;
 
 use crate::clock::correlation_id;
+pub use crate::domain::ErrorDetail;
+use crate::domain::Invalid;
+use crate::store::StoreError;
 
 /// HubSpot's content type for error bodies (no space before `charset`).
 pub const ERROR_CONTENT_TYPE: &str = "application/json;charset=utf-8";
 pub const CORRELATION_HEADER: &str = "x-hubspot-correlation-id";
 
 const AUTH_MESSAGE: &str = "Authentication credentials not found. This API supports both API Key and OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview";
-
-/// One entry of `errors[]`: which field (`in`) is wrong and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ErrorDetail {
-    pub message: String,
-    #[serde(rename = "in")]
-    pub field: String,
-    pub code: &'static str,
-}
-
-impl ErrorDetail {
-    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            field: field.into(),
-            code,
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -130,6 +114,26 @@ impl ApiError {
             _ => {}
         }
         body
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(invalid: Invalid) -> Self {
+        match invalid {
+            Invalid::Body(message) => ApiError::bad_request(message),
+            Invalid::Fields(errors) => ApiError::invalid_fields(errors),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Unauthenticated => ApiError::Unauthenticated,
+            StoreError::MissingScope { required } => ApiError::MissingScopes { required },
+            StoreError::NotFound(message) => ApiError::NotFound(message),
+            StoreError::Conflict(message) => ApiError::Conflict(message),
+        }
     }
 }
 
