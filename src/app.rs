@@ -1,70 +1,26 @@
-//! Builds the actix server: the shared state, the HubSpot API, the control API and the
-//! fallbacks, bound to an address (port 0 picks a free one) that the caller can read back before
-//! running it. `serve` and the integration tests start the emulator the same way.
+//! The composition root: builds the emulated state and wires the HTTP adapters — the HubSpot API,
+//! the control API with the dashboard mounted in it — into one actix server, bound to an address
+//! (port 0 picks a free one) that the caller can read back before running it. `serve`, `run` and
+//! the integration tests start the emulator the same way. Nothing below this module knows how
+//! the pieces are put together.
 
 use std::net::{SocketAddr, TcpListener};
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
-use crate::control::HostPolicy;
+use crate::control::{ControlConfig, HostPolicy};
 use crate::domain::Secret;
 use crate::fixture::loader::DEFAULT_MAX_FIXTURE_BYTES;
 use crate::fixture::Fixture;
 use crate::journal::{
-    ApiRequestEntry, ByteBudget, Journal, DEFAULT_BUDGET_BYTES, DEFAULT_CAPACITY,
-    DEFAULT_DELIVERY_CAPACITY, PROBE_JOURNAL_CAPACITY,
+    DEFAULT_BUDGET_BYTES, DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY, PROBE_JOURNAL_CAPACITY,
 };
-use crate::probe::report::ProbeReport;
+use crate::state::{EmulatorState, JournalLimits};
 use crate::store::Store;
-use crate::webhook::fire::Webhooks;
-use crate::webhook::sender::{tls_config, TlsConfig};
-use crate::webhook::Verdict;
-use crate::{api, control};
-
-/// The state every handler shares.
-pub struct SharedState {
-    pub store: Store,
-    /// The bytes every journal draws on (`--journal-bytes`).
-    pub journal_budget: Arc<ByteBudget>,
-    pub api_journal: Arc<Journal<ApiRequestEntry>>,
-    pub deliveries: Arc<Journal<Verdict>>,
-    /// Probe reports (`POST /_emulator/probe`), newest kept.
-    pub probes: Arc<Journal<ProbeReport>>,
-    /// Built on the first delivery: the web's root certificates cost memory an API-only run
-    /// never needs.
-    tls: OnceLock<TlsConfig>,
-    extra_ca_pem: Option<Vec<u8>>,
-    /// Required on control-API calls when set (`serve --control-token`).
-    pub control_token: Option<Secret>,
-    /// The largest state document `PUT /_emulator/state` takes (`--max-fixture-bytes`).
-    pub max_fixture_bytes: usize,
-    /// The `Host`s the control API answers to besides loopback ones.
-    pub host_policy: HostPolicy,
-    pub started: Instant,
-}
-
-impl SharedState {
-    /// The webhook machinery over this state.
-    pub fn webhooks(&self) -> Webhooks<'_> {
-        Webhooks {
-            store: &self.store,
-            journal: &self.deliveries,
-            tls: self.tls(),
-        }
-    }
-
-    /// TLS settings for https receivers.
-    pub fn tls(&self) -> &TlsConfig {
-        self.tls.get_or_init(|| {
-            // The CA was checked when the emulator was bound, so this cannot fail.
-            tls_config(self.extra_ca_pem.as_deref()).expect("a CA checked at bind")
-        })
-    }
-}
+use crate::webhook::sender::tls_config;
+use crate::{api, control, dashboard};
 
 #[derive(Clone, Debug)]
 pub struct EmulatorConfig {
@@ -115,7 +71,8 @@ impl EmulatorConfig {
 pub struct Emulator {
     server: Server,
     address: SocketAddr,
-    shared: web::Data<SharedState>,
+    state: web::Data<EmulatorState>,
+    control: web::Data<ControlConfig>,
 }
 
 impl Emulator {
@@ -125,29 +82,30 @@ impl Emulator {
         }
         let listener = TcpListener::bind((config.host.as_str(), config.port))?;
         let address = listener.local_addr()?;
-        let budget = ByteBudget::new(config.journal_bytes);
-        let shared = web::Data::new(SharedState {
-            store: Store::new(config.fixture.to_seed()),
-            api_journal: Journal::new(config.journal_capacity, &budget),
-            deliveries: Journal::new(config.delivery_capacity, &budget),
-            probes: Journal::new(PROBE_JOURNAL_CAPACITY, &budget),
-            journal_budget: budget,
-            tls: OnceLock::new(),
-            extra_ca_pem: config.extra_ca_pem,
-            control_token: config.control_token,
-            host_policy: HostPolicy::new(&config.host, &config.allowed_hosts),
-            max_fixture_bytes: config.max_fixture_bytes,
-            started: Instant::now(),
+        let state = web::Data::new(EmulatorState::new(
+            Store::new(config.fixture.to_seed()),
+            JournalLimits {
+                requests: config.journal_capacity,
+                deliveries: config.delivery_capacity,
+                probes: PROBE_JOURNAL_CAPACITY,
+                bytes: config.journal_bytes,
+            },
+            config.extra_ca_pem,
+        ));
+        let control = web::Data::new(ControlConfig {
+            token: config.control_token,
+            hosts: HostPolicy::new(&config.host, &config.allowed_hosts),
+            max_state_bytes: config.max_fixture_bytes,
         });
-        let app_state = shared.clone();
+        let (app_state, app_control) = (state.clone(), control.clone());
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(app_state.clone())
-                .wrap(from_fn(api::observe::observe))
-                .configure(control::configure)
-                .configure(api::configure)
-                .route("/", web::get().to(crate::dashboard::to_dashboard))
-                .default_service(web::to(api::fallback::not_found))
+                .app_data(app_control.clone())
+                // The control API (with the dashboard in it) first: everything else is the
+                // HubSpot API, whose scope answers any other path with HubSpot's 404.
+                .service(control::scope(dashboard::mount()))
+                .service(api::scope().route("/", web::get().to(dashboard::to_dashboard)))
         })
         .on_connect(control::caller::on_connect)
         .shutdown_timeout(config.shutdown_timeout.as_secs());
@@ -158,7 +116,8 @@ impl Emulator {
         Ok(Emulator {
             server,
             address,
-            shared,
+            state,
+            control,
         })
     }
 
@@ -171,8 +130,14 @@ impl Emulator {
         format!("http://{}", self.address)
     }
 
-    pub fn shared(&self) -> web::Data<SharedState> {
-        self.shared.clone()
+    /// The emulated state (what `run` drives scenarios against).
+    pub fn state(&self) -> web::Data<EmulatorState> {
+        self.state.clone()
+    }
+
+    /// Does the control API require a token?
+    pub fn control_protected(&self) -> bool {
+        self.control.token.is_some()
     }
 
     /// Stops the server from another task (graceful when `graceful`).

@@ -10,7 +10,7 @@ use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 use serde::Deserialize;
 
 use super::error::{ApiError, ErrorDetail};
-use crate::app::SharedState;
+use crate::context::state_of;
 use crate::domain::AppId;
 use crate::store::rate_limit::RateLimitStatus;
 use crate::store::{Access, Credential};
@@ -44,9 +44,7 @@ impl FromRequest for AppCall {
 }
 
 fn authorize(req: &HttpRequest) -> Result<AppCall, ApiError> {
-    let shared = req
-        .app_data::<web::Data<SharedState>>()
-        .expect("SharedState is registered by app::build");
+    let shared = state_of(req).expect("the state is registered by the composition root");
     let segment = req.match_info().get("appId").unwrap_or_default();
     let app_id = AppId::parse_path(segment).map_err(|message| {
         ApiError::invalid_fields(vec![ErrorDetail::new("appId", "INVALID_APP_ID", message)])

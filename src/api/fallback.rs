@@ -4,28 +4,22 @@
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::error::ApiError;
-use super::resource::allowed_methods;
-use super::PATH_FAMILIES;
-use crate::domain::channel_connection::ChannelConnectionResource;
-use crate::domain::recording::RecordingResource;
-use crate::domain::settings::SettingsResource;
-use crate::domain::CallingResource;
+use super::routes::{endpoints as resources, PATH_FAMILIES};
 
 /// Every endpoint template, e.g. `GET, POST, PATCH, DELETE /crm/v3/extensions/calling/{appId}/settings`.
+/// Built from the route table, so the hints list exactly what is served.
 fn endpoints() -> Vec<(String, String)> {
-    fn of<R: CallingResource>(prefix: &str) -> (String, String) {
-        let allowed = allowed_methods::<R>();
-        let methods: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
-        (format!("{prefix}/{{appId}}{}", R::PATH), methods.join(", "))
-    }
     PATH_FAMILIES
         .iter()
         .flat_map(|prefix| {
-            [
-                of::<SettingsResource>(prefix),
-                of::<ChannelConnectionResource>(prefix),
-                of::<RecordingResource>(prefix),
-            ]
+            resources().into_iter().map(move |endpoint| {
+                let allowed = (endpoint.methods)();
+                let methods: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
+                (
+                    format!("{prefix}/{{appId}}{}", endpoint.path),
+                    methods.join(", "),
+                )
+            })
         })
         .collect()
 }

@@ -9,29 +9,35 @@ pub mod error;
 pub mod fallback;
 pub mod observe;
 pub mod resource;
+pub mod routes;
 
-use actix_web::web;
+use actix_web::middleware::from_fn;
+use actix_web::{web, Scope};
 
-use crate::domain::channel_connection::ChannelConnectionResource;
-use crate::domain::recording::RecordingResource;
-use crate::domain::settings::SettingsResource;
+pub use routes::PATH_FAMILIES;
 
-/// The two path families HubSpot serves the same operations under.
-pub const PATH_FAMILIES: [&str; 2] = [
-    "/crm/v3/extensions/calling",
-    "/crm/extensions/calling/2026-03",
-];
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// The HubSpot API: every path the control API does not take. Each family's resources from the
+/// route table; any other path gets HubSpot's 404 naming the closest endpoints; every response
+/// passes `observe` (correlation id, rate-limit headers, the request journal).
+pub fn scope() -> Scope<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let mut api = web::scope("");
     for prefix in PATH_FAMILIES {
         // One scope per family, so a request matches one `{appId}` pattern and then a static
         // path, rather than trying every resource's pattern in turn.
-        cfg.service(
-            web::scope(&format!("{prefix}/{{appId}}"))
-                .service(resource::service::<SettingsResource>())
-                .service(resource::service::<ChannelConnectionResource>())
-                .service(resource::service::<RecordingResource>())
-                .default_service(web::to(fallback::not_found)),
-        );
+        let mut family = web::scope(&format!("{prefix}/{{appId}}"));
+        for endpoint in routes::endpoints() {
+            family = family.service((endpoint.service)());
+        }
+        api = api.service(family.default_service(web::to(fallback::not_found)));
     }
+    api.default_service(web::to(fallback::not_found))
+        .wrap(from_fn(observe::observe))
 }

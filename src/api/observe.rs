@@ -1,6 +1,6 @@
-//! Middleware around the emulated HubSpot API: gives every response its correlation id and
-//! `X-HubSpot-RateLimit-*` headers, and writes every call (credentials redacted) to the API
-//! request journal. Control-API calls (`/_emulator/…`) pass through untouched.
+//! Middleware around the emulated HubSpot API's scope: gives every response its correlation id
+//! and `X-HubSpot-RateLimit-*` headers, and writes every call (credentials redacted) to the API
+//! request journal. It wraps only the API's scope, so the control API never passes through it.
 
 use std::time::Instant;
 
@@ -8,13 +8,12 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{web, HttpMessage};
+use actix_web::HttpMessage;
 
 use super::call::{credential_of, CallInfo};
 use super::error::CORRELATION_HEADER;
-use crate::app::SharedState;
 use crate::clock::{correlation_id, Timestamp};
-use crate::control::CONTROL_PREFIX;
+use crate::context::state_of;
 use crate::journal::{redact_query, ApiRequestEntry};
 use crate::store::rate_limit::RateLimitStatus;
 
@@ -22,9 +21,6 @@ pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
-    if req.path().starts_with(CONTROL_PREFIX) {
-        return next.call(req).await;
-    }
     let started = Instant::now();
     let time = Timestamp::now();
     let method = req.method().to_string();
@@ -39,7 +35,7 @@ pub async fn observe(
     // Borrowed from the request (an Rc), not cloned: an Arc clone per request is a contended
     // atomic between the worker threads.
     let request = res.request().clone();
-    let shared = request.app_data::<web::Data<SharedState>>();
+    let shared = state_of(&request);
 
     let info = res.request().extensions().get::<CallInfo>().copied();
     // Requests that failed before `AppCall` ran (bad route, bad appId) still name their credential.

@@ -8,9 +8,10 @@ use actix_web::{web, HttpRequest, HttpResponse, Resource};
 use super::body::read_json_body;
 use super::call::AppCall;
 use super::error::ApiError;
-use crate::app::SharedState;
+use crate::context::state_of;
 use crate::domain::fields::{parse_body, Mode};
 use crate::domain::CallingResource;
+use crate::state::EmulatorState;
 
 /// HubSpot's content type for JSON responses.
 pub const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";
@@ -96,10 +97,9 @@ async fn method_not_allowed<R: CallingResource>(
     })
 }
 
-/// The shared state, borrowed from the request rather than cloned (see `observe`).
-fn shared(req: &HttpRequest) -> &SharedState {
-    req.app_data::<web::Data<SharedState>>()
-        .expect("SharedState is registered by app::build")
+/// The state, borrowed from the request rather than cloned (see `observe`).
+fn shared(req: &HttpRequest) -> &EmulatorState {
+    state_of(req).expect("the state is registered by the composition root")
 }
 
 fn json_ok(record: &impl serde::Serialize) -> HttpResponse {

@@ -4,10 +4,9 @@
 use clap::Args;
 
 use super::fire::{print_verdict, VerdictOutput};
-use super::target::TargetArgs;
+use super::target::{Resolved, TargetArgs};
 use super::CliError;
-use crate::clock::Timestamp;
-use crate::webhook::delivery::{send_and_judge, signed_request, webhook_body, Plan};
+use crate::webhook::delivery::send_and_judge;
 use crate::webhook::Verdict;
 
 #[derive(Debug, Args)]
@@ -22,30 +21,11 @@ pub struct CheckArgs {
 }
 
 pub async fn run(args: CheckArgs) -> Result<(), CliError> {
-    let target = args.target.resolve()?;
-    let request = signed_request(&Plan {
-        url: &args.url,
-        client_secret: &target.client_secret,
-        legacy: target.legacy,
-        timeout: target.timeout,
-        body: webhook_body(target.app_id, target.portal_id, target.user_id),
-    });
-    let judged = send_and_judge(request, target.timeout, &target.tls).await;
-    let mut verdict = Verdict {
-        id: 0,
-        time: Timestamp::now(),
-        app_id: target.app_id,
-        portal_id: target.portal_id,
-        user_id: target.user_id,
-        outcome: judged.outcome,
-        findings: Vec::new(),
-        omitted_findings: Default::default(),
-        picker: Vec::new(),
-        picker_total: 0,
-        picker_selectable: 0,
-        delivery: Some(judged.delivery),
-        replay_of: None,
-    };
+    let Resolved { target, tls } = args.target.resolve(&args.url)?;
+    let judged = send_and_judge(target.signed_now(), target.timeout, &tls).await;
+    let mut verdict = Verdict::new(target.app_id, target.portal_id, target.user_id);
+    verdict.outcome = judged.outcome;
+    verdict.delivery = Some(judged.delivery);
     verdict.take_judgement(judged.judgement);
     print_verdict(&verdict, &args.output)
 }

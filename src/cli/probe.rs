@@ -8,7 +8,7 @@ use super::render::{use_colour, Format, FormatArg};
 use super::render_probe;
 use super::target::TargetArgs;
 use super::CliError;
-use crate::probe::{Target, DEFAULT_BURST, MAX_BURST};
+use crate::probe::{ProbeError, DEFAULT_BURST, MAX_BURST};
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
@@ -37,24 +37,11 @@ pub async fn run(args: ProbeArgs) -> Result<(), CliError> {
     }
     if crate::webhook::sender::url_targets_control_api(&args.url) {
         return Err(CliError::Usage(
-            crate::webhook::fire::FireError::ControlUrl(args.url).to_string(),
+            ProbeError::ControlUrl(args.url).to_string(),
         ));
     }
-    let target = args.target.resolve()?;
-    let report = crate::probe::run(
-        &Target {
-            url: &args.url,
-            client_secret: &target.client_secret,
-            legacy: target.legacy,
-            app_id: target.app_id,
-            portal_id: target.portal_id,
-            user_id: target.user_id,
-            timeout: target.timeout,
-            burst: args.burst,
-        },
-        &target.tls,
-    )
-    .await;
+    let resolved = args.target.resolve(&args.url)?;
+    let report = crate::probe::run(&resolved.target, args.burst, &resolved.tls).await;
     match args.output.format {
         Format::Json => println!(
             "{}",

@@ -93,7 +93,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let emulator = Emulator::bind(config)
         .map_err(|e| CliError::Infrastructure(format!("cannot start the emulator: {e}")))?;
     let base_url = emulator.base_url();
-    let shared = emulator.shared();
+    let shared = emulator.state();
     let handle = emulator.handle();
     tokio::spawn(emulator.run());
     eprintln!("hubspot-emulator run: emulator at {base_url}");
@@ -113,7 +113,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         }
     }
 
-    let runner = Runner::new(&shared, base_url, args.strict);
+    let runner = Runner::new(shared.scenario_context(), base_url, args.strict);
     let scenarios = async {
         let mut reports = Vec::new();
         for (index, (name, fixture)) in files.iter().enumerate() {

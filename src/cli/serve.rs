@@ -91,7 +91,7 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
             args.host, args.port
         ))
     })?;
-    let protected = emulator.shared().control_token.is_some();
+    let protected = emulator.control_protected();
     if let Some(warning) = exposure_warning(emulator.address(), protected) {
         tracing::warn!(address = %emulator.address(), "{warning}");
     }
@@ -125,7 +125,7 @@ fn print_banner(emulator: &Emulator, reveal: bool) {
         "hubspot-emulator {} listening on {base}",
         env!("CARGO_PKG_VERSION")
     ));
-    let shared = emulator.shared();
+    let shared = emulator.state();
     for profile in shared.store.profiles() {
         say(describe_app(&profile, reveal));
     }
@@ -158,7 +158,7 @@ fn print_banner(emulator: &Emulator, reveal: bool) {
     ));
     say(format!(
         "  control API:  {base}/_emulator/health{}",
-        if shared.control_token.is_some() {
+        if emulator.control_protected() {
             "  (other control calls need the --control-token)"
         } else {
             ""

@@ -3,16 +3,16 @@
 //! timeout and a CA to trust, checked and resolved in one place.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::Args;
 
 use super::serve::read_ca;
 use super::CliError;
 use crate::domain::LegacyVersion;
-use crate::domain::{AppId, PortalId, Secret, UserId};
+use crate::domain::{AppId, Secret};
 use crate::webhook::fire::resolve_timeout;
 use crate::webhook::sender::{tls_config, TlsConfig};
+use crate::webhook::DeliveryTarget;
 
 #[derive(Debug, Args)]
 pub struct TargetArgs {
@@ -51,31 +51,30 @@ impl From<SignatureVersionArg> for LegacyVersion {
     }
 }
 
-/// The flags, checked.
-pub struct Target {
-    pub client_secret: Secret,
-    pub app_id: AppId,
-    pub portal_id: PortalId,
-    pub user_id: UserId,
-    pub legacy: LegacyVersion,
-    pub timeout: Duration,
+/// The flags, checked: where deliveries go and how to reach an https app.
+pub struct Resolved {
+    pub target: DeliveryTarget,
     pub tls: TlsConfig,
 }
 
 impl TargetArgs {
-    pub fn resolve(self) -> Result<Target, CliError> {
+    /// The deliveries to `url` these flags describe.
+    pub fn resolve(self, url: &str) -> Result<Resolved, CliError> {
         let app_id = AppId::new(self.app_id).map_err(CliError::Usage)?;
         let timeout =
             resolve_timeout(self.timeout_ms, None).map_err(|e| CliError::Usage(e.to_string()))?;
         let pem = read_ca(self.ca_cert.as_deref())?;
         let tls = tls_config(pem.as_deref()).map_err(CliError::Usage)?;
-        Ok(Target {
-            client_secret: Secret::new(self.client_secret),
-            app_id,
-            portal_id: self.portal_id,
-            user_id: self.user_id,
-            legacy: self.signature_version.into(),
-            timeout,
+        Ok(Resolved {
+            target: DeliveryTarget {
+                url: url.to_string(),
+                client_secret: Secret::new(self.client_secret),
+                legacy: self.signature_version.into(),
+                app_id,
+                portal_id: self.portal_id,
+                user_id: self.user_id,
+                timeout,
+            },
             tls,
         })
     }

@@ -8,17 +8,14 @@ use serde::Deserialize;
 use super::caller::unless_caller_leaves;
 use super::requests::PageQuery;
 use super::ControlError;
-use crate::app::SharedState;
+use crate::context::Ctx;
 use crate::webhook::fire::FireError;
 
-pub async fn list(shared: web::Data<SharedState>, query: web::Query<PageQuery>) -> HttpResponse {
+pub async fn list(shared: Ctx, query: web::Query<PageQuery>) -> HttpResponse {
     HttpResponse::Ok().json(shared.deliveries.page((&*query).into()))
 }
 
-pub async fn one(
-    shared: web::Data<SharedState>,
-    id: web::Path<u64>,
-) -> Result<HttpResponse, ControlError> {
+pub async fn one(shared: Ctx, id: web::Path<u64>) -> Result<HttpResponse, ControlError> {
     let id = id.into_inner();
     let verdict = shared
         .deliveries
@@ -35,7 +32,7 @@ struct ReplayRequest {
 
 pub async fn replay(
     req: HttpRequest,
-    shared: web::Data<SharedState>,
+    shared: Ctx,
     id: web::Path<u64>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ControlError> {
@@ -54,7 +51,7 @@ pub async fn replay(
     Ok(HttpResponse::Ok().json(verdict?))
 }
 
-pub async fn clear(shared: web::Data<SharedState>) -> HttpResponse {
+pub async fn clear(shared: Ctx) -> HttpResponse {
     shared.deliveries.clear();
     HttpResponse::NoContent().finish()
 }

@@ -1,10 +1,11 @@
 //! Errors of the control API: a status and `{"error": message}` (plus where, for fixture errors).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde_json::json;
 
 use crate::fixture::FixtureError;
+use crate::probe::ProbeError;
 use crate::webhook::fire::FireError;
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +25,8 @@ pub enum ControlError {
     CallerGone,
     #[error("{0}")]
     Fire(#[from] FireError),
+    #[error("{0}")]
+    Probe(#[from] ProbeError),
 }
 
 impl ResponseError for ControlError {
@@ -37,15 +40,15 @@ impl ResponseError for ControlError {
             ControlError::CallerGone => {
                 StatusCode::from_u16(499).unwrap_or(StatusCode::BAD_REQUEST)
             }
-            ControlError::Fire(
-                FireError::UnknownApp(_)
-                | FireError::UnknownDelivery(_)
-                | FireError::UnknownProbe(_),
-            ) => StatusCode::NOT_FOUND,
-            ControlError::Fire(FireError::NothingToReplay(..) | FireError::NoUrl(_)) => {
-                StatusCode::CONFLICT
-            }
-            ControlError::Fire(_) => StatusCode::BAD_REQUEST,
+            ControlError::Fire(error) | ControlError::Probe(ProbeError::Fire(error)) => match error
+            {
+                FireError::UnknownApp(_) | FireError::UnknownDelivery(_) => StatusCode::NOT_FOUND,
+                FireError::NothingToReplay(..) => StatusCode::CONFLICT,
+                _ => StatusCode::BAD_REQUEST,
+            },
+            ControlError::Probe(ProbeError::UnknownProbe(_)) => StatusCode::NOT_FOUND,
+            ControlError::Probe(ProbeError::NoUrl(_)) => StatusCode::CONFLICT,
+            ControlError::Probe(_) => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -62,10 +65,15 @@ impl ResponseError for ControlError {
     }
 }
 
-pub async fn unknown_endpoint(req: HttpRequest) -> Result<HttpResponse, ControlError> {
+/// The 404 of the control API: every endpoint, listed from the route table.
+pub async fn unknown_endpoint(
+    req: HttpRequest,
+    listing: web::Data<String>,
+) -> Result<HttpResponse, ControlError> {
     Err(ControlError::NotFound(format!(
-        "No control endpoint {} {}. The control API has: GET /_emulator/health, POST /_emulator/reset, GET|PUT /_emulator/state, GET|DELETE /_emulator/requests, POST /_emulator/fire, GET|DELETE /_emulator/deliveries, GET /_emulator/deliveries/{{id}}, POST /_emulator/deliveries/{{id}}/replay, POST /_emulator/probe, GET /_emulator/probes, GET /_emulator/probes/{{id}}, GET|PUT /_emulator/portals/{{portalId}}/users/{{userId}}.",
+        "No control endpoint {} {}. The control API has: {}.",
         req.method(),
-        req.path()
+        req.path(),
+        listing.as_str()
     )))
 }

@@ -4,12 +4,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::caller::unless_caller_leaves;
 use super::ControlError;
-use crate::app::SharedState;
+use crate::context::Ctx;
 use crate::webhook::fire::FireRequest;
 
 pub async fn fire(
     req: HttpRequest,
-    shared: web::Data<SharedState>,
+    shared: Ctx,
     body: web::Bytes,
 ) -> Result<HttpResponse, ControlError> {
     let request: FireRequest = serde_json::from_slice(&body).map_err(|e| {

@@ -21,7 +21,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpResponse};
 use serde_json::json;
 
-use crate::app::SharedState;
+use super::ControlConfig;
 
 /// The hosts the control API answers to besides loopback ones.
 #[derive(Clone, Debug, Default)]
@@ -82,8 +82,8 @@ pub async fn guard(
 
 fn refusal(req: &ServiceRequest) -> Option<HttpResponse> {
     let policy = req
-        .app_data::<web::Data<SharedState>>()
-        .map(|shared| &shared.host_policy);
+        .app_data::<web::Data<ControlConfig>>()
+        .map(|config| &config.hosts);
     let host = req
         .headers()
         .get(header::HOST)

@@ -1,12 +1,12 @@
 //! `GET /_emulator/health`: is the emulator up, which version, how much state, and how much of
 //! the journals' byte budget is in use.
 
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use serde_json::json;
 
-use crate::app::SharedState;
+use crate::context::Ctx;
 
-pub async fn health(shared: web::Data<SharedState>) -> HttpResponse {
+pub async fn health(shared: Ctx) -> HttpResponse {
     HttpResponse::Ok().json(json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),

@@ -6,7 +6,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
-use crate::app::SharedState;
+use crate::context::Ctx;
 use crate::domain::{AppId, PortalId, UserId};
 use crate::webhook::gating::{decide, Gate};
 use crate::webhook::{Outcome, Severity};
@@ -31,10 +31,7 @@ struct Reason {
     message: String,
 }
 
-pub async fn offered_apps(
-    shared: web::Data<SharedState>,
-    path: web::Path<(PortalId, UserId)>,
-) -> HttpResponse {
+pub async fn offered_apps(shared: Ctx, path: web::Path<(PortalId, UserId)>) -> HttpResponse {
     let (portal_id, user_id) = path.into_inner();
     let flag = shared.store.user_flag(portal_id, user_id);
     let apps: Vec<OfferedApp> = shared

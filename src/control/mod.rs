@@ -12,71 +12,85 @@ mod health;
 mod helpdesk;
 mod probe;
 mod requests;
+mod routes;
 mod state;
 mod token;
 mod users;
 
 use actix_web::middleware::from_fn;
-use actix_web::web;
+use actix_web::{web, Scope};
 
 pub use error::ControlError;
 pub use guard::HostPolicy;
 pub use token::TOKEN_HEADER;
 
+use crate::domain::Secret;
+
 pub const CONTROL_PREFIX: &str = "/_emulator";
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope(CONTROL_PREFIX)
-            // Innermost first: the token is checked only for requests the guard let through.
-            .wrap(from_fn(token::require_token))
-            .wrap(from_fn(guard::guard))
-            .app_data(web::PathConfig::default().error_handler(|error, req| {
-                ControlError::BadRequest(format!(
-                    "{} is not a control path this API can read: {error}; ids are whole numbers (GET /_emulator/deliveries lists them)",
-                    req.path()
-                ))
-                .into()
-            }))
-            .app_data(web::QueryConfig::default().error_handler(|error, req| {
-                ControlError::BadRequest(format!(
-                    "the query {:?} does not parse: {error}; journal listings take ?after=ID&limit=N with whole numbers",
-                    req.query_string()
-                ))
-                .into()
-            }))
-            .route("/health", web::get().to(health::health))
-            .route("/reset", web::post().to(state::reset))
-            .route("/state", web::get().to(state::export))
-            .route("/state", web::put().to(state::import))
-            .route("/requests", web::get().to(requests::list))
-            .route("/requests", web::delete().to(requests::clear))
-            .route("/fire", web::post().to(fire::fire))
-            .route("/deliveries", web::get().to(deliveries::list))
-            .route("/deliveries", web::delete().to(deliveries::clear))
-            .route("/deliveries/{id}", web::get().to(deliveries::one))
-            .route(
-                "/deliveries/{id}/replay",
-                web::post().to(deliveries::replay),
-            )
-            .route("/probe", web::post().to(probe::probe))
-            .route("/probes", web::get().to(probe::list))
-            .route("/probes/{id}", web::get().to(probe::one))
-            .route(
-                "/portals/{portalId}/users/{userId}",
-                web::put().to(users::set_flag),
-            )
-            .route(
-                "/portals/{portalId}/users/{userId}",
-                web::get().to(users::get),
-            )
-            .route(
-                "/portals/{portalId}/users/{userId}/apps",
-                web::get().to(helpdesk::offered_apps),
-            )
-            .configure(crate::dashboard::configure)
-            .default_service(web::to(error::unknown_endpoint)),
-    );
+/// How the control API is guarded, set once by `serve`.
+pub struct ControlConfig {
+    /// Required on every call but health and the mounted pages' public files, when set.
+    pub token: Option<Secret>,
+    /// The `Host`s it answers to besides loopback ones.
+    pub hosts: HostPolicy,
+    /// The largest state document `PUT /_emulator/state` takes.
+    pub max_state_bytes: usize,
+}
+
+/// Pages served inside the control scope (the dashboard), handed in by the composition root so
+/// that the control API does not depend on them.
+pub struct Mount {
+    /// Adds the pages' routes (paths relative to the control prefix).
+    pub configure: fn(&mut web::ServiceConfig),
+    /// Paths (full) that load without the control token: files that hold no data.
+    pub is_public: fn(&str) -> bool,
+    /// (method, path relative to the prefix) of each page, for the 404's listing.
+    pub routes: &'static [(&'static str, &'static str)],
+}
+
+/// What the token check lets through without a token.
+#[derive(Clone, Copy)]
+pub(crate) struct PublicPaths(pub fn(&str) -> bool);
+
+/// The control API under `/_emulator`, built from its route table, with `mount` inside it.
+pub fn scope(
+    mount: Mount,
+) -> Scope<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<actix_web::body::BoxBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let mut scope = web::scope(CONTROL_PREFIX)
+        // Innermost first: the token is checked only for requests the guard let through.
+        .wrap(from_fn(token::require_token))
+        .wrap(from_fn(guard::guard))
+        .app_data(PublicPaths(mount.is_public))
+        .app_data(web::Data::new(routes::listing(CONTROL_PREFIX, mount.routes)))
+        .app_data(web::PathConfig::default().error_handler(|error, req| {
+            ControlError::BadRequest(format!(
+                "{} is not a control path this API can read: {error}; ids are whole numbers (GET /_emulator/deliveries lists them)",
+                req.path()
+            ))
+            .into()
+        }))
+        .app_data(web::QueryConfig::default().error_handler(|error, req| {
+            ControlError::BadRequest(format!(
+                "the query {:?} does not parse: {error}; journal listings take ?after=ID&limit=N with whole numbers",
+                req.query_string()
+            ))
+            .into()
+        }));
+    for endpoint in routes::ENDPOINTS {
+        scope = scope.route(endpoint.path, (endpoint.route)());
+    }
+    scope
+        .configure(mount.configure)
+        .default_service(web::to(error::unknown_endpoint))
 }
 
 #[cfg(test)]

@@ -7,13 +7,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::caller::unless_caller_leaves;
 use super::requests::PageQuery;
 use super::ControlError;
-use crate::app::SharedState;
-use crate::probe::declared::{probe_app, ProbeRequest};
-use crate::webhook::fire::FireError;
+use crate::context::Ctx;
+use crate::probe::ProbeError;
+use crate::probe::{probe_app, ProbeRequest};
 
 pub async fn probe(
     req: HttpRequest,
-    shared: web::Data<SharedState>,
+    shared: Ctx,
     body: web::Bytes,
 ) -> Result<HttpResponse, ControlError> {
     let request: ProbeRequest = serde_json::from_slice(&body).map_err(|e| {
@@ -21,21 +21,19 @@ pub async fn probe(
             "probe takes {{\"appId\": N, \"portalId\"?: N, \"userId\"?: N, \"url\"?: \"…\", \"burst\"?: N, \"timeoutMs\"?: N}}: {e}"
         ))
     })?;
-    let Some(report) = unless_caller_leaves(&req, probe_app(&shared, request)).await else {
+    let Some(report) = unless_caller_leaves(&req, probe_app(&shared.prober(), request)).await
+    else {
         return Err(ControlError::CallerGone);
     };
     Ok(HttpResponse::Ok().json(report?))
 }
 
-pub async fn list(shared: web::Data<SharedState>, query: web::Query<PageQuery>) -> HttpResponse {
+pub async fn list(shared: Ctx, query: web::Query<PageQuery>) -> HttpResponse {
     HttpResponse::Ok().json(shared.probes.page((&*query).into()))
 }
 
-pub async fn one(
-    shared: web::Data<SharedState>,
-    id: web::Path<u64>,
-) -> Result<HttpResponse, ControlError> {
+pub async fn one(shared: Ctx, id: web::Path<u64>) -> Result<HttpResponse, ControlError> {
     let id = id.into_inner();
-    let report = shared.probes.get(id).ok_or(FireError::UnknownProbe(id))?;
+    let report = shared.probes.get(id).ok_or(ProbeError::UnknownProbe(id))?;
     Ok(HttpResponse::Ok().json(report))
 }

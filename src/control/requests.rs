@@ -4,7 +4,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::app::SharedState;
+use crate::context::Ctx;
 use crate::journal::PageRequest;
 
 /// `?after=ID&limit=N` of every journal listing: without `after`, the newest entries; with it,
@@ -25,11 +25,11 @@ impl From<&PageQuery> for PageRequest {
     }
 }
 
-pub async fn list(shared: web::Data<SharedState>, query: web::Query<PageQuery>) -> HttpResponse {
+pub async fn list(shared: Ctx, query: web::Query<PageQuery>) -> HttpResponse {
     HttpResponse::Ok().json(shared.api_journal.page((&*query).into()))
 }
 
-pub async fn clear(shared: web::Data<SharedState>) -> HttpResponse {
+pub async fn clear(shared: Ctx) -> HttpResponse {
     shared.api_journal.clear();
     HttpResponse::NoContent().finish()
 }

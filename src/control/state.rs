@@ -7,23 +7,25 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::ControlConfig;
 use super::ControlError;
-use crate::app::SharedState;
+use crate::context::Ctx;
 use crate::domain::AppId;
 use crate::fixture::loader::parse_fixture;
 use crate::fixture::Fixture;
 
-pub async fn export(shared: web::Data<SharedState>) -> HttpResponse {
+pub async fn export(shared: Ctx) -> HttpResponse {
     HttpResponse::Ok().json(Fixture::from(shared.store.snapshot()))
 }
 
 pub async fn import(
-    shared: web::Data<SharedState>,
+    shared: Ctx,
+    config: web::Data<ControlConfig>,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ControlError> {
     // Read against the fixture size cap, not actix's 256 KiB default: any state that
     // `GET /_emulator/state` exported must come back in.
-    let limit = shared.max_fixture_bytes;
+    let limit = config.max_state_bytes;
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk
@@ -49,10 +51,7 @@ struct ResetRequest {
     app_id: Option<AppId>,
 }
 
-pub async fn reset(
-    shared: web::Data<SharedState>,
-    body: web::Bytes,
-) -> Result<HttpResponse, ControlError> {
+pub async fn reset(shared: Ctx, body: web::Bytes) -> Result<HttpResponse, ControlError> {
     let request: ResetRequest = if body.iter().all(u8::is_ascii_whitespace) {
         ResetRequest { app_id: None }
     } else {

@@ -10,9 +10,7 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{web, Error, ResponseError};
 
-use super::ControlError;
-use crate::app::SharedState;
-use crate::dashboard::is_dashboard_asset;
+use super::{ControlConfig, ControlError, PublicPaths, CONTROL_PREFIX};
 
 /// The header a client may use instead of `Authorization`.
 pub const TOKEN_HEADER: &str = "X-Emulator-Token";
@@ -22,9 +20,11 @@ pub async fn require_token(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let expected = req
-        .app_data::<web::Data<SharedState>>()
-        .and_then(|shared| shared.control_token.clone());
-    let open = req.path() == "/_emulator/health" || is_dashboard_asset(req.path());
+        .app_data::<web::Data<ControlConfig>>()
+        .and_then(|config| config.token.clone());
+    let public = req.app_data::<PublicPaths>().copied();
+    let open = req.path().strip_prefix(CONTROL_PREFIX) == Some("/health")
+        || public.is_some_and(|PublicPaths(is_public)| is_public(req.path()));
     if let (Some(expected), false) = (expected, open) {
         let headers = req.headers();
         let given = headers

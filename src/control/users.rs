@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::ControlError;
-use crate::app::SharedState;
+use crate::context::Ctx;
 use crate::domain::{PortalId, UserId};
 
 #[derive(Deserialize)]
@@ -16,7 +16,7 @@ struct FlagRequest {
 }
 
 pub async fn set_flag(
-    shared: web::Data<SharedState>,
+    shared: Ctx,
     path: web::Path<(PortalId, UserId)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ControlError> {
@@ -43,7 +43,7 @@ pub async fn set_flag(
 }
 
 pub async fn get(
-    shared: web::Data<SharedState>,
+    shared: Ctx,
     path: web::Path<(PortalId, UserId)>,
 ) -> Result<HttpResponse, ControlError> {
     let (portal_id, user_id) = path.into_inner();

@@ -8,7 +8,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
-use crate::control::CONTROL_PREFIX;
+use crate::control::{Mount, CONTROL_PREFIX};
 
 /// Where the page is served.
 pub const DASHBOARD_PATH: &str = "/_emulator/ui/";
@@ -17,8 +17,18 @@ const INDEX_HTML: &str = include_str!("assets/index.html");
 const APP_JS: &str = include_str!("assets/app.js");
 const STYLE_CSS: &str = include_str!("assets/style.css");
 
+/// The dashboard as the control API mounts it: its routes, and its files as public (they hold no
+/// data; the page asks for the token).
+pub fn mount() -> Mount {
+    Mount {
+        configure,
+        is_public: is_dashboard_asset,
+        routes: &[("GET", "/ui/")],
+    }
+}
+
 /// Routes under the control scope.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/ui", web::get().to(to_dashboard))
         .route("/ui/", web::get().to(index))
         .route("/ui/{file}", web::get().to(asset));

@@ -12,7 +12,7 @@ use super::forgery::{Genuine, VALID};
 use super::report::{BurstReport, Percentiles};
 use crate::clock;
 use crate::webhook::sender::{self, TlsConfig};
-use crate::webhook::Finding;
+use crate::webhook::{DeliveryTarget, Finding};
 
 /// The largest burst (the sender keeps more connections open than this).
 pub const MAX_BURST: usize = 1000;
@@ -28,18 +28,18 @@ pub fn patience(timeout: Duration) -> Duration {
 
 /// Sends `count` genuine deliveries at once, for users `first.user_id`, `+1`, … and measures them.
 pub async fn run(
-    first: &Genuine<'_>,
+    first: &DeliveryTarget,
     count: usize,
-    timeout: Duration,
     tls: &TlsConfig,
 ) -> (BurstReport, Vec<Finding>) {
+    let timeout = first.timeout;
     let waited = patience(timeout);
     let requests: Vec<_> = (0..count as u64)
         .map(|offset| {
+            let target = first.for_user(first.user_id.wrapping_add(offset));
             VALID.request(&Genuine {
-                user_id: first.user_id.wrapping_add(offset),
+                target: &target,
                 now_ms: clock::wall_millis(),
-                ..*first
             })
         })
         .collect();

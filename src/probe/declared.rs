@@ -1,19 +1,29 @@
 //! Probing an app the emulator knows: its registered channel connection URL (unless another is
 //! given), its client secret, legacy signature version and timeout come from the store, and the
-//! report goes to the probe journal. Behind `POST /_emulator/probe` and the scenario step `probe`.
+//! report goes to the probe journal. Behind `POST /_emulator/probe` and the scenario step `probe`,
+//! each of which hands over just what a probe needs (`Prober`).
 
 use serde::Deserialize;
 
-use super::{Target, DEFAULT_BURST, MAX_BURST};
-use crate::app::SharedState;
+use super::report::ProbeReport;
+use super::{ProbeError, DEFAULT_BURST, MAX_BURST};
 use crate::domain::{AppId, PortalId, UserId};
-use crate::probe::report::ProbeReport;
-use crate::webhook::fire::{resolve_timeout, FireError};
-use crate::webhook::sender::url_targets_control_api;
+use crate::journal::Journal;
+use crate::store::Store;
+use crate::webhook::fire::resolve_timeout;
+use crate::webhook::sender::{url_targets_control_api, TlsConfig};
+use crate::webhook::DeliveryTarget;
 
 /// The portal and user of the probes when none is given (the default fixture's).
 pub const DEFAULT_PORTAL_ID: PortalId = 62515;
 pub const DEFAULT_USER_ID: UserId = 101;
+
+/// What probing a declared app needs: the apps, where reports go, how to reach https apps.
+pub struct Prober<'a> {
+    pub store: &'a Store,
+    pub journal: &'a Journal<ProbeReport>,
+    pub tls: &'a TlsConfig,
+}
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -32,46 +42,35 @@ pub struct ProbeRequest {
 /// Probes the app of `request` and journals the report. The isReady gate does not apply: an
 /// attacker calls the URL directly, whatever HubSpot would show.
 pub async fn probe_app(
-    shared: &SharedState,
+    prober: &Prober<'_>,
     request: ProbeRequest,
-) -> Result<ProbeReport, FireError> {
-    let app = shared
+) -> Result<ProbeReport, ProbeError> {
+    let app = prober
         .store
         .app(request.app_id)
-        .ok_or(FireError::UnknownApp(request.app_id))?;
+        .ok_or(crate::webhook::fire::FireError::UnknownApp(request.app_id))?;
     let timeout = resolve_timeout(request.timeout_ms, app.profile.webhook_timeout_ms)?;
     let burst = request.burst.unwrap_or(DEFAULT_BURST);
     if burst > MAX_BURST {
-        return Err(FireError::BadBurst(burst));
+        return Err(ProbeError::BadBurst(burst));
     }
-    let secret = app
-        .profile
-        .client_secret
-        .as_ref()
-        .ok_or(FireError::NoClientSecret(request.app_id))?;
     let url = match (&request.url, &app.extension.channel_connection) {
         (Some(url), _) => url.clone(),
         (None, Some(connection)) => connection.url.clone(),
-        (None, None) => return Err(FireError::NoUrl(request.app_id)),
+        (None, None) => return Err(ProbeError::NoUrl(request.app_id)),
     };
     if url_targets_control_api(&url) {
-        return Err(FireError::ControlUrl(url));
+        return Err(ProbeError::ControlUrl(url));
     }
-    let mut report = super::run(
-        &Target {
-            url: &url,
-            client_secret: secret,
-            legacy: app.profile.signature_version,
-            app_id: request.app_id,
-            portal_id: request.portal_id.unwrap_or(DEFAULT_PORTAL_ID),
-            user_id: request.user_id.unwrap_or(DEFAULT_USER_ID),
-            timeout,
-            burst,
-        },
-        shared.tls(),
-    )
-    .await;
-    shared.probes.push(|id| {
+    let target = DeliveryTarget::for_app(
+        &app,
+        &url,
+        request.portal_id.unwrap_or(DEFAULT_PORTAL_ID),
+        request.user_id.unwrap_or(DEFAULT_USER_ID),
+        timeout,
+    )?;
+    let mut report = super::run(&target, burst, prober.tls).await;
+    prober.journal.push(|id| {
         report.id = id;
         report.clone()
     });

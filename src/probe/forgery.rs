@@ -4,12 +4,12 @@
 
 use serde::Serialize;
 
-use crate::domain::LegacyVersion;
-use crate::domain::{AppId, PortalId, Secret, UserId};
-use crate::webhook::delivery::unsigned_headers;
+use crate::domain::Secret;
+use crate::webhook::delivery::{unsigned_headers, webhook_body};
 use crate::webhook::signer::{
     sign_v3, signature_headers, REQUEST_TIMESTAMP, SIGNATURE, SIGNATURE_V3, SIGNATURE_VERSION,
 };
+use crate::webhook::target::DeliveryTarget;
 use crate::webhook::verdict::SentRequest;
 use crate::webhook::Severity;
 
@@ -51,17 +51,19 @@ pub struct Forgery {
     build: fn(&Genuine<'_>) -> Forged,
 }
 
-/// The genuine delivery every forgery is made from.
+/// The genuine delivery every forgery is made from: a target, at a time.
 pub struct Genuine<'a> {
-    pub url: &'a str,
-    pub client_secret: &'a Secret,
-    pub legacy: LegacyVersion,
-    pub timeout_ms: u64,
-    pub app_id: AppId,
-    pub portal_id: PortalId,
-    pub user_id: UserId,
+    pub target: &'a DeliveryTarget,
     /// The wall clock, in milliseconds since the epoch.
     pub now_ms: i64,
+}
+
+impl std::ops::Deref for Genuine<'_> {
+    type Target = DeliveryTarget;
+
+    fn deref(&self) -> &DeliveryTarget {
+        self.target
+    }
 }
 
 /// A forged request: the headers to send (beside the unsigned ones) and the body.
@@ -72,10 +74,7 @@ struct Forged {
 
 impl Genuine<'_> {
     fn body(&self) -> String {
-        format!(
-            r#"{{"appId":{},"portalId":{},"userId":{}}}"#,
-            self.app_id, self.portal_id, self.user_id
-        )
+        String::from_utf8_lossy(&self.target.body()).into_owned()
     }
 
     /// Every signature header HubSpot sends (legacy and v3), as it would sign `body` for `url`
@@ -105,7 +104,13 @@ impl Genuine<'_> {
             signature_headers: vec![
                 (
                     SIGNATURE_V3,
-                    sign_v3(self.client_secret, "POST", url, body.as_bytes(), &timestamp),
+                    sign_v3(
+                        &self.client_secret,
+                        "POST",
+                        url,
+                        body.as_bytes(),
+                        &timestamp,
+                    ),
                 ),
                 (REQUEST_TIMESTAMP, timestamp),
             ],
@@ -118,7 +123,7 @@ impl Forgery {
     /// The request this probe sends for `genuine`.
     pub fn request(&self, genuine: &Genuine<'_>) -> SentRequest {
         let forged = (self.build)(genuine);
-        let mut headers = unsigned_headers(std::time::Duration::from_millis(genuine.timeout_ms));
+        let mut headers = unsigned_headers(genuine.timeout);
         headers.extend(
             forged
                 .signature_headers
@@ -127,7 +132,7 @@ impl Forgery {
         );
         SentRequest {
             method: "POST".into(),
-            url: genuine.url.to_string(),
+            url: genuine.url.clone(),
             headers,
             body: forged.body,
         }
@@ -151,7 +156,7 @@ pub const VALID: Forgery = Forgery {
     build: |g| {
         let body = g.body();
         Forged {
-            signature_headers: g.hubspot_signed(g.client_secret, g.url, &body, g.now_ms),
+            signature_headers: g.hubspot_signed(&g.client_secret, &g.url, &body, g.now_ms),
             body,
         }
     },
@@ -173,7 +178,7 @@ pub const FORGERIES: &[Forgery] = &[
             let other = Secret::new(format!("{}-forged", g.client_secret.expose()));
             let body = g.body();
             Forged {
-                signature_headers: g.hubspot_signed(&other, g.url, &body, g.now_ms),
+                signature_headers: g.hubspot_signed(&other, &g.url, &body, g.now_ms),
                 body,
             }
         },
@@ -189,13 +194,10 @@ pub const FORGERIES: &[Forgery] = &[
               must fail the check",
         build: |g| {
             let genuine = g.body();
-            let tampered = Genuine {
-                user_id: g.user_id.wrapping_add(1),
-                ..*g
-            }
-            .body();
+            let tampered = webhook_body(g.app_id, g.portal_id, g.user_id.wrapping_add(1));
+            let tampered = String::from_utf8_lossy(&tampered).into_owned();
             Forged {
-                signature_headers: g.hubspot_signed(g.client_secret, g.url, &genuine, g.now_ms),
+                signature_headers: g.hubspot_signed(&g.client_secret, &g.url, &genuine, g.now_ms),
                 body: tampered,
             }
         },
@@ -217,7 +219,7 @@ pub const FORGERIES: &[Forgery] = &[
                 g.user_id, g.portal_id, g.app_id
             );
             Forged {
-                signature_headers: g.hubspot_signed(g.client_secret, g.url, &genuine, g.now_ms),
+                signature_headers: g.hubspot_signed(&g.client_secret, &g.url, &genuine, g.now_ms),
                 body: reformatted,
             }
         },
@@ -266,7 +268,7 @@ pub const FORGERIES: &[Forgery] = &[
         fix: "sign the URL the request actually came to: 'POST' + the registered URL (scheme, \
               host, path and query as received) + body + timestamp; never a URL taken from the \
               body or an attacker's header",
-        build: |g| g.v3_only(&other_url(g.url), g.now_ms.to_string()),
+        build: |g| g.v3_only(&other_url(&g.url), g.now_ms.to_string()),
     },
     Forgery {
         name: "stale-timestamp",
@@ -277,7 +279,7 @@ pub const FORGERIES: &[Forgery] = &[
         risk: "the app never checks the timestamp, so v3's replay protection is gone",
         fix: "compare the timestamp in milliseconds; reject if it is older than 300000 ms \
               (Date.now() - Number(ts) > 300000)",
-        build: |g| g.v3_only(g.url, (g.now_ms - STALE_BY_MS).to_string()),
+        build: |g| g.v3_only(&g.url, (g.now_ms - STALE_BY_MS).to_string()),
     },
     Forgery {
         name: "timestamp-in-seconds",
@@ -289,7 +291,7 @@ pub const FORGERIES: &[Forgery] = &[
                as milliseconds are 1970, milliseconds read as seconds are far in the future",
         fix: "X-HubSpot-Request-Timestamp is milliseconds: compare it with the time in \
               milliseconds (Date.now(), time.time() * 1000), reject if older than 300000 ms",
-        build: |g| g.v3_only(g.url, (g.now_ms / 1000).to_string()),
+        build: |g| g.v3_only(&g.url, (g.now_ms / 1000).to_string()),
     },
     Forgery {
         name: "replayed-capture",
@@ -305,8 +307,8 @@ pub const FORGERIES: &[Forgery] = &[
             let body = g.body();
             Forged {
                 signature_headers: g.hubspot_signed(
-                    g.client_secret,
-                    g.url,
+                    &g.client_secret,
+                    &g.url,
                     &body,
                     g.now_ms - REPLAYED_AFTER_MS,
                 ),
@@ -327,7 +329,7 @@ pub const FORGERIES: &[Forgery] = &[
         build: |g| {
             let body = g.body();
             let legacy = g
-                .hubspot_signed(g.client_secret, g.url, &body, g.now_ms)
+                .hubspot_signed(&g.client_secret, &g.url, &body, g.now_ms)
                 .into_iter()
                 .filter(|(name, _)| *name == SIGNATURE || *name == SIGNATURE_VERSION)
                 .collect();
@@ -347,7 +349,7 @@ pub const FORGERIES: &[Forgery] = &[
                helpers accept it, hence a warning)",
         fix: "reject timestamps more than 300000 ms away from now in either direction \
               (abs(now - ts) > 300000)",
-        build: |g| g.v3_only(g.url, (g.now_ms + FUTURE_BY_MS).to_string()),
+        build: |g| g.v3_only(&g.url, (g.now_ms + FUTURE_BY_MS).to_string()),
     },
 ];
 
@@ -371,20 +373,20 @@ fn other_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{AppId, LegacyVersion};
     use crate::webhook::signer::{sign_v1, sign_v2};
 
     const NOW: i64 = 1_764_259_200_000;
 
-    fn genuine(secret: &Secret) -> Genuine<'_> {
-        Genuine {
-            url: "http://127.0.0.1:3000/hubspot/phone-numbers?tenant=a%2Fb",
-            client_secret: secret,
+    fn target(secret: &Secret) -> DeliveryTarget {
+        DeliveryTarget {
+            url: "http://127.0.0.1:3000/hubspot/phone-numbers?tenant=a%2Fb".into(),
+            client_secret: secret.clone(),
             legacy: LegacyVersion::V1,
-            timeout_ms: 10_000,
+            timeout: std::time::Duration::from_millis(10_000),
             app_id: AppId::new(1234567).unwrap(),
             portal_id: 62515,
             user_id: 101,
-            now_ms: NOW,
         }
     }
 
@@ -420,7 +422,11 @@ mod tests {
     #[test]
     fn the_valid_delivery_is_signed_like_hubspot() {
         let secret = Secret::new("s3cret");
-        let request = VALID.request(&genuine(&secret));
+        let target = target(&secret);
+        let request = VALID.request(&Genuine {
+            target: &target,
+            now_ms: NOW,
+        });
         assert_eq!(
             request.body,
             r#"{"appId":1234567,"portalId":62515,"userId":101}"#
@@ -437,7 +443,11 @@ mod tests {
     #[test]
     fn each_forgery_breaks_exactly_what_it_names() {
         let secret = Secret::new("s3cret");
-        let g = genuine(&secret);
+        let target = target(&secret);
+        let g = Genuine {
+            target: &target,
+            now_ms: NOW,
+        };
         let ts = |name: &str| {
             header(&forgery(name).request(&g), REQUEST_TIMESTAMP).map(|t| t.parse::<i64>().unwrap())
         };
@@ -513,15 +523,19 @@ mod tests {
     #[test]
     fn legacy_v2_is_signed_over_the_url() {
         let secret = Secret::new("s3cret");
-        let g = Genuine {
+        let target = DeliveryTarget {
             legacy: LegacyVersion::V2,
-            ..genuine(&secret)
+            ..target(&secret)
+        };
+        let g = Genuine {
+            target: &target,
+            now_ms: NOW,
         };
         let legacy = forgery("legacy-only").request(&g);
         assert_eq!(header(&legacy, SIGNATURE_VERSION), Some("v2"));
         assert_eq!(
             header(&legacy, SIGNATURE),
-            Some(sign_v2(&secret, "POST", g.url, legacy.body.as_bytes()).as_str())
+            Some(sign_v2(&secret, "POST", &g.url, legacy.body.as_bytes()).as_str())
         );
     }
 

@@ -13,51 +13,28 @@
 
 pub mod burst;
 pub mod declared;
+pub mod error;
 pub mod forgery;
 pub mod report;
-
-use std::time::Duration;
 
 use forgery::{Expected, Forgery, Genuine, FORGERIES, VALID};
 use report::{ProbeOutcome, ProbeReport, ProbeResult, Summary};
 
 use crate::clock::{self, Timestamp};
-use crate::domain::LegacyVersion;
-use crate::domain::{AppId, PortalId, Secret, UserId};
 use crate::webhook::sender::{self, TlsConfig};
-use crate::webhook::{Finding, Severity};
+use crate::webhook::{DeliveryTarget, Finding, Severity};
 
 pub use burst::{DEFAULT_BURST, MAX_BURST};
+pub use declared::{probe_app, ProbeRequest, Prober};
+pub use error::ProbeError;
 
 /// The start of a reply body kept in a probe result.
 const REPLY_KEPT: usize = 2048;
 
-/// What to probe, and how.
-pub struct Target<'a> {
-    pub url: &'a str,
-    pub client_secret: &'a Secret,
-    pub legacy: LegacyVersion,
-    pub app_id: AppId,
-    pub portal_id: PortalId,
-    pub user_id: UserId,
-    /// HubSpot's timeout for each delivery.
-    pub timeout: Duration,
-    /// Deliveries in the burst; 0 skips it.
-    pub burst: usize,
-}
-
-/// Runs the forged-delivery suite and the burst against `target`.
-pub async fn run(target: &Target<'_>, tls: &TlsConfig) -> ProbeReport {
-    let genuine = |now_ms| Genuine {
-        url: target.url,
-        client_secret: target.client_secret,
-        legacy: target.legacy,
-        timeout_ms: target.timeout.as_millis() as u64,
-        app_id: target.app_id,
-        portal_id: target.portal_id,
-        user_id: target.user_id,
-        now_ms,
-    };
+/// Runs the forged-delivery suite against `target`, then a burst of `burst` concurrent genuine
+/// deliveries (0 skips it).
+pub async fn run(target: &DeliveryTarget, burst: usize, tls: &TlsConfig) -> ProbeReport {
+    let genuine = |now_ms| Genuine { target, now_ms };
     let mut probes = vec![send(&VALID, &genuine(clock::wall_millis()), target, tls).await];
     let genuine_accepted = probes[0].outcome == ProbeOutcome::Passed;
     for forgery in FORGERIES {
@@ -72,14 +49,8 @@ pub async fn run(target: &Target<'_>, tls: &TlsConfig) -> ProbeReport {
         .enumerate()
         .filter_map(|(index, result)| finding(index, result))
         .collect();
-    let burst = if genuine_accepted && target.burst > 0 {
-        let (report, burst_findings) = burst::run(
-            &genuine(clock::wall_millis()),
-            target.burst,
-            target.timeout,
-            tls,
-        )
-        .await;
+    let burst = if genuine_accepted && burst > 0 {
+        let (report, burst_findings) = burst::run(target, burst, tls).await;
         findings.extend(burst_findings);
         Some(report)
     } else {
@@ -102,7 +73,7 @@ pub async fn run(target: &Target<'_>, tls: &TlsConfig) -> ProbeReport {
     ProbeReport {
         id: 0,
         time: Timestamp::now(),
-        url: target.url.to_string(),
+        url: target.url.clone(),
         app_id: target.app_id,
         portal_id: target.portal_id,
         user_id: target.user_id,
@@ -121,7 +92,7 @@ pub async fn run(target: &Target<'_>, tls: &TlsConfig) -> ProbeReport {
 async fn send(
     forgery: &Forgery,
     genuine: &Genuine<'_>,
-    target: &Target<'_>,
+    target: &DeliveryTarget,
     tls: &TlsConfig,
 ) -> ProbeResult {
     let request = forgery.request(genuine);

@@ -1,6 +1,8 @@
 //! Runs scenarios against a live emulator: `api` steps go over HTTP like an app's calls;
-//! `fire`, `probe`, `setUserFlag`, `reset` and `waitFor` act on the shared state directly. A failed step
-//! ends its scenario (the rest are reported as skipped); the next scenario runs on.
+//! `fire`, `probe`, `setUserFlag`, `reset` and `waitFor` act on the state directly, through the
+//! narrow `ScenarioContext` (the store, the webhook machinery, the prober) rather than the whole
+//! server. A failed step ends its scenario (the rest are reported as skipped); the next
+//! scenario runs on.
 
 use std::time::{Duration, Instant};
 
@@ -10,25 +12,33 @@ use serde_json::{json, Map, Value};
 use super::expect::{check_probe_report, check_verdict, subset};
 use super::report::{ScenarioReport, StepReport, StepStatus};
 use super::template::{render, render_text};
-use crate::app::SharedState;
 use crate::domain::AppId;
 use crate::fixture::steps::{
     ApiAuth, ApiStep, FireExpect, FireStep, PassOrFail, ProbeExpect, ProbeStep, Scenario, Step,
     WaitForStep,
 };
 use crate::fixture::{AppFixture, Fixture};
-use crate::probe::declared::{probe_app, ProbeRequest};
 use crate::probe::forgery::{self, Expected};
 use crate::probe::report::ProbeReport;
+use crate::probe::{probe_app, ProbeRequest, Prober};
+use crate::store::Store;
 use crate::webhook::fire::FireRequest;
+use crate::webhook::fire::Webhooks;
 use crate::webhook::verdict::Delivery;
 use crate::webhook::{Finding, Outcome};
 
 /// How often `waitFor` looks at the state.
 const POLL: Duration = Duration::from_millis(10);
 
+/// What scenario steps act on.
+pub struct ScenarioContext<'a> {
+    pub store: &'a Store,
+    pub webhooks: Webhooks<'a>,
+    pub prober: Prober<'a>,
+}
+
 pub struct Runner<'a> {
-    pub shared: &'a SharedState,
+    pub context: ScenarioContext<'a>,
     pub base_url: String,
     pub strict: bool,
     http: awc::Client,
@@ -70,9 +80,9 @@ impl Outcomes {
 }
 
 impl<'a> Runner<'a> {
-    pub fn new(shared: &'a SharedState, base_url: String, strict: bool) -> Self {
+    pub fn new(context: ScenarioContext<'a>, base_url: String, strict: bool) -> Self {
         Runner {
-            shared,
+            context,
             base_url,
             strict,
             // `api` steps call the emulator run beside them, which answers in milliseconds; the
@@ -169,7 +179,7 @@ impl<'a> Runner<'a> {
             Step::Fire(fire) => self.fire(fire, fixture).await,
             Step::Probe(probe) => self.probe(probe, fixture, context).await,
             Step::SetUserFlag(flag) => {
-                self.shared.store.set_user_flag(
+                self.context.store.set_user_flag(
                     flag.portal_id,
                     flag.user_id,
                     flag.supports_channel_connection,
@@ -178,11 +188,11 @@ impl<'a> Runner<'a> {
             }
             Step::Reset(reset) => match &reset.app {
                 None => {
-                    self.shared.store.reset_all();
+                    self.context.store.reset_all();
                     Ok(Outcomes::passed(Value::Null))
                 }
                 Some(name) => app_id(fixture, Some(name)).map(|id| {
-                    self.shared.store.reset_app(id);
+                    self.context.store.reset_app(id);
                     Outcomes::passed(Value::Null)
                 }),
             },
@@ -285,7 +295,7 @@ impl<'a> Runner<'a> {
             None => None,
         };
         loop {
-            let current = self.shared.store.app(id).map(|app| app.extension);
+            let current = self.context.store.app(id).map(|app| app.extension);
             let (holds, seen) = match (&step.channel_connection, current) {
                 (Some(condition), Some(extension)) => match &extension.channel_connection {
                     Some(connection) => (
@@ -330,8 +340,8 @@ impl<'a> Runner<'a> {
     async fn fire(&self, step: &FireStep, fixture: &Fixture) -> Result<Outcomes, String> {
         let app_id = app_id(fixture, step.app.as_deref())?;
         let verdict = self
-            .shared
-            .webhooks()
+            .context
+            .webhooks
             .fire(FireRequest {
                 app_id,
                 portal_id: step.portal_id,
@@ -394,7 +404,7 @@ impl<'a> Runner<'a> {
             None => None,
         };
         let report = probe_app(
-            self.shared,
+            &self.context.prober,
             ProbeRequest {
                 app_id,
                 portal_id: step.portal_id,

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use super::sender::{self, Exchange, TlsConfig, BODY_CAP};
 use super::signer::signature_headers;
+use super::target::DeliveryTarget;
 use super::validator::{judge, Judgement, Reply};
 use super::verdict::{Delivery, Outcome, ReceivedResponse, SentRequest};
-use crate::clock::Timestamp;
-use crate::domain::{AppId, LegacyVersion, PortalId, Secret, UserId};
+use crate::domain::{AppId, PortalId, UserId};
 
 /// HubSpot's timeout for the webhook (assumed, like its other outbound webhooks).
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
@@ -19,31 +19,21 @@ pub const USER_AGENT: &str = "HubSpot Connect 2.0 (http://dev.hubspot.com/)";
 /// Reply bodies kept in the journal are cut here; the verdict is made on the whole body.
 const JOURNAL_BODY_LIMIT: usize = 64 * 1024;
 
-/// Everything needed to sign and send one delivery.
-pub struct Plan<'a> {
-    pub url: &'a str,
-    pub client_secret: &'a Secret,
-    pub legacy: LegacyVersion,
-    pub timeout: Duration,
-    pub body: Vec<u8>,
-}
-
 /// The body HubSpot sends: exactly `{"appId":N,"portalId":N,"userId":N}`.
 pub fn webhook_body(app_id: AppId, portal_id: PortalId, user_id: UserId) -> Vec<u8> {
     format!(r#"{{"appId":{app_id},"portalId":{portal_id},"userId":{user_id}}}"#).into_bytes()
 }
 
-/// The request HubSpot would send, signed now.
-pub fn signed_request(plan: &Plan<'_>) -> SentRequest {
-    let timestamp = Timestamp::now().millis();
-    let mut headers = unsigned_headers(plan.timeout);
+/// The request HubSpot would send to `target` with `body`, signed at `timestamp` (ms).
+pub fn signed_request_at(target: &DeliveryTarget, body: &[u8], timestamp: i64) -> SentRequest {
+    let mut headers = unsigned_headers(target.timeout);
     headers.extend(
         signature_headers(
-            plan.client_secret,
-            plan.legacy,
+            &target.client_secret,
+            target.legacy,
             "POST",
-            plan.url,
-            &plan.body,
+            &target.url,
+            body,
             timestamp,
         )
         .into_iter()
@@ -51,9 +41,9 @@ pub fn signed_request(plan: &Plan<'_>) -> SentRequest {
     );
     SentRequest {
         method: "POST".into(),
-        url: plan.url.to_string(),
+        url: target.url.clone(),
         headers,
-        body: String::from_utf8_lossy(&plan.body).into_owned(),
+        body: String::from_utf8_lossy(body).into_owned(),
     }
 }
 

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::delivery::{send_and_judge, signed_request, webhook_body, Plan, DEFAULT_TIMEOUT_MS};
+use super::delivery::{send_and_judge, signed_request_at, DEFAULT_TIMEOUT_MS};
 use super::gating::{decide, Gate};
 use super::sender::TlsConfig;
-use super::verdict::{Outcome, Verdict};
+use super::target::DeliveryTarget;
+use super::verdict::Verdict;
 use crate::clock::Timestamp;
 use crate::domain::{AppId, PortalId, UserId};
 use crate::journal::Journal;
@@ -43,14 +44,6 @@ pub enum FireError {
     UnknownDelivery(u64),
     #[error("delivery {0} sent nothing (the app was {1}), so there is nothing to replay")]
     NothingToReplay(u64, &'static str),
-    #[error("app {0} has no channel connection, so there is no URL to probe; register one, or pass \"url\"")]
-    NoUrl(AppId),
-    #[error("{0:?} is an emulator's control API (a path under /_emulator/), not an app's endpoint: probing it would make the emulator fire at itself; give the app's own phone-number URL")]
-    ControlUrl(String),
-    #[error("burst must be between 0 and {max}, got {0}", max = crate::probe::MAX_BURST)]
-    BadBurst(usize),
-    #[error("probe report {0} is not in the journal (it keeps the newest {max})", max = crate::journal::PROBE_JOURNAL_CAPACITY)]
-    UnknownProbe(u64),
 }
 
 /// What firing needs from the server.
@@ -69,40 +62,22 @@ impl Webhooks<'_> {
         let timeout = resolve_timeout(request.timeout_ms, app.profile.webhook_timeout_ms)?;
         let flag = self.store.user_flag(request.portal_id, request.user_id);
         let connection = app.extension.channel_connection.as_ref();
-        let mut verdict = Verdict {
-            id: 0,
-            time: Timestamp::now(),
-            app_id: request.app_id,
-            portal_id: request.portal_id,
-            user_id: request.user_id,
-            outcome: Outcome::Pass,
-            findings: Vec::new(),
-            omitted_findings: Default::default(),
-            picker: Vec::new(),
-            picker_total: 0,
-            picker_selectable: 0,
-            delivery: None,
-            replay_of: None,
-        };
+        let mut verdict = Verdict::new(request.app_id, request.portal_id, request.user_id);
         match decide(connection, flag, request.force) {
             Gate::Stop { outcome, findings } => {
                 verdict.outcome = outcome;
                 verdict.findings = findings;
             }
             Gate::Send { notes } => {
-                let secret = app
-                    .profile
-                    .client_secret
-                    .as_ref()
-                    .ok_or(FireError::NoClientSecret(request.app_id))?;
                 let url = connection.map(|c| c.url.as_str()).unwrap_or_default();
-                let sent = signed_request(&Plan {
+                let target = DeliveryTarget::for_app(
+                    &app,
                     url,
-                    client_secret: secret,
-                    legacy: app.profile.signature_version,
+                    request.portal_id,
+                    request.user_id,
                     timeout,
-                    body: webhook_body(request.app_id, request.portal_id, request.user_id),
-                });
+                )?;
+                let sent = target.signed_now();
                 let judged = send_and_judge(sent, timeout, self.tls).await;
                 verdict.outcome = judged.outcome;
                 verdict.findings = notes;
@@ -123,22 +98,20 @@ impl Webhooks<'_> {
             .store
             .app(original.app_id)
             .ok_or(FireError::UnknownApp(original.app_id))?;
-        let secret = app
-            .profile
-            .client_secret
-            .as_ref()
-            .ok_or(FireError::NoClientSecret(original.app_id))?;
         let timeout = match timeout_ms {
             Some(ms) => resolve_timeout(Some(ms), None)?,
             None => Duration::from_millis(delivery.timeout_ms),
         };
-        let sent = signed_request(&Plan {
-            url: &delivery.request.url,
-            client_secret: secret,
-            legacy: app.profile.signature_version,
+        let target = DeliveryTarget::for_app(
+            &app,
+            &delivery.request.url,
+            original.portal_id,
+            original.user_id,
             timeout,
-            body: delivery.request.body.clone().into_bytes(),
-        });
+        )?;
+        // The journaled body, byte for byte; only the signatures are new.
+        let body = delivery.request.body.as_bytes();
+        let sent = signed_request_at(&target, body, Timestamp::now().millis());
         let judged = send_and_judge(sent, timeout, self.tls).await;
         let mut verdict = Verdict {
             id: 0,

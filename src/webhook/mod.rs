@@ -14,7 +14,9 @@ pub mod fire;
 pub mod gating;
 pub mod sender;
 pub mod signer;
+pub mod target;
 pub mod validator;
 pub mod verdict;
 
+pub use target::DeliveryTarget;
 pub use verdict::{Finding, Outcome, Severity, Verdict};

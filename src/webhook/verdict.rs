@@ -161,6 +161,25 @@ impl crate::journal::Weigh for Verdict {
 }
 
 impl Verdict {
+    /// A verdict on nothing yet: a pass with no findings, to be filled in.
+    pub fn new(app_id: AppId, portal_id: PortalId, user_id: UserId) -> Self {
+        Verdict {
+            id: 0,
+            time: Timestamp::now(),
+            app_id,
+            portal_id,
+            user_id,
+            outcome: Outcome::Pass,
+            findings: Vec::new(),
+            omitted_findings: BTreeMap::new(),
+            picker: Vec::new(),
+            picker_total: 0,
+            picker_selectable: 0,
+            delivery: None,
+            replay_of: None,
+        }
+    }
+
     /// Adds what the reply concluded after the findings already there (the gate's notes).
     pub fn take_judgement(&mut self, judgement: super::validator::Judgement) {
         self.findings.extend(judgement.findings);

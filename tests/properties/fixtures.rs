@@ -316,7 +316,8 @@ fn app(index: usize, base: i32) -> BoxedStrategy<Value> {
         auth,
         prop::option::of(secret()),
         prop::option::of(prop::sample::select(&["v1", "v2"][..])),
-        prop::option::of(0u64..60_000),
+        // A delivery timeout between 1 ms and 600,000 ms (0 is refused at load).
+        prop::option::of(1u64..60_000),
         prop::option::of(prop::sample::subsequence(
             &["developers-read", "developers-write"][..],
             0..=2,

@@ -1,0 +1,62 @@
+//! The control API's route table: every endpoint once, with its method and path. The scope is
+//! built from it and so is the 404 that lists the endpoints, so the two can never drift apart.
+
+use actix_web::{web, Route};
+
+use super::{deliveries, fire, health, helpdesk, probe, requests, state, users};
+
+/// One endpoint: method, path under the control prefix, and its actix route.
+pub struct Endpoint {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub route: fn() -> Route,
+}
+
+const fn endpoint(method: &'static str, path: &'static str, route: fn() -> Route) -> Endpoint {
+    Endpoint {
+        method,
+        path,
+        route,
+    }
+}
+
+pub const ENDPOINTS: &[Endpoint] = &[
+    endpoint("GET", "/health", || web::get().to(health::health)),
+    endpoint("POST", "/reset", || web::post().to(state::reset)),
+    endpoint("GET", "/state", || web::get().to(state::export)),
+    endpoint("PUT", "/state", || web::put().to(state::import)),
+    endpoint("GET", "/requests", || web::get().to(requests::list)),
+    endpoint("DELETE", "/requests", || web::delete().to(requests::clear)),
+    endpoint("POST", "/fire", || web::post().to(fire::fire)),
+    endpoint("GET", "/deliveries", || web::get().to(deliveries::list)),
+    endpoint("DELETE", "/deliveries", || {
+        web::delete().to(deliveries::clear)
+    }),
+    endpoint("GET", "/deliveries/{id}", || web::get().to(deliveries::one)),
+    endpoint("POST", "/deliveries/{id}/replay", || {
+        web::post().to(deliveries::replay)
+    }),
+    endpoint("POST", "/probe", || web::post().to(probe::probe)),
+    endpoint("GET", "/probes", || web::get().to(probe::list)),
+    endpoint("GET", "/probes/{id}", || web::get().to(probe::one)),
+    endpoint("GET", "/portals/{portalId}/users/{userId}", || {
+        web::get().to(users::get)
+    }),
+    endpoint("PUT", "/portals/{portalId}/users/{userId}", || {
+        web::put().to(users::set_flag)
+    }),
+    endpoint("GET", "/portals/{portalId}/users/{userId}/apps", || {
+        web::get().to(helpdesk::offered_apps)
+    }),
+];
+
+/// `GET /_emulator/health, POST /_emulator/reset, …` for the 404, with the mounted pages' own.
+pub fn listing(prefix: &str, mounted: &[(&str, &str)]) -> String {
+    ENDPOINTS
+        .iter()
+        .map(|e| (e.method, e.path))
+        .chain(mounted.iter().copied())
+        .map(|(method, path)| format!("{method} {prefix}{path}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

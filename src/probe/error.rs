@@ -1,0 +1,23 @@
+//! Why a probe of a declared app could not start; the control API maps each to a status.
+
+use super::MAX_BURST;
+use crate::domain::AppId;
+use crate::journal::PROBE_JOURNAL_CAPACITY;
+use crate::webhook::fire::FireError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    /// What firing would refuse too: an unknown app, no client secret, a bad timeout.
+    #[error("{0}")]
+    Fire(#[from] FireError),
+    #[error("app {0} has no channel connection, so there is no URL to probe; register one, or pass \"url\"")]
+    NoUrl(AppId),
+    #[error("{0:?} is an emulator's control API (a path under /_emulator/), not an app's endpoint: probing it would make the emulator fire at itself; give the app's own phone-number URL")]
+    ControlUrl(String),
+    #[error("burst must be between 0 and {MAX_BURST}, got {0}")]
+    BadBurst(usize),
+    #[error(
+        "probe report {0} is not in the journal (it keeps the newest {PROBE_JOURNAL_CAPACITY})"
+    )]
+    UnknownProbe(u64),
+}

@@ -1,0 +1,97 @@
+//! What the emulated HubSpot is at any moment: the store, the journals (on one byte budget) and
+//! how deliveries reach https apps. The HTTP adapters reach it through the per-request context
+//! (`context`); the webhook, probe and scenario machinery get only the narrow views they need
+//! (`webhooks()`, `prober()`), never the whole.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use crate::journal::{ApiRequestEntry, ByteBudget, Journal};
+use crate::probe::report::ProbeReport;
+use crate::probe::Prober;
+use crate::scenario::runner::ScenarioContext;
+use crate::store::Store;
+use crate::webhook::fire::Webhooks;
+use crate::webhook::sender::{tls_config, TlsConfig};
+use crate::webhook::Verdict;
+
+pub struct EmulatorState {
+    pub store: Store,
+    /// The bytes every journal draws on (`--journal-bytes`).
+    pub journal_budget: Arc<ByteBudget>,
+    pub api_journal: Arc<Journal<ApiRequestEntry>>,
+    pub deliveries: Arc<Journal<Verdict>>,
+    /// Probe reports (`POST /_emulator/probe`), newest kept.
+    pub probes: Arc<Journal<ProbeReport>>,
+    /// Built on the first delivery: the web's root certificates cost memory an API-only run
+    /// never needs.
+    tls: OnceLock<TlsConfig>,
+    extra_ca_pem: Option<Vec<u8>>,
+    pub started: Instant,
+}
+
+/// How big the journals may grow.
+#[derive(Clone, Copy, Debug)]
+pub struct JournalLimits {
+    /// API calls kept.
+    pub requests: usize,
+    /// Delivery verdicts kept.
+    pub deliveries: usize,
+    /// Probe reports kept.
+    pub probes: usize,
+    /// Bytes all journals together keep.
+    pub bytes: usize,
+}
+
+impl EmulatorState {
+    /// A state seeded with `store`, its journals within `limits`, trusting `extra_ca_pem` (checked
+    /// by the caller) for https apps.
+    pub fn new(store: Store, limits: JournalLimits, extra_ca_pem: Option<Vec<u8>>) -> Self {
+        let budget = ByteBudget::new(limits.bytes);
+        EmulatorState {
+            store,
+            api_journal: Journal::new(limits.requests, &budget),
+            deliveries: Journal::new(limits.deliveries, &budget),
+            probes: Journal::new(limits.probes, &budget),
+            journal_budget: budget,
+            tls: OnceLock::new(),
+            extra_ca_pem,
+            started: Instant::now(),
+        }
+    }
+
+    /// The webhook machinery over this state.
+    pub fn webhooks(&self) -> Webhooks<'_> {
+        Webhooks {
+            store: &self.store,
+            journal: &self.deliveries,
+            tls: self.tls(),
+        }
+    }
+
+    /// What probing a declared app needs.
+    pub fn prober(&self) -> Prober<'_> {
+        Prober {
+            store: &self.store,
+            journal: &self.probes,
+            tls: self.tls(),
+        }
+    }
+
+    /// What scenario steps act on.
+    pub fn scenario_context(&self) -> ScenarioContext<'_> {
+        ScenarioContext {
+            store: &self.store,
+            webhooks: self.webhooks(),
+            prober: self.prober(),
+        }
+    }
+
+    /// TLS settings for https receivers.
+    pub fn tls(&self) -> &TlsConfig {
+        self.tls.get_or_init(|| {
+            // The CA was checked when the emulator was bound, so this cannot fail.
+            tls_config(self.extra_ca_pem.as_deref()).expect("a CA checked at bind")
+        })
+    }
+}
