@@ -20,7 +20,7 @@
 #                             past the body cap) fired 3,000 times, then listed and emptied:
 #                             peak RSS against 128 MiB.
 # and prints one table, the last thing on stdout: metric | value | baseline | ratio | target |
-# met?. The targets are those of the README's "Performance" section.
+# met?. The targets are those of docs/performance.md.
 #
 # Each benchmark's own output (its table, its log on stderr) is kept in the work directory,
 # named at the top of the output; --verbose shows it as it runs too (on stderr).
@@ -320,7 +320,7 @@ if [ ${#MISSED[@]} -gt 0 ]; then
   echo
 fi
 echo
-# Markdown, padded: readable in a terminal, pasteable into the README.
+# Markdown, padded: readable in a terminal, pasteable into docs/performance.md.
 printf '%s\n' "${ROWS[@]}" | awk -F'\t' '
   { for (i = 1; i <= 6; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } }
   END {

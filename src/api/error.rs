@@ -2,7 +2,7 @@
 //! how the domain's (`Invalid`) and the store's (`StoreError`) map to HubSpot's statuses.
 //!
 //! Every failure of the emulated HubSpot API becomes one of these variants; `ResponseError`
-//! renders the exact body and headers HubSpot sends (`hubspot-facts.md` §2–3). Messages say how to
+//! renders the exact body and headers HubSpot sends (docs/api.md, "Errors"). Messages say how to
 //! fix the request, because the person reading them is a developer in the middle of a test run.
 
 use actix_web::http::{header, Method, StatusCode};

@@ -19,7 +19,7 @@ use clap::{Parser, Subcommand};
 
 use crate::fixture::FixtureError;
 
-/// The fixed default port (documented in the README). `--port 0` picks any free port.
+/// The fixed default port (documented in docs/cli.md). `--port 0` picks any free port.
 pub const DEFAULT_PORT: u16 = 4774;
 
 #[derive(Debug, Parser)]

@@ -2,7 +2,7 @@
 //!
 //! HubSpot's current spec requires all nine request fields; the spec the official clients were
 //! generated from required only `name` and `url`. The emulator accepts `{name, url}` and fills the
-//! rest with the defaults below (an assumption, documented in the README).
+//! rest with the defaults below (an assumption, documented in docs/fidelity.md).
 
 use serde::{Deserialize, Serialize};
 

@@ -17,8 +17,8 @@ pub enum Severity {
     Error,
 }
 
-/// One thing the emulator noticed. `code` is stable (documented in the README); `pointer` is a
-/// JSON pointer into the reply body (`/phoneNumbers/2/friendlyName`), empty for the whole reply.
+/// One thing the emulator noticed. `code` is stable (documented in docs/webhook.md); `pointer` is
+/// a JSON pointer into the reply body (`/phoneNumbers/2/friendlyName`), empty for the whole reply.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub code: String,

@@ -298,22 +298,32 @@ fn every_example_loads_and_matches_the_schema() {
             }
         }
     }
-    let readme = std::fs::read_to_string(format!("{ROOT}/README.md")).unwrap();
+    // The documentation: the README and every page of docs/. Its fixture-like ```json blocks
+    // (those declaring `apps`, `portals` or `scenarios`; the others are replies, verdicts and
+    // steps) are fixtures too.
+    let mut pages = vec![format!("{ROOT}/README.md")];
+    let mut docs: Vec<String> = std::fs::read_dir(format!("{ROOT}/docs"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path().display().to_string())
+        .filter(|path| path.ends_with(".md"))
+        .collect();
+    docs.sort();
+    pages.extend(docs);
     let mut count = 0;
-    for section in ["## Fixtures", "## Scenarios"] {
-        let start = readme
-            .find(section)
-            .unwrap_or_else(|| panic!("README has {section}"));
-        let end = readme[start + 3..]
-            .find("\n## ")
-            .map_or(readme.len(), |e| start + 3 + e);
-        for (index, block) in readme[start..end].split("```json\n").skip(1).enumerate() {
-            let text = block.split("\n```").next().unwrap();
-            documents.push((format!("README {section} block {index}"), text.to_string()));
-            count += 1;
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        for (index, block) in text.split("```json\n").skip(1).enumerate() {
+            let block = block.split("\n```").next().unwrap();
+            if ["\"apps\"", "\"portals\"", "\"scenarios\""]
+                .iter()
+                .any(|key| block.contains(key))
+            {
+                documents.push((format!("{page} block {index}"), block.to_string()));
+                count += 1;
+            }
         }
     }
-    assert!(count >= 2, "the README's fixture sections have examples");
+    assert!(count >= 2, "the documentation has fixture examples");
     for (name, text) in documents {
         hubspot_emulator::fixture::loader::parse_fixture(&name, &text)
             .unwrap_or_else(|e| panic!("{e}"));

@@ -3,7 +3,7 @@
 Two kinds of thing live here:
 
 1. `before_load_schema` adjusts the *request* side of HubSpot's published spec to the emulator's
-   documented assumptions (README, "Features and limitations"), so that schemathesis's
+   documented assumptions (docs/fidelity.md, "Features and limitations"), so that schemathesis's
    positive/negative data checks judge real deviations rather than known, deliberate ones:
    unknown body fields refused, null = not given, SettingsRequest needing only `name` and `url`,
    `appId` >= 1, `height` and `width` >= 0. The *response* schemas, which `response_schema_conformance` validates against,
@@ -36,7 +36,7 @@ SETTINGS_PATH = re.compile(
 # Request schemas whose required list the emulator relaxes. The current spec requires all nine
 # SettingsRequest fields; the official clients (hubspot-api-client 12.0.0, @hubspot/api-client
 # 14.0.1) and the 2024-11-08 spec require only `name` and `url`, and the emulator fills the rest
-# with defaults (hubspot-facts.md section 1, README "Assumed").
+# with defaults (docs/fidelity.md, "Assumed").
 RELAXED_REQUIRED = {"SettingsRequest": ["name", "url"]}
 
 
@@ -50,17 +50,17 @@ def before_load_schema(context, raw_schema):
     for name, schema in schemas.items():
         if not _is_request_schema(name):
             continue
-        # README "Assumed": unknown fields are refused (400 UNKNOWN_FIELD).
+        # docs/fidelity.md, "Assumed": unknown fields are refused (400 UNKNOWN_FIELD).
         schema["additionalProperties"] = False
         if name in RELAXED_REQUIRED:
             schema["required"] = list(RELAXED_REQUIRED[name])
         required = set(schema.get("required", []))
-        # README "Assumed": a JSON null counts as "not given" - fine for an optional field
-        # (every PATCH field), a 400 REQUIRED for a required one.
+        # docs/fidelity.md, "Assumed": a JSON null counts as "not given" - fine for an optional
+        # field (every PATCH field), a 400 REQUIRED for a required one.
         for field, prop in schema.get("properties", {}).items():
             if field not in required:
                 prop["nullable"] = True
-            # README "Assumed": the calling window's size is a number of pixels, 0 or more.
+            # docs/fidelity.md, "Assumed": the calling window's size is a number of pixels, 0 or more.
             if field in ("height", "width"):
                 prop["minimum"] = 0
 
@@ -80,7 +80,7 @@ def before_load_schema(context, raw_schema):
         for op in ops.values():
             for param in op.get("parameters", []):
                 if param.get("name") == "appId" and param.get("in") == "path":
-                    # README: an appId is a positive int32; 0 and negatives are a 400 INVALID_APP_ID.
+                    # docs/fidelity.md: an appId is a positive int32; 0 and negatives are a 400 INVALID_APP_ID.
                     param["schema"]["minimum"] = 1
         _add_links(ops)
 
@@ -113,7 +113,7 @@ def _add_links(ops):
 
 # --- 2. Custom checks ----------------------------------------------------------------------------
 
-# README "Errors": the category of each error status the emulator documents.
+# docs/api.md, "Errors": the category of each error status the emulator documents.
 CATEGORY_BY_STATUS = {
     400: "VALIDATION_ERROR",
     401: "INVALID_AUTHENTICATION",
@@ -177,12 +177,12 @@ def hubspot_error_envelope(ctx, response, case):
     header = _header(response, "x-hubspot-correlation-id")
     assert header == correlation, f"x-hubspot-correlation-id {header!r} differs from the body's {correlation!r}"
     if status == 429:
-        # HubSpot's 429 has no `category` (hubspot-facts.md section 3).
+        # HubSpot's 429 has no `category` (docs/api.md, the error table).
         assert body.get("errorType") == "RATE_LIMIT", "429 without errorType RATE_LIMIT"
         assert isinstance(body.get("policyName"), str), "429 without a policyName"
         return None
     expected = CATEGORY_BY_STATUS.get(status)
-    assert expected is not None, f"status {status} is not one the README's error table documents"
+    assert expected is not None, f"status {status} is not one docs/api.md's error table documents"
     assert body.get("category") == expected, f"category {body.get('category')!r} for {status}, expected {expected!r}"
     errors = body.get("errors")
     if errors is not None:

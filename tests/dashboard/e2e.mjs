@@ -6,7 +6,8 @@
 // greyed out, the flag is switched on in the users list, the app opens, the webhook is fired and
 // the number picker shows the 30-character name cut at 24 and the number with an extension
 // disabled. Around that: the live journals, replay, reset, the control token, a 375-px window,
-// keyboard use, contrast, labels, untrusted markup in replies. It saves the README's screenshots.
+// keyboard use, contrast, labels, untrusted markup in replies. It saves the screenshots of the
+// README and docs/dashboard.md.
 //
 // One PASS/FAIL line per check, then `N passed, N failed`; exit 1 on any failure. Children (the
 // emulators, the browser, the receiver) are stopped whatever happens.

@@ -241,8 +241,8 @@ if entry.get("status") != 401 or legacy.get("valid") is not False or v3.get("val
 PY
 )"
 
-# Signs a request with the conventions of /work/shared/hubspot-facts.md §5 (the emulator's), sends
-# it and checks the receiver's answer and log line.
+# Signs a request with the conventions of docs/webhook.md, "Verifying signatures in your app"
+# (the emulator's), sends it and checks the receiver's answer and log line.
 # argv: base path secret version tamper(no|body) ts_offset_ms expected_status
 #       expected_log(valid|invalid|stale) receiver_log
 DIRECT="$READ_LOG

@@ -258,7 +258,7 @@ fn settings() -> BoxedStrategy<Value> {
     (
         "\\PC{0,20}",
         "https://[a-z]{1,8}\\.example/[a-z]{0,8}",
-        // The window's size in pixels: 0 or more (README, "Assumed").
+        // The window's size in pixels: 0 or more (docs/fidelity.md, "Assumed").
         prop::option::of(0..=i32::MAX),
         prop::option::of(0..=i32::MAX),
         prop::collection::vec(prop::option::of(any::<bool>()), 5),

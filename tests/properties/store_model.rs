@@ -1,14 +1,14 @@
 //! The in-memory store (`store::Store`) against a model of it, over generated operation sequences.
 //!
-//! The API's semantics are a handful of README sentences: POST creates (409 when already
-//! registered), PATCH changes only the given fields (404 when nothing is registered), DELETE
-//! removes, `null` means "not given", unknown fields and wrong types are a 400, the three
-//! resources are independent, `acceptAnyAppId` provisions unknown apps with the first app's
-//! credentials, reset returns to the seed, and an export loads again. Each sentence is easy to
-//! test alone; what example tests miss are the interleavings (patch after reset, create after a
+//! The API's semantics are a handful of sentences of docs/api.md and docs/fidelity.md: POST creates
+//! (409 when already registered), PATCH changes only the given fields (404 when nothing is
+//! registered), DELETE removes, `null` means "not given", unknown fields and wrong types are a 400,
+//! the three resources are independent, `acceptAnyAppId` provisions unknown apps with the first
+//! app's credentials, reset returns to the seed, and an export loads again. Each sentence is easy
+//! to test alone; what example tests miss are the interleavings (patch after reset, create after a
 //! provisioned app was reset away, a flag set on an undeclared portal …). So a random sequence of
-//! operations runs against both the store and a model a few lines long (maps of JSON records),
-//! and after every step:
+//! operations runs against both the store and a model a few lines long (maps of JSON records), and
+//! after every step:
 //!
 //! - the result agrees: success with the record the model predicts, or the same error kind;
 //! - `createdAt` equals `updatedAt` on create and stays on PATCH, and `updatedAt` moves forward
@@ -48,13 +48,13 @@ const FIRST_KEY: &str = "key-1";
 const SECOND_KEY: &str = "key-2";
 
 // ---------------------------------------------------------------------------------------------
-// The request schemas, as README's API section states them.
+// The request schemas, as docs/api.md states them.
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Kind {
     Str,
     Bool,
-    /// An int32 of 0 or more: the window's `height` and `width` (README, "Assumed").
+    /// An int32 of 0 or more: the window's `height` and `width` (docs/fidelity.md, "Assumed").
     Pixels,
 }
 
@@ -100,9 +100,9 @@ impl Resource {
         self != Resource::Recording
     }
 
-    /// What a create fills in before applying the request (README: "Settings created with only
-    /// `name` and `url` get `height` 600, `width` 400, `usesCallingWindow` true and every other
-    /// flag false").
+    /// What a create fills in before applying the request (docs/fidelity.md: "Settings created
+    /// with only `name` and `url` get `height` 600, `width` 400, `usesCallingWindow` true and
+    /// every other flag false").
     fn defaults(self) -> Map<String, Value> {
         let defaults = match self {
             Resource::Settings => json!({
@@ -444,8 +444,8 @@ impl Model {
         self.apps.get(&app)?.get("developerApiKey")?.as_str()
     }
 
-    /// The credential check with provisioning (README: a credential valid for another app is a
-    /// 401; an undeclared app is a 404 for a caller known elsewhere, else a 401; under
+    /// The credential check with provisioning (docs/fidelity.md: a credential valid for another app
+    /// is a 401; an undeclared app is a 404 for a caller known elsewhere, else a 401; under
     /// `acceptAnyAppId` it is provisioned as `auto-{appId}` with the first app's credentials).
     fn authorize(&mut self, app: i32, key: &str) -> Outcome {
         if self.apps.contains_key(&app) {

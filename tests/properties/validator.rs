@@ -5,12 +5,13 @@
 //! Whatever comes, the developer must get a verdict they can act on, so for every reply:
 //!
 //! - `judge` returns (no panic) and is deterministic;
-//! - every finding has a code and severity from README's "Finding codes" table (the codes are a
-//!   stable interface: CI scripts match on them), and at most one finding per code and pointer;
+//! - every finding has a code and severity from docs/webhook.md's "Finding codes" table (the
+//!   codes are a stable interface: CI scripts match on them), and at most one finding per code
+//!   and pointer;
 //! - every pointer is `""` or starts with `/`, and when the reply is JSON it resolves in it, or,
 //!   for the codes that report an absent field, its parent is the object lacking that field;
 //! - the findings about the reply as a whole (status, size, content type, encoding, syntax) are
-//!   exactly the ones the README's table describes for that reply;
+//!   exactly the ones docs/webhook.md's table describes for that reply;
 //! - the picker matches the reply: one row per object entry, names cut at 24 characters,
 //!   selectable rows only for E.164 numbers without an extension, a reason on every other row,
 //!   `duplicate-number`, `friendly-name-truncated` and `no-selectable-numbers` exactly when due.
@@ -62,16 +63,16 @@ impl ReplyParts {
     }
 }
 
-/// The documented codes and their severities, read from README's "Finding codes" table so that a
-/// code added to the validator but not to the documentation fails here.
+/// The documented codes and their severities, read from docs/webhook.md's "Finding codes" table so
+/// that a code added to the validator but not to the documentation fails here.
 fn documented_codes() -> &'static BTreeMap<String, Severity> {
     static CODES: std::sync::OnceLock<BTreeMap<String, Severity>> = std::sync::OnceLock::new();
     CODES.get_or_init(|| {
-        let readme = include_str!("../../README.md");
-        let section = readme
+        let page = include_str!("../../docs/webhook.md");
+        let section = page
             .split("### Finding codes")
             .nth(1)
-            .expect("README has a \"### Finding codes\" section");
+            .expect("docs/webhook.md has a \"### Finding codes\" section");
         let section = section.split("\n#").next().unwrap_or(section);
         let codes: BTreeMap<String, Severity> = section
             .lines()
@@ -89,7 +90,7 @@ fn documented_codes() -> &'static BTreeMap<String, Severity> {
             .collect();
         assert!(
             codes.len() >= 20,
-            "README's finding-code table did not parse: {codes:?}"
+            "docs/webhook.md's finding-code table did not parse: {codes:?}"
         );
         codes
     })
@@ -287,8 +288,8 @@ fn reply() -> impl Strategy<Value = ReplyParts> {
 // ---------------------------------------------------------------------------------------------
 // The properties
 
-/// What README's table says about the reply as a whole: the codes with an empty pointer, and the
-/// parsed body when the reply gets as far as being read as JSON.
+/// What docs/webhook.md's table says about the reply as a whole: the codes with an empty pointer,
+/// and the parsed body when the reply gets as far as being read as JSON.
 fn whole_reply_expectation(reply: &ReplyParts) -> (Vec<&'static str>, Option<Value>) {
     let mut codes = Vec::new();
     if reply.latency_ms > reply.slow_ms as f64 {
@@ -343,13 +344,13 @@ fn check_finding_shape(finding: &Finding) -> Result<(), TestCaseError> {
     let documented = documented_codes().get(&finding.code);
     prop_assert!(
         documented.is_some(),
-        "code {:?} is not in README's table",
+        "code {:?} is not in docs/webhook.md's table",
         finding.code
     );
     prop_assert_eq!(
         Some(&finding.severity),
         documented,
-        "severity of {:?} differs from README",
+        "severity of {:?} differs from docs/webhook.md",
         finding.code
     );
     prop_assert!(
