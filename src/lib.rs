@@ -21,6 +21,7 @@ pub mod control;
 pub mod dashboard;
 pub mod domain;
 pub mod fixture;
+pub mod harness;
 pub mod journal;
 pub mod probe;
 pub mod scenario;

@@ -1,7 +1,6 @@
 //! The command line: one file per subcommand, a shared error type that knows its exit code.
 //! Every flag is also an environment variable `HUBSPOT_EMULATOR_*`; nothing ever prompts.
 
-mod app_process;
 mod check;
 mod fire;
 mod probe;

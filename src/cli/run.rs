@@ -1,23 +1,21 @@
-//! `hubspot-emulator run`: the CI harness. Loads scenario files, starts an emulator in-process on
-//! a free port, optionally starts the app under test with the emulator's coordinates, runs the
-//! scenarios, stops the app, writes the reports. Exit 0 all passed · 1 a scenario failed ·
+//! `hubspot-emulator run`: the command line of the CI harness (`harness`). Loads the scenario
+//! files, runs them through the harness (an emulator in-process, the app under test if given),
+//! writes the reports and maps the outcome to an exit code. Exit 0 all passed · 1 a scenario failed ·
 //! 2 usage or fixture error · 3 infrastructure (the app exited early or never became ready, a
 //! port could not be bound).
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Args;
 
-use super::app_process::AppProcess;
 use super::render::{Format, FormatArg};
 use super::CliError;
-use crate::app::{Emulator, EmulatorConfig};
 use crate::clock::{make_deterministic, Timestamp};
 use crate::fixture::loader::{parse_fixture, read_fixture_text, DEFAULT_MAX_FIXTURE_BYTES};
 use crate::fixture::Fixture;
-use crate::scenario::report::{RunReport, StepStatus};
-use crate::scenario::runner::Runner;
+use crate::harness::Harness;
+use crate::scenario::report::RunReport;
 use crate::scenario::{human, junit};
 
 #[derive(Debug, Args)]
@@ -74,80 +72,23 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     }
     let deterministic = args.clock.is_some() || args.seed.is_some();
     if deterministic {
-        let start = match &args.clock {
-            Some(text) => Timestamp::parse(text).map_err(|e| {
-                CliError::Usage(format!("--clock {text:?} is not an ISO-8601 time: {e}"))
-            })?,
-            None => Timestamp::parse("2026-01-01T00:00:00Z").expect("a valid constant"),
-        };
-        make_deterministic(start, args.seed.unwrap_or(0));
+        make_deterministic(clock_start(args.clock.as_deref())?, args.seed.unwrap_or(0));
     }
-
-    let started = Instant::now();
-    // libphonenumber loads its metadata on first use (~0.1 s in release, ~1 s in debug builds);
-    // load it while the app starts rather than inside the first fire step.
-    std::thread::spawn(|| crate::webhook::validator::is_dialable("+14155552671"));
-    let first = files[0].1.clone();
-    let mut config = EmulatorConfig::ephemeral(first.clone());
-    config.workers = Some(1);
-    let emulator = Emulator::bind(config)
-        .map_err(|e| CliError::Infrastructure(format!("cannot start the emulator: {e}")))?;
-    let base_url = emulator.base_url();
-    let shared = emulator.state();
-    let handle = emulator.handle();
-    tokio::spawn(emulator.run());
-    eprintln!("hubspot-emulator run: emulator at {base_url}");
-
-    let mut app = match args.app.is_empty() {
-        true => None,
-        false => Some(start_app(&args.app, &first, &base_url)?),
+    let harness = Harness {
+        files,
+        strict: args.strict,
+        deterministic,
+        app: args.app.clone(),
+        app_ready: args.app_ready.clone(),
+        app_timeout: Duration::from_millis(args.app_timeout_ms),
+        grace: Duration::from_millis(args.grace_ms),
     };
-    if let (Some(process), Some(url)) = (app.as_mut(), &args.app_ready) {
-        if let Err(reason) = process
-            .wait_ready(url, Duration::from_millis(args.app_timeout_ms))
-            .await
-        {
-            process.stop(Duration::from_millis(args.grace_ms)).await;
-            handle.stop(false).await;
-            return Err(CliError::Infrastructure(reason));
-        }
-    }
-
-    let runner = Runner::new(shared.scenario_context(), base_url, args.strict);
-    let scenarios = async {
-        let mut reports = Vec::new();
-        for (index, (name, fixture)) in files.iter().enumerate() {
-            // Each later file that declares its own state starts from it.
-            if index > 0 && !(fixture.apps.is_empty() && fixture.portals.is_empty()) {
-                shared.store.replace(fixture.to_seed());
-            }
-            reports.extend(runner.run_file(name, fixture).await);
-        }
-        reports
-    };
-    let outcome = match app.as_mut() {
-        None => Ok(scenarios.await),
-        Some(process) => tokio::select! {
-            reports = scenarios => Ok(reports),
-            status = process.exited() => Err(format!("the app exited early ({status}) while the scenarios ran")),
-        },
-    };
-    if let Some(process) = app.as_mut() {
-        process.stop(Duration::from_millis(args.grace_ms)).await;
-    }
-    handle.stop(true).await;
-    let reports = outcome.map_err(CliError::Infrastructure)?;
-
-    let mut report = RunReport::new(
-        reports,
-        args.strict,
-        started.elapsed().as_secs_f64() * 1000.0,
-    );
-    if deterministic {
-        report = report.without_durations();
-    }
+    let report = harness
+        .run()
+        .await
+        .map_err(|e| CliError::Infrastructure(e.to_string()))?;
     write_reports(&report, &args)?;
-    if !args.app.is_empty() && args.app_ready.is_none() && first_wait_failed(&report) {
+    if harness.app_never_ready(&report) {
         return Err(CliError::Infrastructure(
             "the app never became ready: the first waitFor timed out (see the report)".into(),
         ));
@@ -163,37 +104,13 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     }
 }
 
-fn start_app(
-    command: &[String],
-    fixture: &Fixture,
-    base_url: &str,
-) -> Result<AppProcess, CliError> {
-    let mut env = vec![("HUBSPOT_API_BASE_URL", base_url.to_string())];
-    if let Some(app) = fixture.apps.first() {
-        env.push(("HUBSPOT_APP_ID", app.app_id.to_string()));
-        for (name, secret) in [
-            ("HUBSPOT_DEVELOPER_API_KEY", &app.developer_api_key),
-            ("HUBSPOT_ACCESS_TOKEN", &app.access_token),
-            ("HUBSPOT_CLIENT_SECRET", &app.client_secret),
-        ] {
-            if let Some(secret) = secret {
-                env.push((name, secret.expose().to_string()));
-            }
-        }
+/// Where the deterministic clock starts: `--clock`, else 2026-01-01.
+fn clock_start(clock: Option<&str>) -> Result<Timestamp, CliError> {
+    match clock {
+        Some(text) => Timestamp::parse(text)
+            .map_err(|e| CliError::Usage(format!("--clock {text:?} is not an ISO-8601 time: {e}"))),
+        None => Ok(Timestamp::parse("2026-01-01T00:00:00Z").expect("a valid constant")),
     }
-    AppProcess::start(command, &env).map_err(|e| {
-        CliError::Infrastructure(format!("cannot start the app {:?}: {e}", command.join(" ")))
-    })
-}
-
-/// Did the run's first `waitFor` (the readiness gate without `--app-ready`) fail?
-fn first_wait_failed(report: &RunReport) -> bool {
-    report
-        .reports
-        .iter()
-        .flat_map(|r| &r.steps)
-        .find(|s| s.kind == "waitFor")
-        .is_some_and(|s| s.status == StepStatus::Failed)
 }
 
 fn write_reports(report: &RunReport, args: &RunArgs) -> Result<(), CliError> {

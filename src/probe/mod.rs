@@ -112,9 +112,36 @@ async fn send(
         (None, Some(response)) => Some(response.status),
         _ => None,
     };
+    let (accepted, outcome, severity, message) = judge(forgery, status, exchange.failure.as_ref());
+    ProbeResult {
+        probe: forgery.name,
+        expected: forgery.expected,
+        status,
+        accepted,
+        outcome,
+        severity,
+        message,
+        fix: forgery.fix,
+        sends: forgery.sends,
+        latency_ms: exchange.latency_ms,
+        reply: exchange.response.map(|r| {
+            let kept = &r.body[..r.body.len().min(REPLY_KEPT)];
+            String::from_utf8_lossy(kept).into_owned()
+        }),
+        request: Some(request),
+    }
+}
+
+/// What a probe's answer means for what it expected: accepted (a 2xx), rejected (a 4xx), or
+/// neither; and the outcome, severity and message of the result.
+fn judge(
+    forgery: &Forgery,
+    status: Option<u16>,
+    failure: Option<&Finding>,
+) -> (bool, ProbeOutcome, Severity, String) {
     let accepted = status.is_some_and(|s| (200..300).contains(&s));
     let rejected = status.is_some_and(|s| (400..500).contains(&s));
-    let got = match (status, &exchange.failure) {
+    let got = match (status, failure) {
         (Some(status), _) => format!("answered {status}"),
         (None, Some(failure)) => format!("gave no reply: {}", failure.message),
         (None, None) => "gave no reply".to_string(),
@@ -156,23 +183,7 @@ async fn send(
             ),
         ),
     };
-    ProbeResult {
-        probe: forgery.name,
-        expected: forgery.expected,
-        status,
-        accepted,
-        outcome,
-        severity,
-        message,
-        fix: forgery.fix,
-        sends: forgery.sends,
-        latency_ms: exchange.latency_ms,
-        reply: exchange.response.map(|r| {
-            let kept = &r.body[..r.body.len().min(REPLY_KEPT)];
-            String::from_utf8_lossy(kept).into_owned()
-        }),
-        request: Some(request),
-    }
+    (accepted, outcome, severity, message)
 }
 
 fn not_run(forgery: &Forgery) -> ProbeResult {

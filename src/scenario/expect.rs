@@ -82,70 +82,7 @@ pub fn check_verdict(verdict: &Verdict, expect: &FireExpect, strict: bool) -> Ve
 /// listed in `expect.accepted` are expected, so they do not count against the outcome.
 pub fn check_probe_report(report: &ProbeReport, expect: &ProbeExpect, strict: bool) -> Vec<String> {
     let mut problems = Vec::new();
-    let listed = |name: &str| expect.accepted.iter().any(|a| a == name);
-    let excused = |finding: &Finding| {
-        finding
-            .pointer
-            .strip_prefix("/probes/")
-            .and_then(|i| i.parse::<usize>().ok())
-            .and_then(|i| report.probes.get(i))
-            .is_some_and(|p| listed(p.probe))
-            || (finding.severity == Severity::Warning && expect.codes.contains(&finding.code))
-    };
-    let worst = if strict {
-        Severity::Warning
-    } else {
-        Severity::Error
-    };
-    let counted: Vec<&str> = report
-        .findings
-        .iter()
-        .filter(|f| f.severity >= worst && !excused(f))
-        .map(|f| f.code.as_str())
-        .collect();
-    let actual = if counted.is_empty() {
-        PassOrFail::Pass
-    } else {
-        PassOrFail::Fail
-    };
-    let wanted = expect.outcome.unwrap_or(PassOrFail::Pass);
-    if actual != wanted {
-        let failing: Vec<String> = report
-            .probes
-            .iter()
-            .filter(|p| {
-                matches!(p.outcome, ProbeOutcome::Failed | ProbeOutcome::Warning)
-                    && !listed(p.probe)
-            })
-            .map(|p| format!("{} ({})", p.probe, p.message))
-            .collect();
-        problems.push(format!(
-            "expected the probes to {}, they {}{}",
-            if wanted == PassOrFail::Pass {
-                "pass"
-            } else {
-                "fail"
-            },
-            if actual == PassOrFail::Pass {
-                "passed"
-            } else {
-                "failed"
-            },
-            if counted.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ": {}{}",
-                    counted.join(", "),
-                    if failing.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" — {}", failing.join("; "))
-                    }
-                )
-            }
-        ));
-    }
+    problems.extend(outcome_problem(report, expect, strict));
     for name in &expect.accepted {
         if let Some(probe) = report.probes.iter().find(|p| p.probe == name) {
             if !probe.accepted {
@@ -166,17 +103,88 @@ pub fn check_probe_report(report: &ProbeReport, expect: &ProbeExpect, strict: bo
             problems.push(format!("finding {code} present, expected absent"));
         }
     }
-    if let Some(max) = expect.max_p99_ms {
-        match &report.burst {
-            Some(burst) if burst.latency_ms.p99 > max => problems.push(format!(
-                "the burst's p99 latency is {:.1} ms, over the {max} ms expected",
-                burst.latency_ms.p99
-            )),
-            Some(_) => {}
-            None => problems.push("maxP99Ms needs a burst, and none ran".to_string()),
-        }
-    }
+    problems.extend(latency_problem(report, expect));
     problems
+}
+
+/// The findings that count against the report's outcome: at least errors (warnings too under
+/// `strict`), but not those of probes the step lists as accepted, nor warnings it expects.
+fn counted_findings<'r>(
+    report: &'r ProbeReport,
+    expect: &ProbeExpect,
+    strict: bool,
+) -> Vec<&'r str> {
+    let listed = |name: &str| expect.accepted.iter().any(|a| a == name);
+    let excused = |finding: &Finding| {
+        finding
+            .pointer
+            .strip_prefix("/probes/")
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| report.probes.get(i))
+            .is_some_and(|p| listed(p.probe))
+            || (finding.severity == Severity::Warning && expect.codes.contains(&finding.code))
+    };
+    let worst = if strict {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
+    report
+        .findings
+        .iter()
+        .filter(|f| f.severity >= worst && !excused(f))
+        .map(|f| f.code.as_str())
+        .collect()
+}
+
+/// The outcome against `expect.outcome` (default pass), naming what failed when it differs.
+fn outcome_problem(report: &ProbeReport, expect: &ProbeExpect, strict: bool) -> Option<String> {
+    let counted = counted_findings(report, expect, strict);
+    let actual = if counted.is_empty() {
+        PassOrFail::Pass
+    } else {
+        PassOrFail::Fail
+    };
+    let wanted = expect.outcome.unwrap_or(PassOrFail::Pass);
+    if actual == wanted {
+        return None;
+    }
+    let listed = |name: &str| expect.accepted.iter().any(|a| a == name);
+    let failing: Vec<String> = report
+        .probes
+        .iter()
+        .filter(|p| {
+            matches!(p.outcome, ProbeOutcome::Failed | ProbeOutcome::Warning) && !listed(p.probe)
+        })
+        .map(|p| format!("{} ({})", p.probe, p.message))
+        .collect();
+    let word = |outcome: PassOrFail, pass: &'static str, fail: &'static str| match outcome {
+        PassOrFail::Pass => pass,
+        PassOrFail::Fail => fail,
+    };
+    let detail = match (counted.is_empty(), failing.is_empty()) {
+        (true, _) => String::new(),
+        (false, true) => format!(": {}", counted.join(", ")),
+        (false, false) => format!(": {} — {}", counted.join(", "), failing.join("; ")),
+    };
+    Some(format!(
+        "expected the probes to {}, they {}{detail}",
+        word(wanted, "pass", "fail"),
+        word(actual, "passed", "failed"),
+    ))
+}
+
+/// `maxP99Ms`: the burst's p99 within it (and a burst to measure).
+fn latency_problem(report: &ProbeReport, expect: &ProbeExpect) -> Option<String> {
+    let max = expect.max_p99_ms?;
+    match &report.burst {
+        Some(burst) if burst.latency_ms.p99 > max => Some(format!(
+            "the burst's p99 latency is {:.1} ms, over the {max} ms expected",
+            burst.latency_ms.p99
+        )),
+        Some(_) => None,
+        None => Some("maxP99Ms needs a burst, and none ran".to_string()),
+    }
 }
 
 /// `Ok` when every key of `expected` is in `got` with an equal value (recursively); otherwise

@@ -9,15 +9,21 @@
 //! newest entry is never given up, so what was just recorded can always be read back.
 //! Listings come in pages (`after`, `limit`, `next`) that are bounded in bytes too.
 
+mod api_entry;
+mod budget;
+mod weigh;
+
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use parking_lot::Mutex;
 use serde::Serialize;
 
-use crate::clock::Timestamp;
-use crate::domain::AppId;
+pub use api_entry::{redact_query, ApiRequestEntry};
+pub use budget::ByteBudget;
+use budget::{release_freed_memory, Member};
+pub use weigh::{json_weight, Weigh};
 
 /// API calls kept by default.
 pub const DEFAULT_CAPACITY: usize = 10_000;
@@ -33,89 +39,6 @@ pub const PAGE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Entries reserved up front at most; a larger journal grows as it fills.
 const PREALLOCATED_MAX: usize = 1 << 17;
-
-/// Roughly how many bytes an entry holds (its strings and buffers): what the budget counts.
-pub trait Weigh {
-    fn weight(&self) -> usize;
-}
-
-/// The weight of anything serializable: the length of its JSON, plus its own size. Strings
-/// dominate every journal entry, so this tracks the heap it holds within a small factor.
-pub fn json_weight<T: Serialize>(value: &T) -> usize {
-    struct Counter(usize);
-    impl std::io::Write for Counter {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0 += bytes.len();
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut counter = Counter(0);
-    let _ = serde_json::to_writer(&mut counter, value);
-    counter.0 + std::mem::size_of::<T>()
-}
-
-/// glibc keeps freed memory for reuse rather than returning it; after a journal is emptied the
-/// user expects the process to shrink, so ask it to give back what it can.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free heap pages to the kernel; it touches no live memory.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-/// What the budget can ask of a journal, whatever its entries.
-trait Member: Send + Sync {
-    fn bytes(&self) -> usize;
-    /// Gives up the oldest entry unless it is the newest; the bytes freed (0: nothing to give).
-    fn give_up_oldest(&self) -> usize;
-}
-
-/// The byte budget every journal of the process draws on.
-pub struct ByteBudget {
-    limit: usize,
-    used: AtomicUsize,
-    members: Mutex<Vec<Weak<dyn Member>>>,
-}
-
-impl ByteBudget {
-    pub fn new(limit: usize) -> Arc<ByteBudget> {
-        Arc::new(ByteBudget {
-            limit: limit.max(1),
-            used: AtomicUsize::new(0),
-            members: Mutex::new(Vec::new()),
-        })
-    }
-
-    pub fn limit(&self) -> usize {
-        self.limit
-    }
-
-    /// Bytes the journals hold now.
-    pub fn used(&self) -> usize {
-        self.used.load(Ordering::Relaxed)
-    }
-
-    /// While over the limit, the journal with the most bytes gives up its oldest entry.
-    fn enforce(&self) {
-        while self.used() > self.limit {
-            let largest = self
-                .members
-                .lock()
-                .iter()
-                .filter_map(Weak::upgrade)
-                .max_by_key(|member| member.bytes());
-            let Some(largest) = largest else { return };
-            if largest.give_up_oldest() == 0 {
-                // Each journal is down to its newest entry: nothing more can go.
-                return;
-            }
-        }
-    }
-}
 
 pub struct Journal<T> {
     capacity: usize,
@@ -306,60 +229,6 @@ impl<T: Clone + Weigh + Send + 'static> Member for Journal<T> {
     }
 }
 
-/// One call of the emulated HubSpot API, with credentials redacted from the path.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiRequestEntry {
-    pub sequence: u64,
-    pub time: Timestamp,
-    pub method: String,
-    pub path: String,
-    pub status: u16,
-    pub latency_ms: f64,
-    pub correlation_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<AppId>,
-    /// `hapikey`, `bearer` or `none`: which credential the request carried.
-    pub auth: &'static str,
-}
-
-impl Weigh for ApiRequestEntry {
-    fn weight(&self) -> usize {
-        std::mem::size_of::<Self>()
-            + self.method.capacity()
-            + self.path.capacity()
-            + self.correlation_id.capacity()
-    }
-}
-
-/// Replaces the value of `hapikey` (and any other credential-like parameter) with `REDACTED`.
-pub fn redact_query(path_and_query: &str) -> String {
-    let Some((path, query)) = path_and_query.split_once('?') else {
-        return path_and_query.to_string();
-    };
-    let mut out = String::with_capacity(path_and_query.len());
-    out.push_str(path);
-    for (index, pair) in query.split('&').enumerate() {
-        out.push(if index == 0 { '?' } else { '&' });
-        match pair.split_once('=') {
-            Some((key, _)) if is_secret_parameter(key) => {
-                out.push_str(key);
-                out.push_str("=REDACTED");
-            }
-            _ => out.push_str(pair),
-        }
-    }
-    out
-}
-
-fn is_secret_parameter(key: &str) -> bool {
-    ["hapikey", "token", "secret", "key"].iter().any(|word| {
-        key.as_bytes()
-            .windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -461,14 +330,5 @@ mod tests {
         journal.push(|seq| Sized(seq, 500));
         assert_eq!(ids(&journal.page(newest(None))), vec![2]);
         assert_eq!(budget.used(), 500);
-    }
-
-    #[test]
-    fn redacts_credentials_in_queries() {
-        assert_eq!(
-            redact_query("/crm/v3/x?a=1&hapikey=secret&access_token=t"),
-            "/crm/v3/x?a=1&hapikey=REDACTED&access_token=REDACTED"
-        );
-        assert_eq!(redact_query("/plain"), "/plain");
     }
 }
