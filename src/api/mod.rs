@@ -3,13 +3,13 @@
 //! one set of generic handlers. `call` authenticates and rate-limits, `body` reads request bodies,
 //! `observe` adds HubSpot's headers and journals every call, `fallback` explains wrong routes.
 
-pub mod body;
-pub mod call;
+pub(crate) mod body;
+pub(crate) mod call;
 pub mod error;
-pub mod fallback;
-pub mod observe;
-pub mod resource;
-pub mod routes;
+pub(crate) mod fallback;
+pub(crate) mod observe;
+pub(crate) mod resource;
+pub(crate) mod routes;
 
 use actix_web::middleware::from_fn;
 use actix_web::{web, Scope};

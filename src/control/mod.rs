@@ -3,7 +3,7 @@
 //! and users' browser flags, behind an optional token (`token`). Its errors are plain `{"error": …}` JSON, not HubSpot's
 //! envelope, because no HubSpot client ever calls it.
 
-pub mod caller;
+pub(crate) mod caller;
 mod deliveries;
 mod error;
 mod fire;
