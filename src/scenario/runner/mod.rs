@@ -1,0 +1,262 @@
+//! Runs scenarios against a live emulator: `api` steps go over HTTP like an app's calls;
+//! `fire`, `probe`, `setUserFlag`, `reset` and `waitFor` act on the state directly, through the
+//! narrow `ScenarioContext` (the store, the webhook machinery, the prober) rather than the whole
+//! server. A failed step ends its scenario (the rest are reported as skipped); the next
+//! scenario runs on. Each kind of step is in a file of its own (`api_step`, `wait_step`,
+//! `fire_step`, `probe_step`); this one runs scenarios and dispatches their steps.
+
+mod api_step;
+mod fire_step;
+mod probe_step;
+mod wait_step;
+
+use std::time::{Duration, Instant};
+
+use regex::Regex;
+use serde_json::{json, Map, Value};
+
+use super::expect::{check_probe_report, check_verdict, subset};
+use super::report::{ScenarioReport, StepReport, StepStatus};
+use super::template::{render, render_text};
+use crate::domain::AppId;
+use crate::fixture::steps::{
+    ApiAuth, ApiStep, FireExpect, FireStep, PassOrFail, ProbeExpect, ProbeStep, Scenario, Step,
+    WaitForStep,
+};
+use crate::fixture::{AppFixture, Fixture};
+use crate::probe::forgery::{self, Expected};
+use crate::probe::report::ProbeReport;
+use crate::probe::{probe_app, ProbeRequest, Prober};
+use crate::store::Store;
+use crate::webhook::fire::FireRequest;
+use crate::webhook::fire::Webhooks;
+use crate::webhook::verdict::Delivery;
+use crate::webhook::{Finding, Outcome};
+
+/// How often `waitFor` looks at the state.
+const POLL: Duration = Duration::from_millis(10);
+
+/// What scenario steps act on.
+pub struct ScenarioContext<'a> {
+    pub store: &'a Store,
+    pub webhooks: Webhooks<'a>,
+    pub prober: Prober<'a>,
+}
+
+pub struct Runner<'a> {
+    pub context: ScenarioContext<'a>,
+    pub base_url: String,
+    pub strict: bool,
+    http: awc::Client,
+}
+
+/// A step's result: passed with a value for later steps, or failed with the evidence.
+struct Outcomes {
+    status: StepStatus,
+    message: Option<String>,
+    expected: Option<Value>,
+    got: Option<Value>,
+    result: Value,
+    findings: Vec<Finding>,
+    delivery: Option<Delivery>,
+    probe: Option<ProbeReport>,
+}
+
+impl Outcomes {
+    fn passed(result: Value) -> Self {
+        Outcomes {
+            status: StepStatus::Passed,
+            message: None,
+            expected: None,
+            got: None,
+            result,
+            findings: Vec::new(),
+            delivery: None,
+            probe: None,
+        }
+    }
+
+    fn failed(message: impl Into<String>) -> Self {
+        Outcomes {
+            status: StepStatus::Failed,
+            message: Some(message.into()),
+            ..Outcomes::passed(Value::Null)
+        }
+    }
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(context: ScenarioContext<'a>, base_url: String, strict: bool) -> Self {
+        Runner {
+            context,
+            base_url,
+            strict,
+            // `api` steps call the emulator run beside them, which answers in milliseconds; the
+            // deadline only keeps a run from hanging on a wedged server.
+            http: awc::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .finish(),
+        }
+    }
+
+    /// Runs every scenario of one file, whose seed is already loaded. Named steps' results are
+    /// readable by every later step of the file (`${steps.NAME…}`).
+    pub async fn run_file(&self, file: &str, fixture: &Fixture) -> Vec<ScenarioReport> {
+        let apps: Map<String, Value> = fixture
+            .apps
+            .iter()
+            .map(|a| (a.name.clone(), serde_json::to_value(a).unwrap_or_default()))
+            .collect();
+        let mut context = json!({"apps": apps, "portals": fixture.portals, "steps": {}});
+        let mut reports = Vec::new();
+        for scenario in &fixture.scenarios {
+            reports.push(
+                self.run_scenario(file, fixture, scenario, &mut context)
+                    .await,
+            );
+        }
+        reports
+    }
+
+    async fn run_scenario(
+        &self,
+        file: &str,
+        fixture: &Fixture,
+        scenario: &Scenario,
+        context: &mut Value,
+    ) -> ScenarioReport {
+        let started = Instant::now();
+        let mut steps = Vec::new();
+        let mut failed = false;
+        for (index, step) in scenario.steps.iter().enumerate() {
+            let title = step
+                .name()
+                .map(str::to_string)
+                .unwrap_or_else(|| describe(step));
+            if failed {
+                steps.push(StepReport {
+                    index: index + 1,
+                    kind: step.kind(),
+                    title,
+                    status: StepStatus::Skipped,
+                    duration_ms: 0.0,
+                    message: None,
+                    expected: None,
+                    got: None,
+                    findings: Vec::new(),
+                    delivery: None,
+                    probe: None,
+                });
+                continue;
+            }
+            let step_started = Instant::now();
+            let outcome = self.run_step(step, fixture, context).await;
+            if let (Some(name), StepStatus::Passed) = (step.name(), outcome.status) {
+                context["steps"][name] = outcome.result.clone();
+            }
+            failed = outcome.status == StepStatus::Failed;
+            steps.push(StepReport {
+                index: index + 1,
+                kind: step.kind(),
+                title,
+                status: outcome.status,
+                duration_ms: step_started.elapsed().as_secs_f64() * 1000.0,
+                message: outcome.message,
+                expected: outcome.expected,
+                got: outcome.got,
+                findings: outcome.findings,
+                delivery: outcome.delivery,
+                probe: outcome.probe,
+            });
+        }
+        ScenarioReport {
+            file: file.to_string(),
+            name: scenario.name.clone(),
+            passed: !failed,
+            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+            steps,
+        }
+    }
+
+    async fn run_step(&self, step: &Step, fixture: &Fixture, context: &Value) -> Outcomes {
+        let result = match step {
+            Step::Api(api) => self.api(api, fixture, context).await,
+            Step::WaitFor(wait) => self.wait_for(wait, fixture).await,
+            Step::Fire(fire) => self.fire(fire, fixture).await,
+            Step::Probe(probe) => self.probe(probe, fixture, context).await,
+            Step::SetUserFlag(flag) => {
+                self.context.store.set_user_flag(
+                    flag.portal_id,
+                    flag.user_id,
+                    flag.supports_channel_connection,
+                );
+                Ok(Outcomes::passed(Value::Null))
+            }
+            Step::Reset(reset) => match &reset.app {
+                None => {
+                    self.context.store.reset_all();
+                    Ok(Outcomes::passed(Value::Null))
+                }
+                Some(name) => app_id(fixture, Some(name)).map(|id| {
+                    self.context.store.reset_app(id);
+                    Outcomes::passed(Value::Null)
+                }),
+            },
+        };
+        result.unwrap_or_else(Outcomes::failed)
+    }
+}
+
+fn find_app<'f>(fixture: &'f Fixture, name: Option<&str>) -> Result<&'f AppFixture, String> {
+    match name {
+        None => fixture
+            .apps
+            .first()
+            .ok_or_else(|| "the fixture declares no app".to_string()),
+        Some(name) => fixture.apps.iter().find(|a| a.name == name).ok_or_else(|| {
+            let names: Vec<&str> = fixture.apps.iter().map(|a| a.name.as_str()).collect();
+            format!("no app named {name:?}; the fixture has {names:?}")
+        }),
+    }
+}
+
+fn app_id(fixture: &Fixture, name: Option<&str>) -> Result<AppId, String> {
+    find_app(fixture, name).map(|a| a.app_id)
+}
+
+/// A title for a step without a name.
+fn describe(step: &Step) -> String {
+    let app = |name: &Option<String>| name.clone().unwrap_or_else(|| "the first app".into());
+    match step {
+        Step::Api(s) => format!("api {} {}", s.method.to_ascii_uppercase(), s.path),
+        Step::WaitFor(s) => match (&s.channel_connection, &s.settings) {
+            (Some(c), _) => format!("waitFor channel connection of {}", app(&c.app)),
+            (_, Some(c)) => format!("waitFor calling settings of {}", app(&c.app)),
+            _ => "waitFor".into(),
+        },
+        Step::Fire(s) => format!(
+            "fire {} → portal {} user {}{}",
+            app(&s.app),
+            s.portal_id,
+            s.user_id,
+            if s.force { " (forced)" } else { "" }
+        ),
+        Step::Probe(s) => format!(
+            "probe {}{}",
+            app(&s.app),
+            match s.burst {
+                Some(0) => " (no burst)".to_string(),
+                Some(n) => format!(" with a burst of {n}"),
+                None => String::new(),
+            }
+        ),
+        Step::SetUserFlag(s) => format!(
+            "setUserFlag portal {} user {} = {}",
+            s.portal_id, s.user_id, s.supports_channel_connection
+        ),
+        Step::Reset(s) => match &s.app {
+            Some(name) => format!("reset {name}"),
+            None => "reset all".into(),
+        },
+    }
+}
