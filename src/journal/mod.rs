@@ -128,45 +128,26 @@ impl<T: Clone + Weigh + Send + 'static> Journal<T> {
     pub fn page(&self, request: PageRequest) -> JournalPage<T> {
         let inner = self.inner.lock();
         let limit = request.limit.unwrap_or(usize::MAX);
-        let mut entries = Vec::new();
-        let mut bytes = 0;
-        let mut next = None;
-        match request.after {
+        let (entries, next) = match request.after {
             Some(after) => {
                 let start = inner.entries.partition_point(|(seq, _, _)| *seq <= after);
-                for (seq, weight, entry) in inner.entries.iter().skip(start) {
-                    let full = entries.len() >= limit
-                        || (!entries.is_empty() && bytes + weight > PAGE_BYTES);
-                    if full {
-                        break;
-                    }
-                    bytes += weight;
-                    entries.push(entry.clone());
-                    next = Some(*seq);
-                }
+                let taken = take_page(inner.entries.iter().skip(start), limit);
                 // `next` only when something follows the page.
-                if next.is_some_and(|last| inner.entries.back().is_some_and(|(s, _, _)| *s == last))
-                {
-                    next = None;
-                }
+                let last = taken.last().map(|(seq, _)| *seq);
+                let more = last
+                    .is_some_and(|last| inner.entries.back().is_some_and(|(s, _, _)| *s != last));
+                (taken, last.filter(|_| more))
             }
             None => {
-                for (_, weight, entry) in inner.entries.iter().rev() {
-                    let full = entries.len() >= limit
-                        || (!entries.is_empty() && bytes + weight > PAGE_BYTES);
-                    if full {
-                        break;
-                    }
-                    bytes += weight;
-                    entries.push(entry.clone());
-                }
-                entries.reverse();
+                let mut taken = take_page(inner.entries.iter().rev(), limit);
+                taken.reverse();
+                (taken, None)
             }
-        }
+        };
         JournalPage {
             total: inner.accepted,
             capacity: self.capacity,
-            entries,
+            entries: entries.into_iter().map(|(_, entry)| entry).collect(),
             next,
         }
     }
@@ -207,6 +188,23 @@ impl<T: Clone + Weigh + Send + 'static> Journal<T> {
         self.bytes.fetch_sub(n, Ordering::Relaxed);
         self.budget.used.fetch_sub(n, Ordering::Relaxed);
     }
+}
+
+/// Entries in the order given until `limit` of them or `PAGE_BYTES` (always at least one).
+fn take_page<'a, T: Clone + 'a>(
+    entries: impl Iterator<Item = &'a (u64, usize, T)>,
+    limit: usize,
+) -> Vec<(u64, T)> {
+    let mut taken = Vec::new();
+    let mut bytes = 0;
+    for (seq, weight, entry) in entries {
+        if taken.len() >= limit || (!taken.is_empty() && bytes + weight > PAGE_BYTES) {
+            break;
+        }
+        bytes += weight;
+        taken.push((*seq, entry.clone()));
+    }
+    taken
 }
 
 impl<T: Clone + Weigh + Send + 'static> Member for Journal<T> {
