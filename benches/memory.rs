@@ -7,11 +7,12 @@
 //! The real binary runs as a child process, `hubspot-emulator serve --port 0` on a fixture whose
 //! app's channel connection points at a fast local receiver (this binary with `receiver`, a
 //! child process too, answering a valid phone-number list). Then `--concurrency` threads (8),
-//! each on its own keep-alive connection, fire N deliveries (200,000; `--quick`: 8,000) through
-//! `POST /_emulator/fire`, each followed by `--api-per-fire` calls of the settings API (1;
-//! `--quick`: 4; three GETs of the channel connection for every PATCH that leaves it as it is),
-//! so that both ring buffers, the delivery journal (1,000 verdicts by default) and the API
-//! journal (10,000 calls), fill and then turn over again and again.
+//! each with its own `reqwest` client on its own keep-alive connection, fire N deliveries
+//! (200,000; `--quick`: 8,000) through `POST /_emulator/fire`, each followed by
+//! `--api-per-fire` calls of the settings API (1; `--quick`: 4; three GETs of the channel
+//! connection for every PATCH that leaves it as it is), so that both ring buffers, the delivery
+//! journal (1,000 verdicts by default) and the API journal (10,000 calls), fill and then turn
+//! over again and again.
 //!
 //! Every `--sample-every` deliveries (N / 40) it reads the emulator's VmRSS and RssAnon from
 //! /proc/PID/status. Warm-up ends at the first sample at which both journals are full and have
@@ -38,15 +39,16 @@
 //! Only loopback (127.0.0.1). The fixture's client secret signs the deliveries; it is never
 //! printed.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use reqwest::{Client, Method};
 use serde::Deserialize;
+use tokio::runtime::Runtime;
 
 #[path = "support/emulator.rs"]
 mod emulator;
@@ -200,139 +202,65 @@ struct Sample {
     memory: Memory,
 }
 
-/// One keep-alive HTTP/1.1 connection, just enough of the protocol for this benchmark.
-struct Connection {
-    address: String,
-    stream: Option<(BufReader<TcpStream>, TcpStream)>,
-    request: Vec<u8>,
-    line: String,
+/// A tokio runtime on the calling thread: each load thread has its own, so a call and its
+/// connection stay on the thread that makes it.
+fn new_runtime() -> Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
 }
 
-impl Connection {
-    fn new(address: &str) -> Self {
-        Connection {
-            address: address.to_string(),
-            stream: None,
-            request: Vec::with_capacity(512),
-            line: String::new(),
-        }
-    }
+/// An HTTP client keeping at most one idle keep-alive connection: a worker calls one request at
+/// a time, so each worker's client holds one connection, opened again only if the emulator
+/// closes it.
+fn client() -> Client {
+    Client::builder()
+        .pool_max_idle_per_host(1)
+        .tcp_nodelay(true)
+        .read_timeout(Duration::from_secs(60))
+        // Loopback only, whatever HTTP_PROXY says.
+        .no_proxy()
+        .build()
+        .expect("an HTTP client")
+}
 
-    /// Sends one request; returns the status, with the body in `body`.
-    fn call(
-        &mut self,
-        method: &str,
-        path: &str,
-        json: Option<&str>,
-        body: &mut Vec<u8>,
-    ) -> std::io::Result<u16> {
-        let result = self.try_call(method, path, json, body);
-        if result.is_err() {
-            self.stream = None;
-        }
-        result
+/// Sends one request (a JSON body with its `Content-Type`, if any); the status and the body.
+async fn call(
+    client: &Client,
+    method: Method,
+    url: &str,
+    json: Option<&'static str>,
+) -> Result<(u16, Vec<u8>), String> {
+    let mut request = client.request(method, url);
+    if let Some(json) = json {
+        request = request
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(json);
     }
+    let response = request.send().await.map_err(describe)?;
+    let status = response.status().as_u16();
+    let body = response.bytes().await.map_err(describe)?;
+    Ok((status, body.to_vec()))
+}
 
-    fn try_call(
-        &mut self,
-        method: &str,
-        path: &str,
-        json: Option<&str>,
-        body: &mut Vec<u8>,
-    ) -> std::io::Result<u16> {
-        use std::io::{Error, ErrorKind};
-        if self.stream.is_none() {
-            let stream = TcpStream::connect(&self.address)?;
-            stream.set_nodelay(true)?;
-            stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-            self.stream = Some((BufReader::new(stream.try_clone()?), stream));
-        }
-        let (reader, writer) = self.stream.as_mut().expect("connected");
-        self.request.clear();
-        write!(
-            self.request,
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\n",
-            self.address
-        )?;
-        if let Some(json) = json {
-            write!(
-                self.request,
-                "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{json}",
-                json.len()
-            )?;
-        } else {
-            self.request.extend_from_slice(b"\r\n");
-        }
-        writer.write_all(&self.request)?;
-
-        let bad = |what: &str| Error::new(ErrorKind::InvalidData, what.to_string());
-        self.line.clear();
-        if reader.read_line(&mut self.line)? == 0 {
-            return Err(Error::new(
-                ErrorKind::UnexpectedEof,
-                "the emulator closed the connection",
-            ));
-        }
-        let status: u16 = self
-            .line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| bad("not an HTTP status line"))?;
-        let (mut length, mut chunked, mut close) = (None, false, false);
-        loop {
-            self.line.clear();
-            if reader.read_line(&mut self.line)? == 0 {
-                return Err(bad("the headers did not end"));
-            }
-            let header = self.line.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.split_once(':') {
-                let (name, value) = (name.trim(), value.trim());
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = Some(value.parse::<usize>().map_err(|_| bad("Content-Length"))?);
-                } else if name.eq_ignore_ascii_case("transfer-encoding") {
-                    chunked = value.eq_ignore_ascii_case("chunked");
-                } else if name.eq_ignore_ascii_case("connection") {
-                    close = value.eq_ignore_ascii_case("close");
-                }
-            }
-        }
-        body.clear();
-        if chunked {
-            loop {
-                self.line.clear();
-                reader.read_line(&mut self.line)?;
-                let size = usize::from_str_radix(self.line.trim().split(';').next().unwrap(), 16)
-                    .map_err(|_| bad("chunk size"))?;
-                let start = body.len();
-                body.resize(start + size, 0);
-                reader.read_exact(&mut body[start..])?;
-                self.line.clear();
-                reader.read_line(&mut self.line)?; // the chunk's CRLF (or the trailer's end)
-                if size == 0 {
-                    break;
-                }
-            }
-        } else if let Some(length) = length {
-            body.resize(length, 0);
-            reader.read_exact(body)?;
-        } else if status != 204 && status != 304 {
-            reader.read_to_end(body)?;
-            close = true;
-        }
-        if close {
-            self.stream = None;
-        }
-        Ok(status)
+/// A client error and its causes, without the URL (a settings-API URL carries the API key).
+fn describe(error: reqwest::Error) -> String {
+    let error = error.without_url();
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
     }
+    text
 }
 
 /// What every load thread shares.
 struct Load {
-    address: String,
+    /// `http://127.0.0.1:PORT`.
+    base: String,
     deliveries: u64,
     api_per_fire: u64,
     next: AtomicU64,
@@ -365,11 +293,13 @@ impl Load {
         }
     }
 
-    fn worker(&self) {
-        let mut connection = Connection::new(&self.address);
-        let mut body = Vec::with_capacity(8192);
-        let api_path = format!(
-            "/crm/v3/extensions/calling/{APP_ID}/settings/channel-connection?hapikey={API_KEY}"
+    /// One load thread: fires and calls the settings API until the deliveries are all taken.
+    async fn worker(&self) {
+        let client = client();
+        let fire_url = format!("{}/_emulator/fire", self.base);
+        let api_url = format!(
+            "{}/crm/v3/extensions/calling/{APP_ID}/settings/channel-connection?hapikey={API_KEY}",
+            self.base
         );
         let mut api_count = 0u64;
         loop {
@@ -380,8 +310,8 @@ impl Load {
             if n >= self.deliveries {
                 return;
             }
-            match connection.call("POST", "/_emulator/fire", Some(FIRE_BODY), &mut body) {
-                Ok(200) => match serde_json::from_slice::<VerdictSummary>(&body) {
+            match call(&client, Method::POST, &fire_url, Some(FIRE_BODY)).await {
+                Ok((200, body)) => match serde_json::from_slice::<VerdictSummary>(&body) {
                     Ok(v) if v.outcome == "pass" => {}
                     Ok(v) => {
                         let codes: Vec<&str> = v.findings.iter().map(|f| f.code.as_str()).collect();
@@ -392,7 +322,7 @@ impl Load {
                     }
                     Err(e) => self.fail(format!("fire #{n}: the verdict is not JSON: {e}")),
                 },
-                Ok(status) => self.fail(format!(
+                Ok((status, body)) => self.fail(format!(
                     "fire #{n}: POST /_emulator/fire answered {status}: {}",
                     error_message(&body)
                 )),
@@ -403,14 +333,14 @@ impl Load {
                 api_count += 1;
                 // Three GETs for every PATCH; the PATCH leaves the connection as it is (ready).
                 let (method, json) = if api_count.is_multiple_of(4) {
-                    ("PATCH", Some(PATCH_BODY))
+                    (Method::PATCH, Some(PATCH_BODY))
                 } else {
-                    ("GET", None)
+                    (Method::GET, None)
                 };
-                match connection.call(method, &api_path, json, &mut body) {
-                    Ok(200) => {}
-                    // The path carries the API key: name the call without it.
-                    Ok(status) => self.fail(format!(
+                match call(&client, method.clone(), &api_url, json).await {
+                    Ok((200, _)) => {}
+                    // The URL carries the API key: name the call without it.
+                    Ok((status, body)) => self.fail(format!(
                         "{method} channel-connection answered {status}: {}",
                         error_message(&body)
                     )),
@@ -433,12 +363,12 @@ fn error_message(body: &[u8]) -> String {
     text.chars().take(300).collect()
 }
 
-/// `GET path` once on a fresh connection; the JSON body.
-fn get_json(address: &str, path: &str) -> Result<serde_json::Value, String> {
-    let mut body = Vec::new();
-    match Connection::new(address).call("GET", path, None, &mut body) {
-        Ok(200) => serde_json::from_slice(&body).map_err(|e| format!("GET {path}: {e}")),
-        Ok(status) => Err(format!("GET {path} answered {status}")),
+/// `GET path` once on a fresh connection, from the main thread; the JSON body.
+fn get_json(runtime: &Runtime, base: &str, path: &str) -> Result<serde_json::Value, String> {
+    let url = format!("{base}{path}");
+    match runtime.block_on(call(&client(), Method::GET, &url, None)) {
+        Ok((200, body)) => serde_json::from_slice(&body).map_err(|e| format!("GET {path}: {e}")),
+        Ok((status, _)) => Err(format!("GET {path} answered {status}")),
         Err(e) => Err(format!("GET {path}: {e}")),
     }
 }
@@ -453,8 +383,9 @@ fn fixture(url: &str) -> String {
     .to_string()
 }
 
-/// Starts `hubspot-emulator serve`; returns it and its `127.0.0.1:PORT`.
+/// Starts `hubspot-emulator serve`; returns it and its `http://127.0.0.1:PORT`.
 fn start_emulator(
+    runtime: &Runtime,
     options: &Options,
     fixture: &Path,
     log: &Path,
@@ -485,11 +416,12 @@ fn start_emulator(
     let _ = reader.read_line(&mut first);
     // The banner's other lines carry credentials: read and drop them, never print them.
     std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
-    let address = first
+    let base = first
         .split("http://")
         .nth(1)
-        .map(|rest| rest.split_whitespace().next().unwrap_or("").to_string())
+        .map(|rest| rest.split_whitespace().next().unwrap_or(""))
         .filter(|a| a.starts_with("127.0.0.1:"))
+        .map(|address| format!("http://{address}"))
         .ok_or_else(|| {
             format!(
                 "the emulator printed no http://127.0.0.1:PORT line; its log:\n{}",
@@ -497,13 +429,13 @@ fn start_emulator(
             )
         })?;
     let deadline = Instant::now() + Duration::from_secs(15);
-    while let Err(e) = get_json(&address, "/_emulator/health") {
+    while let Err(e) = get_json(runtime, &base, "/_emulator/health") {
         if Instant::now() > deadline {
             return Err(format!("/_emulator/health never answered 200 ({e})"));
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    Ok((child, address))
+    Ok((child, base))
 }
 
 fn tail(path: &Path) -> String {
@@ -576,12 +508,20 @@ fn run(options: &Options) -> Result<i32, String> {
     let fixture_path = dir.join("fixture.json");
     std::fs::write(&fixture_path, fixture(&url)).expect("the fixture");
     let log = dir.join("emulator.log");
-    let (emulator, address) = start_emulator(options, &fixture_path, &log)?;
+    // The main thread's calls (health, capacities, the journals at the end), on a runtime of its
+    // own that runs in the background: a dropped client's connection is closed at once, not
+    // left open until the next call.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let (emulator, base) = start_emulator(&runtime, options, &fixture_path, &log)?;
     let pid = emulator.0.id();
 
     // The capacities, as the emulator itself reports them.
     let capacity = |path: &str| -> Result<u64, String> {
-        get_json(&address, path)?["capacity"]
+        get_json(&runtime, &base, path)?["capacity"]
             .as_u64()
             .ok_or_else(|| format!("GET {path} gave no capacity"))
     };
@@ -592,7 +532,7 @@ fn run(options: &Options) -> Result<i32, String> {
     let started_memory = memory(pid);
 
     let load = Arc::new(Load {
-        address: address.clone(),
+        base: base.clone(),
         deliveries: options.deliveries,
         api_per_fire: options.api_per_fire,
         next: AtomicU64::new(0),
@@ -606,7 +546,7 @@ fn run(options: &Options) -> Result<i32, String> {
     let threads: Vec<_> = (0..options.concurrency)
         .map(|_| {
             let load = load.clone();
-            std::thread::spawn(move || load.worker())
+            std::thread::spawn(move || new_runtime().block_on(load.worker()))
         })
         .collect();
 
@@ -663,8 +603,10 @@ fn run(options: &Options) -> Result<i32, String> {
     let failed = load.failed.load(Ordering::Relaxed);
 
     // What the journals say: every delivery counted, the newest `capacity` kept.
-    let deliveries_page = get_json(&address, "/_emulator/deliveries?limit=0").unwrap_or_default();
-    let requests_page = get_json(&address, "/_emulator/requests?limit=0").unwrap_or_default();
+    let deliveries_page =
+        get_json(&runtime, &base, "/_emulator/deliveries?limit=0").unwrap_or_default();
+    let requests_page =
+        get_json(&runtime, &base, "/_emulator/requests?limit=0").unwrap_or_default();
     let end_memory = memory(pid);
     // Let the allocator settle, then once more: does memory come back when idle? (A longer
     // --idle-seconds leaves time to attach gdb or heaptrack to the emulator.)
