@@ -24,12 +24,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 
-BIN="${1:-$ROOT/target/release/hubspot-emulator}"
-case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
-if [ ! -x "$BIN" ]; then
-  echo "run.sh: emulator binary not found or not executable: $BIN" >&2
-  exit 2
-fi
+# shellcheck source=SCRIPTDIR/../support/emulator.sh
+. "$HERE/../support/emulator.sh"
+emulator_binary "$@"
 
 SPEC_DIR="${HUBSPOT_SPEC_DIR:-$ROOT/../shared/hubspot-spec}"
 # name, spec file (relative to SPEC_DIR); each run gets a fresh emulator.
@@ -65,46 +62,8 @@ export HUBSPOT_ACCESS_TOKEN HUBSPOT_DEVELOPER_API_KEY
 export SCHEMATHESIS_HOOKS="$HERE/hooks.py"
 
 # --- Emulator ----------------------------------------------------------------------------
-EMULATOR_PID=""
 WORK="$(mktemp -d)"
-stop_emulator() {
-  if [ -n "$EMULATOR_PID" ]; then
-    kill "$EMULATOR_PID" 2>/dev/null || true
-    wait "$EMULATOR_PID" 2>/dev/null || true
-    EMULATOR_PID=""
-  fi
-}
 trap 'stop_emulator; rm -rf "$WORK"' EXIT
-
-# Starts a fresh emulator on a free port with the conformance fixture (acceptAnyAppId: any
-# generated appId is provisioned on first use) and sets BASE_URL from the first line it prints.
-start_emulator() {
-  local out="$WORK/emulator.$1.out" err="$WORK/emulator.$1.err" first=""
-  : >"$out" # exists before the child opens it, so the poll below never reads a missing file
-  env -u HUBSPOT_EMULATOR_FIXTURE -u HUBSPOT_EMULATOR_HOST \
-    "$BIN" serve --port 0 --fixture "$FIXTURE" >"$out" 2>"$err" &
-  EMULATOR_PID=$!
-  for _ in $(seq 1 300); do
-    # Only a complete first line counts: a partial write could truncate the port.
-    if [ "$(wc -l <"$out")" -ge 1 ]; then
-      first="$(head -n 1 "$out")"
-      break
-    fi
-    if ! kill -0 "$EMULATOR_PID" 2>/dev/null; then
-      break
-    fi
-    sleep 0.1
-  done
-  BASE_URL="$(printf '%s\n' "$first" | grep -oE 'http://[0-9.]+:[0-9]+' | head -n 1 || true)"
-  if [ -z "$BASE_URL" ]; then
-    echo "run.sh: the emulator did not print its base URL on its first stdout line" >&2
-    echo "--- first line: $first" >&2
-    echo "--- stderr:" >&2
-    cat "$err" >&2
-    stop_emulator
-    return 1
-  fi
-}
 
 # --- Runs --------------------------------------------------------------------------------
 CONFORMANCE_STARTED="$(date +%s)"
@@ -115,7 +74,10 @@ for run in "${RUNS[@]}"; do
   spec="$SPEC_DIR/${run#* }"
   names+=("$name")
   echo "=== $name: schemathesis $SCHEMATHESIS_VERSION, ${spec#"$SPEC_DIR"/}, $MAX_EXAMPLES examples per operation, seed $SEED"
-  if ! start_emulator "$name"; then
+  # A fresh emulator with the conformance fixture (acceptAnyAppId: any generated appId is
+  # provisioned on first use).
+  if ! start_emulator "$name" "$FIXTURE"; then
+    emulator_failure
     echo 1 >"$WORK/$name.rc"
     continue
   fi
@@ -123,7 +85,7 @@ for run in "${RUNS[@]}"; do
   # One worker: the emulator's state is shared, and Python 3.11's parser is not thread-safe
   # (hypothesis parses lambda sources; two workers crash it now and then).
   (cd "$WORK" && "$PYTHON" -m schemathesis.cli --config-file "$HERE/schemathesis.toml" run "$spec" \
-    --url "$BASE_URL" \
+    --url "$EMULATOR_URL" \
     --include-path-regex "$OPERATIONS_REGEX" \
     --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers 1 \
     --continue-on-failure --no-color --request-timeout 10 \
@@ -133,7 +95,7 @@ for run in "${RUNS[@]}"; do
   # Every call and the status the emulator gave it, straight from the emulator.
   "$PYTHON" -c "import sys, urllib.request; \
 sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())" \
-    "$BASE_URL/_emulator/requests?limit=10000" >"$WORK/$name.journal.json" || true
+    "$EMULATOR_URL/_emulator/requests?limit=10000" >"$WORK/$name.journal.json" || true
   stop_emulator
 done
 

@@ -18,12 +18,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 
-BIN="${1:-$ROOT/target/release/hubspot-emulator}"
-case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
-if [ ! -x "$BIN" ]; then
-  echo "run.sh: emulator binary not found or not executable: $BIN" >&2
-  exit 2
-fi
+# shellcheck source=SCRIPTDIR/../support/emulator.sh
+. "$HERE/../support/emulator.sh"
+emulator_binary "$@"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM" ]; then
   echo "run.sh: no browser at $CHROMIUM (apt-get install chromium)" >&2
@@ -51,6 +48,7 @@ export SCREENSHOT_DIR="${SCREENSHOT_DIR:-$ROOT/docs/screenshots}"
 WORK="$(mktemp -d)"
 PIDFILE="$WORK/children.pids"
 : >"$PIDFILE"
+# shellcheck disable=SC2317  # runs from the EXIT trap
 reap() {
   while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$PIDFILE"
   # An orphaned Chromium may still be writing its profile for a moment as it exits.

@@ -12,14 +12,10 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
 
-BIN="${1:-$ROOT/target/release/hubspot-emulator}"
-case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
-if [ ! -x "$BIN" ]; then
-  echo "run.sh: emulator binary not found or not executable: $BIN" >&2
-  exit 2
-fi
+# shellcheck source=SCRIPTDIR/../support/emulator.sh
+. "$HERE/../support/emulator.sh"
+emulator_binary "$@"
 
 PY_CLIENT_VERSION=12.0.0
 NODE_CLIENT_VERSION=14.0.1
@@ -43,48 +39,8 @@ if [ "$installed_node_client" != "$NODE_CLIENT_VERSION" ]; then
 fi
 
 # --- Emulator ----------------------------------------------------------------------------
-EMULATOR_PID=""
 WORK="$(mktemp -d)"
-stop_emulator() {
-  if [ -n "$EMULATOR_PID" ]; then
-    kill "$EMULATOR_PID" 2>/dev/null || true
-    wait "$EMULATOR_PID" 2>/dev/null || true
-    EMULATOR_PID=""
-  fi
-}
 trap 'stop_emulator; rm -rf "$WORK"' EXIT
-
-# Starts a fresh emulator on a free port and sets BASE_URL from the first line it prints.
-# Each suite gets its own: recording settings cannot be deleted, so no suite can leave the
-# state exactly as it found it, and a fresh process is a stronger reset than the control API.
-start_emulator() {
-  local out="$WORK/emulator.$1.out" err="$WORK/emulator.$1.err" first=""
-  : >"$out" # exists before the child opens it, so the poll below never reads a missing file
-  # The suites hard-code the default fixture's app, so ignore any fixture/host from the caller.
-  env -u HUBSPOT_EMULATOR_FIXTURE -u HUBSPOT_EMULATOR_HOST \
-    "$BIN" serve --port 0 >"$out" 2>"$err" &
-  EMULATOR_PID=$!
-  for _ in $(seq 1 300); do
-    # Only a complete first line counts: a partial write could truncate the port.
-    if [ "$(wc -l <"$out")" -ge 1 ]; then
-      first="$(head -n 1 "$out")"
-      break
-    fi
-    if ! kill -0 "$EMULATOR_PID" 2>/dev/null; then
-      break
-    fi
-    sleep 0.1
-  done
-  BASE_URL="$(printf '%s\n' "$first" | grep -oE 'http://[0-9.]+:[0-9]+' | head -n 1 || true)"
-  if [ -z "$BASE_URL" ]; then
-    echo "run.sh: the emulator did not print its base URL on its first stdout line" >&2
-    echo "--- first line: $first" >&2
-    echo "--- stderr:" >&2
-    cat "$err" >&2
-    stop_emulator
-    return 1
-  fi
-}
 
 total_passed=0
 total_failed=0
@@ -96,13 +52,17 @@ run_suite() {
   local name="$1"
   shift
   echo "=== $name"
+  # A fresh emulator for each suite: recording settings cannot be deleted, so no suite can leave
+  # the state exactly as it found it, and a fresh process is a stronger reset than the control
+  # API. No fixture: the suites hard-code the embedded default's app.
   if ! start_emulator "$name"; then
+    emulator_failure
     total_failed=$((total_failed + 1))
     status=1
     return
   fi
   local log="$WORK/$name.log" rc=0
-  HUBSPOT_API_BASE_URL="$BASE_URL" HUBSPOT_APP_ID="$APP_ID" \
+  HUBSPOT_API_BASE_URL="$EMULATOR_URL" HUBSPOT_APP_ID="$APP_ID" \
     HUBSPOT_DEVELOPER_API_KEY="$DEVELOPER_API_KEY" "$@" 2>&1 | tee "$log" || rc=$?
   stop_emulator
   add_summary "$name" "$log" "$rc"

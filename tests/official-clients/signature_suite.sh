@@ -30,14 +30,10 @@
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
 
-BIN="${1:-$ROOT/target/release/hubspot-emulator}"
-case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
-if [ ! -x "$BIN" ]; then
-  echo "signature_suite.sh: emulator binary not found or not executable: $BIN" >&2
-  exit 2
-fi
+# shellcheck source=SCRIPTDIR/../support/emulator.sh
+. "$HERE/../support/emulator.sh"
+emulator_binary "$@"
 PYTHON="${2:-$HERE/.venv/bin/python}"
 
 APP_ID=1234567
@@ -48,8 +44,10 @@ HOOK_PATH='/hubspot/phone-numbers?tenant=a%2Fb&x=1'
 
 WORK="$(mktemp -d)"
 PIDS=()
+# Stops the emulator and every receiver.
 stop_all() {
   local pid
+  stop_emulator
   for pid in "${PIDS[@]}"; do
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -70,31 +68,18 @@ check() { # NAME OK(0|1) [DETAIL]
   fi
 }
 
-# Starts `CMD...` with stdout in $WORK/NAME.out and stderr in $WORK/NAME.err and sets URL from the
-# base URL on its first stdout line. Returns 1 (with the reason in URL_ERROR) if none comes.
+# Starts `CMD...` (a receiver) with stdout in $WORK/NAME.out and stderr in $WORK/NAME.err and
+# sets URL from the base URL on its first stdout line. Returns 1 (with the reason in URL_ERROR)
+# if none comes.
 start() {
-  local name="$1" first="" pid
+  local name="$1"
   shift
-  local out="$WORK/$name.out" err="$WORK/$name.err"
-  : >"$out"
-  : >"$err"
-  "$@" >"$out" 2>"$err" &
-  pid=$!
-  PIDS+=("$pid")
-  for _ in $(seq 1 300); do
-    # Only a complete first line counts: a partial write could truncate the port.
-    if [ "$(wc -l <"$out")" -ge 1 ]; then
-      first="$(head -n 1 "$out")"
-      break
-    fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  URL="$(printf '%s\n' "$first" | grep -oE 'http://[0-9.]+:[0-9]+' | head -n 1 || true)"
-  if [ -z "$URL" ]; then
-    URL_ERROR="$name printed no base URL on its first stdout line (got '${first}'); stderr: $(tail -c 600 "$err" | tr '\n' ' ')"
+  if ! start_with_url "$name" "$@"; then
+    URL_ERROR="$STARTED_ERROR"
     return 1
   fi
+  PIDS+=("$STARTED_PID")
+  URL="$STARTED_URL"
 }
 
 start_receiver() { # NAME KIND SECRET [VERIFY]
@@ -125,13 +110,11 @@ PY
 # Returns 1 (with the reason in FIRE_ERROR) if the emulator does not start or fire fails.
 fire() { # NAME FIXTURE
   local name="$1" fixture="$2" code
-  # The fixture decides the apps, so ignore any fixture/host from the caller.
-  if ! start "$name.emulator" env -u HUBSPOT_EMULATOR_FIXTURE -u HUBSPOT_EMULATOR_HOST \
-    "$BIN" serve --port 0 --fixture "$fixture"; then
-    FIRE_ERROR="$URL_ERROR"
+  if ! start_emulator "$name" "$fixture"; then
+    FIRE_ERROR="$EMULATOR_ERROR"
     return 1
   fi
-  code="$(curl -s --max-time 30 -o "$WORK/$name.verdict.json" -w '%{http_code}' -X POST "$URL/_emulator/fire" \
+  code="$(curl -s --max-time 30 -o "$WORK/$name.verdict.json" -w '%{http_code}' -X POST "$EMULATOR_URL/_emulator/fire" \
     -H 'Content-Type: application/json' \
     -d "{\"appId\":$APP_ID,\"portalId\":$PORTAL_ID,\"userId\":$USER_ID}")"
   if [ "$code" != 200 ]; then
