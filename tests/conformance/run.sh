@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Conformance to HubSpot's published OpenAPI specs: runs schemathesis against a live emulator
-# with the official specs in ../shared/hubspot-spec/ - the current `v3` (OAuth: Authorization:
-# Bearer), the hapikey-era `v3-developer_hapikey-2026-04-08` (?hapikey=) and the date-versioned
-# `2026-03` (/crm/extensions/calling/2026-03/..., Bearer) - restricted to the settings,
+# with HubSpot's own specs, vendored unmodified in specs/ here (source and blob ids in
+# specs/README.md) - the current `v3` (OAuth: Authorization: Bearer), the hapikey-era
+# `v3-developer_hapikey-2026-04-08` (?hapikey=) and the date-versioned `2026-03`
+# (/crm/extensions/calling/2026-03/..., Bearer) - restricted to the settings,
 # channel-connection and recording operations (the other calling operations, such as
 # inbound-call, recordings/ready and connection-statuses, are not emulated).
 #
@@ -14,21 +15,21 @@
 # Usage: tests/conformance/run.sh [EMULATOR_BINARY]
 #   EMULATOR_BINARY defaults to target/release/hubspot-emulator under the repo root.
 # Environment: CONFORMANCE_MAX_EXAMPLES (default 100 per operation), CONFORMANCE_SEED
-#   (default fixed, for reproducible runs), HUBSPOT_SPEC_DIR (default ../shared/hubspot-spec
-#   beside the repo).
+#   (default fixed, for reproducible runs), HUBSPOT_SPEC_DIR (default specs/ here; another
+#   folder with the same layout, e.g. newer copies of the specs).
 #
 # Installs schemathesis on first use (a venv in .venv/, or .pydeps/ where python3 has no venv
 # module), so it needs PyPI the first time and nothing but loopback afterwards.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
 
 # shellcheck source=SCRIPTDIR/../support/emulator.sh
 . "$HERE/../support/emulator.sh"
 emulator_binary "$@"
 
-SPEC_DIR="${HUBSPOT_SPEC_DIR:-$ROOT/../shared/hubspot-spec}"
+SPEC_DIR="${HUBSPOT_SPEC_DIR:-$HERE/specs}"
+case "$SPEC_DIR" in /*) ;; *) SPEC_DIR="$PWD/$SPEC_DIR" ;; esac # schemathesis runs in $WORK
 # name, spec file (relative to SPEC_DIR); each run gets a fresh emulator.
 RUNS=(
   "v3-bearer v3/callingExtensions.json"
