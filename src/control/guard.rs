@@ -42,7 +42,10 @@ impl HostPolicy {
 
     /// Does a request with this `Host` header value come from a page the emulator trusts?
     pub fn allows(&self, host_header: &str) -> bool {
-        let host = strip_brackets(host_name(host_header)).to_ascii_lowercase();
+        let Some(host) = host_name(host_header) else {
+            return false;
+        };
+        let host = strip_brackets(host).to_ascii_lowercase();
         let host = host.trim_end_matches('.');
         host == "localhost"
             || host.ends_with(".localhost")
@@ -51,15 +54,24 @@ impl HostPolicy {
     }
 }
 
-/// The host part of a `Host` header: `[::1]:4774` → `[::1]`, `localhost:4774` → `localhost`.
-fn host_name(value: &str) -> &str {
+/// The host part of a `Host` header: `[::1]:4774` → `[::1]`, `localhost:4774` → `localhost`;
+/// `None` for anything that is not a host with an optional port (`[::1]evil.example`).
+fn host_name(value: &str) -> Option<&str> {
     let value = value.trim();
+    let port_ok = |port: &str| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
     if value.starts_with('[') {
-        return value.find(']').map_or(value, |end| &value[..=end]);
+        let end = value.find(']')?;
+        let (host, rest) = value.split_at(end + 1);
+        return match rest.strip_prefix(':') {
+            None if rest.is_empty() => Some(host),
+            Some(port) if port_ok(port) => Some(host),
+            _ => None,
+        };
     }
     match value.rsplit_once(':') {
-        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
-        _ => value,
+        Some((host, port)) if port_ok(port) => Some(host),
+        Some(_) => None,
+        None => Some(value),
     }
 }
 
@@ -84,13 +96,15 @@ fn refusal(req: &ServiceRequest) -> Option<HttpResponse> {
     let policy = req
         .app_data::<web::Data<ControlConfig>>()
         .map(|config| &config.hosts);
+    // No Host at all is refused too: every browser sends one, so only a request crafted to
+    // dodge the check would lack it.
     let host = req
         .headers()
         .get(header::HOST)
-        .map(|v| v.to_str().unwrap_or("(not text)"));
-    if let (Some(policy), Some(host)) = (policy, host) {
+        .map_or("", |v| v.to_str().unwrap_or("(not text)"));
+    if let Some(policy) = policy {
         if !policy.allows(host) {
-            let name = host_name(host);
+            let name = host_name(host).unwrap_or("NAME");
             return Some(error(
                 StatusCode::FORBIDDEN,
                 format!(
@@ -188,6 +202,9 @@ mod tests {
             "127.0.0.1.nip.io:4774",
             "192.168.1.5:4774",
             "[::ffff:c0a8:105]:4774",
+            "[::1]evil.example",
+            "[::1]:",
+            "localhost:80:80",
             "",
         ] {
             assert!(!policy.allows(host), "{host}");

@@ -46,11 +46,14 @@ pub struct Infrastructure(pub String);
 impl Harness {
     /// Runs every file's scenarios; the report, or what kept the run from being judged.
     pub async fn run(&self) -> Result<RunReport, Infrastructure> {
+        let Some((_, first)) = self.files.first() else {
+            return Err(Infrastructure("no scenario files to run".into()));
+        };
+        let first = first.clone();
         let started = Instant::now();
         // libphonenumber loads its metadata on first use (~0.1 s in release, ~1 s in debug
         // builds); load it while the app starts rather than inside the first fire step.
         std::thread::spawn(|| crate::webhook::validator::is_dialable("+14155552671"));
-        let first = self.files[0].1.clone();
         let (emulator, base_url) = start_emulator(&first)?;
         let state = emulator.state();
         let handle = emulator.handle();

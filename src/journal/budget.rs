@@ -48,18 +48,20 @@ impl ByteBudget {
         self.used.load(Ordering::Relaxed)
     }
 
-    /// While over the limit, the journal with the most bytes gives up its oldest entry.
+    /// While over the limit, the journal with the most bytes that can still give an entry up
+    /// gives up its oldest one.
     pub(super) fn enforce(&self) {
         while self.used() > self.limit {
-            let largest = self
+            let mut members: Vec<Arc<dyn Member>> = self
                 .members
                 .lock()
                 .iter()
                 .filter_map(Weak::upgrade)
-                .max_by_key(|member| member.bytes());
-            let Some(largest) = largest else { return };
-            if largest.give_up_oldest() == 0 {
-                // Each journal is down to its newest entry: nothing more can go.
+                .collect();
+            members.sort_by_key(|member| std::cmp::Reverse(member.bytes()));
+            // The largest first; one down to its newest entry lets the next one give way.
+            if !members.iter().any(|member| member.give_up_oldest() > 0) {
+                // Every journal is down to its newest entry: nothing more can go.
                 return;
             }
         }

@@ -61,6 +61,9 @@ pub struct JournalPage<T> {
     /// Entries ever written (kept or dropped).
     pub total: u64,
     pub capacity: usize,
+    /// Entries the journal keeps now: more than this page holds when `limit` or the page's
+    /// byte cap cut it.
+    pub kept: usize,
     pub entries: Vec<T>,
     pub next: Option<u64>,
 }
@@ -147,6 +150,7 @@ impl<T: Clone + Weigh + Send + 'static> Journal<T> {
         JournalPage {
             total: inner.accepted,
             capacity: self.capacity,
+            kept: inner.entries.len(),
             entries: entries.into_iter().map(|(_, entry)| entry).collect(),
             next,
         }
@@ -328,5 +332,20 @@ mod tests {
         journal.push(|seq| Sized(seq, 500));
         assert_eq!(ids(&journal.page(newest(None))), vec![2]);
         assert_eq!(budget.used(), 500);
+    }
+
+    #[test]
+    fn a_journal_down_to_its_newest_lets_the_next_largest_give_way() {
+        let budget = ByteBudget::new(1000);
+        let big = Journal::new(10, &budget);
+        let other = Journal::new(10, &budget);
+        big.push(|seq| Sized(seq, 900));
+        for _ in 0..5 {
+            other.push(|seq| Sized(seq, 100));
+        }
+        // `big` cannot give up its only entry, so `other` gives way down to its newest.
+        assert_eq!(ids(&big.page(newest(None))), vec![1]);
+        assert_eq!(ids(&other.page(newest(None))), vec![5]);
+        assert_eq!(budget.used(), 1000);
     }
 }

@@ -67,6 +67,23 @@ async fn a_foreign_host_is_refused_and_loopback_names_are_not() {
 }
 
 #[tokio::test]
+async fn a_request_without_host_is_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let address = app.base.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    stream
+        .write_all(b"GET /_emulator/state HTTP/1.0\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.0 403"), "{answer}");
+    assert!(!answer.contains("clientSecret"), "{answer}");
+}
+
+#[tokio::test]
 async fn allow_host_admits_another_name() {
     let mut config = EmulatorConfig::ephemeral(load_fixtures(&[] as &[&str]).unwrap());
     config.allowed_hosts = vec!["emulator.test".into()];

@@ -133,8 +133,12 @@ async fn listings_page_with_a_cursor() {
     let (ids, next, body) = page("?after=0&limit=2").await;
     assert_eq!((ids, next), (vec![1, 2], json!(2)));
     assert_eq!(
-        (body["total"].clone(), body["capacity"].clone()),
-        (json!(5), json!(1000))
+        (
+            body["total"].clone(),
+            body["capacity"].clone(),
+            body["kept"].clone()
+        ),
+        (json!(5), json!(1000), json!(5))
     );
     assert_eq!(page("?after=2&limit=2").await.0, vec![3, 4]);
     let (ids, next, _) = page("?after=4&limit=2").await;

@@ -26,7 +26,7 @@ impl Runner<'_> {
         let got = json!({
             "outcome": verdict.outcome,
             "codes": verdict.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
-            "selectableCount": verdict.picker.iter().filter(|p| p.selectable).count(),
+            "selectableCount": verdict.picker_selectable,
             "displayedNames": verdict.picker.iter().map(|p| p.displayed_name.as_str()).collect::<Vec<_>>(),
         });
         let result = serde_json::to_value(&verdict).unwrap_or_default();

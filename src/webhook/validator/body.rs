@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::entry::check_entry;
-use super::text::{kind_of, pointer};
+use super::text::{kind_of, pointer, preview};
 use super::{CappedFindings, Finding, Picker};
 
 pub(super) fn check_body(body: &Value, findings: &mut CappedFindings, picker: &mut Picker) {
@@ -78,7 +78,10 @@ fn phone_numbers<'b>(body: &'b Value, findings: &mut CappedFindings) -> Option<&
         findings.push(Finding::warning(
             "unknown-field",
             pointer(&[key]),
-            format!("HubSpot ignores the field {key:?}; the reply has only \"phoneNumbers\"."),
+            format!(
+                "HubSpot ignores the field {:?}; the reply has only \"phoneNumbers\".",
+                preview(key)
+            ),
         ));
     }
     let numbers = match object.get("phoneNumbers") {

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::e164::{e164_problem, is_dialable};
-use super::text::{kind_of, pointer};
+use super::text::{clip, kind_of, pointer, preview, CLIP_CHARS};
 use super::{bare_number, CappedFindings, Finding, PickerEntry, FRIENDLY_NAME_LIMIT};
 
 /// Where in the reply an entry's field is, for findings.
@@ -63,7 +63,7 @@ fn check_keys(entry: &Entry<'_>, findings: &mut CappedFindings) {
             _ => findings.push(Finding::warning(
                 "unknown-field",
                 at(key),
-                format!("HubSpot ignores {key:?}; an entry has e164PhoneNumber, extension and friendlyName."),
+                format!("HubSpot ignores {:?}; an entry has e164PhoneNumber, extension and friendlyName.", preview(key)),
             )),
         }
     }
@@ -85,7 +85,7 @@ fn check_number(
                     findings.push(Finding::error(
                         "e164-syntax",
                         at("e164PhoneNumber"),
-                        format!("{number:?} is not an E.164 number: {problem}. Write it as + country code and digits, e.g. +18001231234."),
+                        format!("{:?} is not an E.164 number: {problem}. Write it as + country code and digits, e.g. +18001231234.", preview(number)),
                     ));
                     reasons.push("not an E.164 number".to_string());
                 }
@@ -101,7 +101,7 @@ fn check_number(
                     }
                 }
             }
-            number.clone()
+            clip(number, CLIP_CHARS)
         }
         Some(other) => {
             findings.push(Finding::error(
@@ -149,10 +149,10 @@ fn check_extension(
             findings.push(Finding::warning(
                 "extension-not-selectable",
                 at("extension"),
-                format!("{number} has extension {ext:?}: HubSpot lists numbers with an extension but the user cannot select them. Leave the extension out if the number should be selectable."),
+                format!("{number} has extension {:?}: HubSpot lists numbers with an extension but the user cannot select them. Leave the extension out if the number should be selectable.", preview(ext)),
             ));
             reasons.push("has an extension".to_string());
-            Some(ext.clone())
+            Some(clip(ext, CLIP_CHARS))
         }
         Some(other) => {
             findings.push(Finding::error(
@@ -161,7 +161,7 @@ fn check_extension(
                 format!("\"extension\" must be a string, got {}.", kind_of(other)),
             ));
             reasons.push("invalid extension".to_string());
-            Some(other.to_string())
+            Some(clip(&other.to_string(), CLIP_CHARS))
         }
     }
 }

@@ -173,6 +173,30 @@ mod tests {
     }
 
     #[test]
+    fn long_strings_from_the_reply_are_cut_in_the_verdict() {
+        let long = "9".repeat(100_000);
+        let j = judge_json(&format!(
+            r#"{{"phoneNumbers":[{{"e164PhoneNumber":"{long}","extension":"{long}","{long}":1}}],"{long}":2}}"#
+        ));
+        let size: usize = j
+            .findings
+            .iter()
+            .map(|f| f.message.len() + f.pointer.len())
+            .sum::<usize>()
+            + j.picker
+                .iter()
+                .map(|p| p.number.len() + p.displayed_name.len())
+                .sum::<usize>()
+            + j.picker
+                .iter()
+                .filter_map(|p| p.extension.as_ref())
+                .map(String::len)
+                .sum::<usize>();
+        assert!(size < 5_000, "{size} bytes of text in the verdict");
+        assert!(j.picker[0].number.ends_with('…'));
+    }
+
+    #[test]
     fn a_compressed_reply_is_named() {
         let j = judge(&Reply {
             status: 200,

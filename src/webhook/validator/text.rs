@@ -2,12 +2,33 @@
 
 use serde_json::Value;
 
-/// A JSON pointer (RFC 6901) from path segments.
+/// The longest text copied from a reply into a verdict (a number, an extension, a key in a
+/// pointer): past it the text is cut with "…", so that a verdict's size stays bounded however
+/// long the app's strings are.
+pub(super) const CLIP_CHARS: usize = 200;
+
+/// A JSON pointer (RFC 6901) from path segments (each cut at `CLIP_CHARS`: a pointer to a key
+/// longer than that names its start).
 pub(super) fn pointer(segments: &[&str]) -> String {
     segments
         .iter()
-        .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
+        .map(|s| {
+            format!(
+                "/{}",
+                clip(s, CLIP_CHARS).replace('~', "~0").replace('/', "~1")
+            )
+        })
         .collect()
+}
+
+/// `text` cut at `max` characters, with "…" when it was longer.
+pub(super) fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut shown: String = text.chars().take(max).collect();
+    shown.push('…');
+    shown
 }
 
 pub(super) fn kind_of(value: &Value) -> String {
