@@ -35,11 +35,7 @@ pub async fn run(args: ProbeArgs) -> Result<(), CliError> {
             args.burst
         )));
     }
-    if crate::webhook::sender::url_targets_control_api(&args.url) {
-        return Err(CliError::Usage(
-            ProbeError::ControlUrl(args.url).to_string(),
-        ));
-    }
+    ProbeError::refuse_control_url(&args.url).map_err(|e| CliError::Usage(e.to_string()))?;
     let resolved = args.target.resolve(&args.url)?;
     let report = crate::probe::run(&resolved.target, args.burst, &resolved.tls).await;
     match args.output.format {

@@ -1,17 +1,20 @@
 //! Ends work that nobody waits for any more. actix-web keeps running a handler after its client
 //! has hung up, so a fire, replay or probe whose caller went away would carry on (and, before
 //! deliveries to the control API were refused, a self-addressed fire went on forever). The
-//! server notes each connection's socket ([`on_connect`]); [`unless_caller_leaves`] races the
-//! work against the peer closing that socket and drops the work (its outbound connection with
-//! it) as soon as the peer is gone.
+//! server notes each connection's socket ([`on_connect`]); the control scope's middleware
+//! [`end_when_caller_leaves`] races every request against the peer closing that socket and drops
+//! the work (its outbound connections with it) as soon as the peer is gone.
 
 use std::any::Any;
-use std::future::Future;
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::Duration;
 
-use actix_web::dev::Extensions;
-use actix_web::HttpRequest;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Extensions, ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::Error;
 
 /// How often a waiting handler looks at its caller's socket.
 const CHECK_EVERY: Duration = Duration::from_millis(100);
@@ -29,16 +32,25 @@ pub fn on_connect(connection: &dyn Any, data: &mut Extensions) {
     }
 }
 
-/// Runs `work` to its end, or until the caller closes its connection (then `None`).
-pub async fn unless_caller_leaves<F: Future>(req: &HttpRequest, work: F) -> Option<F::Output> {
+/// Middleware of the control scope: runs each request to its end, or until its caller closes
+/// the connection; then the work (a fire, a replay, a probe and their outbound connections) is
+/// dropped and the request is logged as abandoned. Nobody reads the answer, so the 499 it gets
+/// is for the logs only.
+pub async fn end_when_caller_leaves(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let Some(socket) = req.conn_data::<CallerSocket>().copied() else {
-        return Some(work.await);
+        return Ok(next.call(req).await?.map_into_boxed_body());
     };
+    // Not a clone of the request: routing needs it unshared. The path is all the log needs.
+    let path = req.path().to_string();
     tokio::select! {
-        output = work => Some(output),
+        response = next.call(req) => Ok(response?.map_into_boxed_body()),
         () = gone(socket) => {
-            tracing::info!(path = req.path(), "the caller went away; its work was abandoned");
-            None
+            tracing::info!(%path, "the caller went away; its work was abandoned");
+            let status = StatusCode::from_u16(499).unwrap_or(StatusCode::BAD_REQUEST);
+            Err(InternalError::new("the caller closed the connection; the work was abandoned", status).into())
         }
     }
 }

@@ -2,17 +2,16 @@
 //! never appear: only signatures made with them), `GET /_emulator/deliveries/{id}`,
 //! `POST /_emulator/deliveries/{id}/replay` (same URL and body, signed anew), `DELETE` to empty.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::caller::unless_caller_leaves;
-use super::requests::PageQuery;
 use super::ControlError;
 use crate::context::Ctx;
+use crate::journal::PageRequest;
 use crate::webhook::fire::FireError;
 
-pub async fn list(shared: Ctx, query: web::Query<PageQuery>) -> HttpResponse {
-    HttpResponse::Ok().json(shared.deliveries.page((&*query).into()))
+pub async fn list(shared: Ctx, query: web::Query<PageRequest>) -> HttpResponse {
+    HttpResponse::Ok().json(shared.deliveries.page(*query))
 }
 
 pub async fn one(shared: Ctx, id: web::Path<u64>) -> Result<HttpResponse, ControlError> {
@@ -31,7 +30,6 @@ struct ReplayRequest {
 }
 
 pub async fn replay(
-    req: HttpRequest,
     shared: Ctx,
     id: web::Path<u64>,
     body: web::Bytes,
@@ -43,12 +41,11 @@ pub async fn replay(
             ControlError::BadRequest(format!("replay takes no body or {{\"timeoutMs\": N}}: {e}"))
         })?
     };
-    let webhooks = shared.webhooks();
-    let replay = webhooks.replay(id.into_inner(), request.timeout_ms);
-    let Some(verdict) = unless_caller_leaves(&req, replay).await else {
-        return Err(ControlError::CallerGone);
-    };
-    Ok(HttpResponse::Ok().json(verdict?))
+    let verdict = shared
+        .webhooks()
+        .replay(id.into_inner(), request.timeout_ms)
+        .await?;
+    Ok(HttpResponse::Ok().json(verdict))
 }
 
 pub async fn clear(shared: Ctx) -> HttpResponse {

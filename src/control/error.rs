@@ -20,9 +20,6 @@ pub enum ControlError {
     Unauthorized(String),
     #[error("{0}")]
     TooLarge(String),
-    /// The caller hung up before the work was done; nobody reads this answer.
-    #[error("the caller closed the connection before the work was done; it was abandoned")]
-    CallerGone,
     #[error("{0}")]
     Fire(#[from] FireError),
     #[error("{0}")]
@@ -36,10 +33,6 @@ impl ResponseError for ControlError {
             ControlError::NotFound(_) => StatusCode::NOT_FOUND,
             ControlError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ControlError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            // nginx's "client closed request": never seen by anyone, but honest in logs.
-            ControlError::CallerGone => {
-                StatusCode::from_u16(499).unwrap_or(StatusCode::BAD_REQUEST)
-            }
             ControlError::Fire(error) | ControlError::Probe(ProbeError::Fire(error)) => match error
             {
                 FireError::UnknownApp(_) | FireError::UnknownDelivery(_) => StatusCode::NOT_FOUND,

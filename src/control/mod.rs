@@ -66,7 +66,9 @@ pub fn scope(
     >,
 > {
     let mut scope = web::scope(CONTROL_PREFIX)
-        // Innermost first: the token is checked only for requests the guard let through.
+        // Innermost first: work ends when its caller leaves; the token is checked only for
+        // requests the guard let through.
+        .wrap(from_fn(caller::end_when_caller_leaves))
         .wrap(from_fn(token::require_token))
         .wrap(from_fn(guard::guard))
         .app_data(PublicPaths(mount.is_public))

@@ -2,34 +2,26 @@
 //! report (forged deliveries and the burst, see `probe`); `GET /_emulator/probes[?after=ID][&limit=N]` and
 //! `GET /_emulator/probes/{id}` read the probe journal.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 
-use super::caller::unless_caller_leaves;
-use super::requests::PageQuery;
 use super::ControlError;
 use crate::context::Ctx;
+use crate::journal::PageRequest;
 use crate::probe::ProbeError;
 use crate::probe::{probe_app, ProbeRequest};
 
-pub async fn probe(
-    req: HttpRequest,
-    shared: Ctx,
-    body: web::Bytes,
-) -> Result<HttpResponse, ControlError> {
+pub async fn probe(shared: Ctx, body: web::Bytes) -> Result<HttpResponse, ControlError> {
     let request: ProbeRequest = serde_json::from_slice(&body).map_err(|e| {
         ControlError::BadRequest(format!(
             "probe takes {{\"appId\": N, \"portalId\"?: N, \"userId\"?: N, \"url\"?: \"…\", \"burst\"?: N, \"timeoutMs\"?: N}}: {e}"
         ))
     })?;
-    let Some(report) = unless_caller_leaves(&req, probe_app(&shared.prober(), request)).await
-    else {
-        return Err(ControlError::CallerGone);
-    };
-    Ok(HttpResponse::Ok().json(report?))
+    let report = probe_app(&shared.prober(), request).await?;
+    Ok(HttpResponse::Ok().json(report))
 }
 
-pub async fn list(shared: Ctx, query: web::Query<PageQuery>) -> HttpResponse {
-    HttpResponse::Ok().json(shared.probes.page((&*query).into()))
+pub async fn list(shared: Ctx, query: web::Query<PageRequest>) -> HttpResponse {
+    HttpResponse::Ok().json(shared.probes.page(*query))
 }
 
 pub async fn one(shared: Ctx, id: web::Path<u64>) -> Result<HttpResponse, ControlError> {

@@ -11,7 +11,7 @@ use crate::domain::{AppId, PortalId, UserId};
 use crate::journal::Journal;
 use crate::store::Store;
 use crate::webhook::fire::resolve_timeout;
-use crate::webhook::sender::{url_targets_control_api, TlsConfig};
+use crate::webhook::sender::TlsConfig;
 use crate::webhook::DeliveryTarget;
 
 /// The portal and user of the probes when none is given (the default fixture's).
@@ -59,9 +59,7 @@ pub async fn probe_app(
         (None, Some(connection)) => connection.url.clone(),
         (None, None) => return Err(ProbeError::NoUrl(request.app_id)),
     };
-    if url_targets_control_api(&url) {
-        return Err(ProbeError::ControlUrl(url));
-    }
+    ProbeError::refuse_control_url(&url)?;
     let target = DeliveryTarget::for_app(
         &app,
         &url,

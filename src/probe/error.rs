@@ -4,6 +4,7 @@ use super::MAX_BURST;
 use crate::domain::AppId;
 use crate::journal::PROBE_JOURNAL_CAPACITY;
 use crate::webhook::fire::FireError;
+use crate::webhook::sender::url_targets_control_api;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProbeError {
@@ -20,4 +21,15 @@ pub enum ProbeError {
         "probe report {0} is not in the journal (it keeps the newest {PROBE_JOURNAL_CAPACITY})"
     )]
     UnknownProbe(u64),
+}
+
+impl ProbeError {
+    /// Refuses a URL under `/_emulator/` before anything is sent: the sender would refuse each
+    /// delivery anyway, but the report would then blame the app's verifier.
+    pub fn refuse_control_url(url: &str) -> Result<(), ProbeError> {
+        if url_targets_control_api(url) {
+            return Err(ProbeError::ControlUrl(url.to_string()));
+        }
+        Ok(())
+    }
 }

@@ -65,6 +65,22 @@ async fn deliveries_to_a_control_api_are_refused_at_any_spelling() {
 }
 
 #[tokio::test]
+async fn the_probe_command_refuses_a_control_url() {
+    let args = [
+        "probe",
+        "--url",
+        "http://127.0.0.1:9/sandboxes/s1/_emulator/fire",
+        "--client-secret",
+        "s",
+    ];
+    let output =
+        crate::helpers::run_binary(args.iter().map(|a| a.to_string()).collect(), Vec::new()).await;
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("control API"), "{stderr}");
+}
+
+#[tokio::test]
 async fn a_fire_whose_caller_hangs_up_is_ended() {
     let app = spawn_app().await;
     // An app that reads the delivery and never answers; it reports when the emulator's
