@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use api_entry::{redact_query, ApiRequestEntry};
 pub use budget::ByteBudget;
@@ -68,8 +68,9 @@ pub struct JournalPage<T> {
     pub next: Option<u64>,
 }
 
-/// Which entries a page holds.
-#[derive(Clone, Copy, Debug, Default)]
+/// Which entries a page holds: also the `?after=ID&limit=N` of every journal listing.
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PageRequest {
     /// Entries numbered after this one, oldest first; without it, the newest entries.
     pub after: Option<u64>,

@@ -92,17 +92,8 @@ mod tests {
 
     fn step(index: usize, status: StepStatus, title: &str) -> StepReport {
         StepReport {
-            index,
-            kind: "api",
-            title: title.to_string(),
-            status,
             duration_ms: 1.5,
-            message: None,
-            expected: None,
-            got: None,
-            findings: Vec::new(),
-            delivery: None,
-            probe: None,
+            ..StepReport::bare(index, "api", title.to_string(), status)
         }
     }
 

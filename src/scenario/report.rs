@@ -43,6 +43,25 @@ pub struct StepReport {
     pub probe: Option<ProbeReport>,
 }
 
+impl StepReport {
+    /// A step with its place, kind, title and status and nothing else (a skipped step).
+    pub fn bare(index: usize, kind: &'static str, title: String, status: StepStatus) -> Self {
+        StepReport {
+            index,
+            kind,
+            title,
+            status,
+            duration_ms: 0.0,
+            message: None,
+            expected: None,
+            got: None,
+            findings: Vec::new(),
+            delivery: None,
+            probe: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScenarioReport {

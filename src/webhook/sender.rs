@@ -231,29 +231,9 @@ pub fn url_targets_control_api(url: &str) -> bool {
 /// `127.0.0.2`, `[::1]`, a name that resolves to it) would otherwise make it fire at itself.
 pub fn targets_control_api(path: &str) -> bool {
     path.split('/').any(|segment| {
-        let decoded = percent_decode(segment);
+        let decoded: Vec<u8> = percent_encoding::percent_decode_str(segment).collect();
         decoded.eq_ignore_ascii_case(CONTROL_SEGMENT.as_bytes())
     })
-}
-
-fn percent_decode(segment: &str) -> Vec<u8> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
-        match (bytes[index], hex(index + 1), hex(index + 2)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                index += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    out
 }
 
 fn timed_out(outgoing: &Outgoing<'_>, stage: Stage, read: usize) -> Finding {

@@ -134,19 +134,12 @@ impl<'a> Runner<'a> {
                 .map(str::to_string)
                 .unwrap_or_else(|| describe(step));
             if failed {
-                steps.push(StepReport {
-                    index: index + 1,
-                    kind: step.kind(),
+                steps.push(StepReport::bare(
+                    index + 1,
+                    step.kind(),
                     title,
-                    status: StepStatus::Skipped,
-                    duration_ms: 0.0,
-                    message: None,
-                    expected: None,
-                    got: None,
-                    findings: Vec::new(),
-                    delivery: None,
-                    probe: None,
-                });
+                    StepStatus::Skipped,
+                ));
                 continue;
             }
             let step_started = Instant::now();
