@@ -30,6 +30,12 @@ use serde_json::{json, Value};
 
 #[path = "support/emulator.rs"]
 mod emulator;
+// One bench reads only some of the memory figures.
+#[allow(dead_code)]
+#[path = "support/process.rs"]
+mod process;
+
+use process::{memory, Reaped};
 
 const TARGET_MIB: f64 = 128.0;
 const MIB: f64 = 1024.0 * 1024.0;
@@ -123,15 +129,6 @@ fn serve_receiver() {
     });
 }
 
-/// A child process killed when dropped.
-struct Reaped(Child);
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn first_line(child: &mut Child) -> String {
     use std::io::{BufRead, BufReader};
     let mut reader = BufReader::new(child.stdout.take().expect("piped stdout"));
@@ -140,20 +137,6 @@ fn first_line(child: &mut Child) -> String {
     // The rest (the banner carries credentials) is read and dropped, never printed.
     std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
     line
-}
-
-/// VmRSS and VmHWM of a process, in bytes.
-fn memory(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|kb| kb.parse::<u64>().ok())
-            .map_or(0, |kb| kb * 1024)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
 }
 
 fn mib(bytes: u64) -> f64 {
@@ -218,7 +201,7 @@ async fn run(options: Options) -> i32 {
     let pid = emulator.id();
     let _emulator = Reaped(emulator);
     let http = reqwest::Client::new();
-    let (idle_rss, _) = memory(pid);
+    let idle_rss = memory(pid).rss;
 
     // The sampler: the highest RSS seen while the load runs.
     let peak_seen = Arc::new(AtomicU64::new(0));
@@ -227,7 +210,7 @@ async fn run(options: Options) -> i32 {
         let (peak_seen, sampling) = (peak_seen.clone(), sampling.clone());
         std::thread::spawn(move || {
             while sampling.load(Ordering::Relaxed) {
-                peak_seen.fetch_max(memory(pid).0, Ordering::Relaxed);
+                peak_seen.fetch_max(memory(pid).rss, Ordering::Relaxed);
                 std::thread::sleep(Duration::from_millis(20));
             }
         })
@@ -276,7 +259,7 @@ async fn run(options: Options) -> i32 {
         caller.await.expect("a caller");
     }
     let fire_seconds = started.elapsed().as_secs_f64();
-    let (after_fires, _) = memory(pid);
+    let after_fires = memory(pid).rss;
     let health: Value = http
         .get(format!("{base}/_emulator/health"))
         .send()
@@ -317,7 +300,7 @@ async fn run(options: Options) -> i32 {
             None => break,
         }
     }
-    let (after_listing, _) = memory(pid);
+    let after_listing = memory(pid).rss;
     let cleared = http
         .delete(format!("{base}/_emulator/deliveries"))
         .header("content-type", "application/json")
@@ -326,7 +309,11 @@ async fn run(options: Options) -> i32 {
         .map(|r| r.status().as_u16())
         .unwrap_or(0);
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let (after_clear, hwm) = memory(pid);
+    let process::Memory {
+        rss: after_clear,
+        hwm,
+        ..
+    } = memory(pid);
     sampling.store(false, Ordering::Relaxed);
     sampler.join().expect("the sampler");
     let failed = failed.load(Ordering::Relaxed) + u64::from(cleared != 204);

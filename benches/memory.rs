@@ -41,7 +41,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -52,8 +52,12 @@ use tokio::runtime::Runtime;
 
 #[path = "support/emulator.rs"]
 mod emulator;
+#[path = "support/process.rs"]
+mod process;
 #[path = "support/receiver.rs"]
 mod receiver;
+
+use process::{memory, Memory, Reaped};
 
 const APP_ID: u64 = 1234567;
 const API_KEY: &str = "bench-key";
@@ -148,50 +152,6 @@ fn options() -> Options {
         reply_padding: number("--reply-padding").unwrap_or(0),
         keep: args.iter().any(|a| a == "--keep"),
         quick,
-    }
-}
-
-/// A child process killed (SIGTERM, then SIGKILL) when dropped, even on a panic.
-struct Reaped(Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let pid = nix::unistd::Pid::from_raw(self.0.id() as i32);
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
-        for _ in 0..50 {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Memory of a process, from /proc/PID/status (kB there, bytes here).
-#[derive(Clone, Copy, Debug, Default)]
-struct Memory {
-    rss: u64,
-    anon: u64,
-    hwm: u64,
-}
-
-fn memory(pid: u32) -> Memory {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_else(|e| panic!("cannot read /proc/{pid}/status (did the emulator die?): {e}"));
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|kb| kb.parse::<u64>().ok())
-            .map_or(0, |kb| kb * 1024)
-    };
-    Memory {
-        rss: field("VmRSS:"),
-        anon: field("RssAnon:"),
-        hwm: field("VmHWM:"),
     }
 }
 

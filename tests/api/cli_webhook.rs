@@ -1,28 +1,13 @@
 //! The webhook subcommands of the real binary: `check` (one shot, exit 0/1), `fire` (through a
 //! running emulator, human and JSON output) and `sign` (known answers).
 
-use std::process::Command;
-
 use serde_json::Value;
 
+use crate::helpers::run_binary as run;
 use crate::helpers::*;
 use crate::receiver::{Behaviour, Receiver};
 
-const BIN: &str = env!("CARGO_BIN_EXE_hubspot-emulator");
 const OK: &str = r#"{"phoneNumbers":[{"e164PhoneNumber":"+14155552671","friendlyName":"A name much longer than twenty-four"},{"e164PhoneNumber":"+14155552672","extension":"9","friendlyName":"Desk"}]}"#;
-
-async fn run(args: Vec<String>, envs: Vec<(&'static str, String)>) -> std::process::Output {
-    tokio::task::spawn_blocking(move || {
-        Command::new(BIN)
-            .args(&args)
-            .envs(envs)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
-}
 
 #[tokio::test]
 async fn check_passes_a_good_app_and_renders_the_picker() {

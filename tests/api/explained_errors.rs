@@ -4,8 +4,6 @@
 //! findings name the real cause; and the API takes `bearer` in any case, HEAD, and no negative
 //! window sizes.
 
-use std::process::Command;
-
 use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::io::AsyncReadExt;
@@ -16,18 +14,8 @@ use crate::receiver::{Behaviour, Receiver};
 use hubspot_emulator::app::EmulatorConfig;
 use hubspot_emulator::fixture::load_fixtures;
 
-const BIN: &str = env!("CARGO_BIN_EXE_hubspot-emulator");
-
 async fn run(args: Vec<String>) -> std::process::Output {
-    tokio::task::spawn_blocking(move || {
-        Command::new(BIN)
-            .args(&args)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
+    run_binary(args, Vec::new()).await
 }
 
 fn strings(args: &[&str]) -> Vec<String> {

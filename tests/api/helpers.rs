@@ -221,3 +221,20 @@ pub fn finding<'a>(verdict: &'a Value, code: &str) -> &'a Value {
         .find(|f| f["code"] == code)
         .unwrap_or_else(|| panic!("no {code} finding in {verdict:#}"))
 }
+
+/// Runs the real binary with these arguments and environment (and `NO_COLOR`), off the runtime.
+pub async fn run_binary(
+    args: Vec<String>,
+    envs: Vec<(&'static str, String)>,
+) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_hubspot-emulator"))
+            .args(&args)
+            .envs(envs)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
