@@ -1,8 +1,8 @@
 //! `hubspot-emulator run`: the command line of the CI harness (`harness`). Loads the scenario
 //! files, runs them through the harness (an emulator in-process, the app under test if given),
 //! writes the reports and maps the outcome to an exit code. Exit 0 all passed · 1 a scenario failed ·
-//! 2 usage or fixture error · 3 infrastructure (the app exited early or never became ready, a
-//! port could not be bound).
+//! 2 usage or fixture error (found before the app starts) · 3 infrastructure (the app exited
+//! early or never became ready, a port could not be bound; the reports are written all the same).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,8 +13,10 @@ use super::render::{Format, FormatArg};
 use super::CliError;
 use crate::clock::{make_deterministic, Timestamp};
 use crate::fixture::loader::{parse_fixture, read_fixture_text, DEFAULT_MAX_FIXTURE_BYTES};
+use crate::fixture::suite::Suite;
 use crate::fixture::Fixture;
 use crate::harness::Harness;
+use crate::scenario::references::check_references;
 use crate::scenario::report::RunReport;
 use crate::scenario::{human, junit};
 
@@ -63,19 +65,21 @@ pub struct RunArgs {
 }
 
 pub async fn run(args: RunArgs) -> Result<(), CliError> {
-    let files = load_files(&args.paths, args.max_fixture_bytes)?;
-    if files.iter().all(|(_, f)| f.scenarios.is_empty()) {
+    let suite = Suite::from_files(load_files(&args.paths, args.max_fixture_bytes)?)?;
+    if suite.is_empty() {
         return Err(CliError::Usage(
             "no scenarios: add \"scenarios\": [{\"name\": …, \"steps\": […]}] to a fixture file"
                 .into(),
         ));
     }
+    // Before anything starts: a misspelt app name or a broken regex is the fixture's mistake.
+    check_references(&suite)?;
     let deterministic = args.clock.is_some() || args.seed.is_some();
     if deterministic {
         make_deterministic(clock_start(args.clock.as_deref())?, args.seed.unwrap_or(0));
     }
     let harness = Harness {
-        files,
+        suite,
         strict: args.strict,
         deterministic,
         app: args.app.clone(),
@@ -83,15 +87,10 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         app_timeout: Duration::from_millis(args.app_timeout_ms),
         grace: Duration::from_millis(args.grace_ms),
     };
-    let report = harness
-        .run()
-        .await
-        .map_err(|e| CliError::Infrastructure(e.to_string()))?;
+    let report = harness.run().await;
     write_reports(&report, &args)?;
-    if harness.app_never_ready(&report) {
-        return Err(CliError::Infrastructure(
-            "the app never became ready: the first waitFor timed out (see the report)".into(),
-        ));
+    if let Some(error) = &report.error {
+        return Err(CliError::Infrastructure(error.clone()));
     }
     if report.passed {
         Ok(())

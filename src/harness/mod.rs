@@ -1,11 +1,16 @@
 //! The CI harness: what `hubspot-emulator run` does, as a library any program can call. It
-//! starts an emulator in-process on a free port, optionally starts the app under test with the
-//! emulator's coordinates in its environment (`app_process`), gates on the app being ready, runs
-//! every scenario file against the emulator, stops the app and the emulator, and returns the run
+//! starts an emulator in-process on a free port, seeded with the suite's one seed state (every
+//! file's apps and portals merged), optionally starts the app under test with the emulator's
+//! coordinates in its environment (`app_process`), gates on the app being ready, runs every
+//! file's scenarios against that one state, stops the app and the emulator, and returns the run
 //! report. Rendering the report and mapping outcomes to exit codes stay with the caller.
 //!
+//! Every run ends in a report, even one that could not be judged (the app exited early, never
+//! became ready, or the emulator could not start): the report then carries `error` and an error
+//! test case, so CI's always-upload step has something to show.
+//!
 //! ```text
-//! files ─ start emulator ─ start app? ─ ready? ─ each file: seed, scenarios ─ stop ─ RunReport
+//! suite ─ start emulator ─ start app? ─ ready? ─ each file's scenarios ─ stop ─ RunReport
 //! ```
 
 pub mod app_process;
@@ -15,18 +20,18 @@ use std::time::{Duration, Instant};
 use app_process::AppProcess;
 
 use crate::app::{Emulator, EmulatorConfig};
+use crate::fixture::suite::Suite;
 use crate::fixture::Fixture;
 use crate::scenario::report::{RunReport, ScenarioReport, StepStatus};
 use crate::scenario::runner::Runner;
 use crate::state::EmulatorState;
 
-/// One run: the scenario files (already loaded) and how to treat the app under test.
+/// One run: the scenario files (already loaded and checked) and how to treat the app under test.
 pub struct Harness {
-    /// (name, fixture) in order; the first one's apps and portals seed the emulator.
-    pub files: Vec<(String, Fixture)>,
+    pub suite: Suite,
     /// Warnings fail steps too.
     pub strict: bool,
-    /// Zero the durations in the report (deterministic mode).
+    /// Zero the durations and mask what the real clock signed (deterministic mode).
     pub deterministic: bool,
     /// The app's command and arguments; empty when the app runs elsewhere.
     pub app: Vec<String>,
@@ -38,23 +43,36 @@ pub struct Harness {
     pub grace: Duration,
 }
 
-/// Why a run could not be judged: the environment failed, not the app's contract.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct Infrastructure(pub String);
-
 impl Harness {
-    /// Runs every file's scenarios; the report, or what kept the run from being judged.
-    pub async fn run(&self) -> Result<RunReport, Infrastructure> {
-        let Some((_, first)) = self.files.first() else {
-            return Err(Infrastructure("no scenario files to run".into()));
-        };
-        let first = first.clone();
+    /// Runs every file's scenarios. The report says why when the run could not be judged
+    /// (`RunReport::error`): the environment failed, not the app's contract.
+    pub async fn run(&self) -> RunReport {
         let started = Instant::now();
+        let mut done = Vec::new();
+        let error = match self.suite.is_empty() {
+            true => Some("no scenarios to run".to_string()),
+            false => self.run_suite(&mut done).await.err(),
+        };
+        let mut report =
+            RunReport::new(done, self.strict, started.elapsed().as_secs_f64() * 1000.0);
+        let error = error.or_else(|| self.app_never_ready(&report));
+        if let Some(error) = error {
+            report = report.with_error(error);
+        }
+        if self.deterministic {
+            report = report.make_repeatable();
+        }
+        report
+    }
+
+    /// Starts the emulator (and the app), runs the scenarios into `done`, stops everything. An
+    /// error is why the run could not be judged; `done` keeps the scenarios that ran before it.
+    async fn run_suite(&self, done: &mut Vec<ScenarioReport>) -> Result<(), String> {
+        let seed = &self.suite.seed;
         // libphonenumber loads its metadata on first use (~0.1 s in release, ~1 s in debug
         // builds); load it while the app starts rather than inside the first fire step.
         std::thread::spawn(|| crate::webhook::validator::is_dialable("+14155552671"));
-        let (emulator, base_url) = start_emulator(&first)?;
+        let (emulator, base_url) = start_emulator(seed)?;
         let state = emulator.state();
         let handle = emulator.handle();
         tokio::spawn(emulator.run());
@@ -62,20 +80,31 @@ impl Harness {
 
         let mut app = match self.app.is_empty() {
             true => None,
-            false => Some(start_app(&self.app, &first, &base_url)?),
+            false => match start_app(&self.app, seed, &base_url) {
+                Ok(app) => Some(app),
+                Err(error) => {
+                    handle.stop(false).await;
+                    return Err(error);
+                }
+            },
         };
         if let (Some(process), Some(url)) = (app.as_mut(), &self.app_ready) {
             if let Err(reason) = process.wait_ready(url, self.app_timeout).await {
                 process.stop(self.grace).await;
                 handle.stop(false).await;
-                return Err(Infrastructure(reason));
+                return Err(reason);
             }
         }
-        let scenarios = self.run_files(&state, base_url);
+        let scenarios = self.run_files(&state, base_url, done);
         let outcome = match app.as_mut() {
-            None => Ok(scenarios.await),
+            None => {
+                scenarios.await;
+                Ok(())
+            }
+            // Dropping the scenarios' future when the app exits ends the run there; what ran
+            // until then is in `done`.
             Some(process) => tokio::select! {
-                reports = scenarios => Ok(reports),
+                () = scenarios => Ok(()),
                 status = process.exited() => Err(format!("the app exited early ({status}) while the scenarios ran")),
             },
         };
@@ -83,64 +112,53 @@ impl Harness {
             process.stop(self.grace).await;
         }
         handle.stop(true).await;
-        let reports = outcome.map_err(Infrastructure)?;
-
-        let mut report = RunReport::new(
-            reports,
-            self.strict,
-            started.elapsed().as_secs_f64() * 1000.0,
-        );
-        if self.deterministic {
-            report = report.without_durations();
-        }
-        Ok(report)
+        outcome
     }
 
-    /// Every file in order; a later file that declares its own state starts from it.
-    async fn run_files(&self, state: &EmulatorState, base_url: String) -> Vec<ScenarioReport> {
+    /// Every file in order, all on the one seed state: a file's scenarios see what the app did
+    /// in earlier files (above all, the channel connection it registered at start-up).
+    async fn run_files(
+        &self,
+        state: &EmulatorState,
+        base_url: String,
+        done: &mut Vec<ScenarioReport>,
+    ) {
         let runner = Runner::new(state.scenario_context(), base_url, self.strict);
-        let mut reports = Vec::new();
-        for (index, (name, fixture)) in self.files.iter().enumerate() {
-            if index > 0 && !(fixture.apps.is_empty() && fixture.portals.is_empty()) {
-                state.store.replace(fixture.to_seed());
-            }
-            reports.extend(runner.run_file(name, fixture).await);
+        for file in &self.suite.files {
+            done.extend(runner.run_file(file, &self.suite.seed).await);
         }
-        reports
     }
 
     /// Was the app started without `app_ready` and did the first `waitFor` (the readiness
     /// gate then) fail? Then the app never became ready.
-    pub fn app_never_ready(&self, report: &RunReport) -> bool {
-        !self.app.is_empty()
+    fn app_never_ready(&self, report: &RunReport) -> Option<String> {
+        let gate_failed = !self.app.is_empty()
             && self.app_ready.is_none()
             && report
                 .reports
                 .iter()
                 .flat_map(|r| &r.steps)
                 .find(|s| s.kind == "waitFor")
-                .is_some_and(|s| s.status == StepStatus::Failed)
+                .is_some_and(|s| s.status == StepStatus::Failed);
+        gate_failed.then(|| {
+            "the app never became ready: the first waitFor timed out (see its step)".to_string()
+        })
     }
 }
 
-fn start_emulator(seed: &Fixture) -> Result<(Emulator, String), Infrastructure> {
+fn start_emulator(seed: &Fixture) -> Result<(Emulator, String), String> {
     let mut config = EmulatorConfig::ephemeral(seed.clone());
     config.workers = Some(1);
-    let emulator = Emulator::bind(config)
-        .map_err(|e| Infrastructure(format!("cannot start the emulator: {e}")))?;
+    let emulator = Emulator::bind(config).map_err(|e| format!("cannot start the emulator: {e}"))?;
     let base_url = emulator.base_url();
     Ok((emulator, base_url))
 }
 
 /// Starts the app with the emulator's base URL and the first app's credentials in its
 /// environment (`HUBSPOT_API_BASE_URL`, `HUBSPOT_APP_ID`, …).
-fn start_app(
-    command: &[String],
-    fixture: &Fixture,
-    base_url: &str,
-) -> Result<AppProcess, Infrastructure> {
+fn start_app(command: &[String], seed: &Fixture, base_url: &str) -> Result<AppProcess, String> {
     let mut env = vec![("HUBSPOT_API_BASE_URL", base_url.to_string())];
-    if let Some(app) = fixture.apps.first() {
+    if let Some(app) = seed.apps.first() {
         env.push(("HUBSPOT_APP_ID", app.app_id.to_string()));
         for (name, secret) in [
             ("HUBSPOT_DEVELOPER_API_KEY", &app.developer_api_key),
@@ -153,5 +171,5 @@ fn start_app(
         }
     }
     AppProcess::start(command, &env)
-        .map_err(|e| Infrastructure(format!("cannot start the app {:?}: {e}", command.join(" "))))
+        .map_err(|e| format!("cannot start the app {:?}: {e}", command.join(" ")))
 }

@@ -140,10 +140,14 @@ pub struct ProbeReport {
 }
 
 impl ProbeReport {
-    /// Zeroes every measured time, for golden files in deterministic mode.
-    pub fn without_durations(&mut self) {
+    /// Zeroes every measured time and masks the real clock's values in the requests sent, for
+    /// golden files in deterministic mode.
+    pub fn make_repeatable(&mut self) {
         for probe in &mut self.probes {
             probe.latency_ms = 0.0;
+            if let Some(request) = &mut probe.request {
+                request.mask_real_clock();
+            }
         }
         if let Some(burst) = &mut self.burst {
             burst.wall_ms = 0.0;

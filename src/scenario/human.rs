@@ -29,6 +29,9 @@ pub fn render(report: &RunReport) -> String {
             }
         }
     }
+    if let Some(error) = &report.error {
+        let _ = writeln!(out, "\nthe run could not be judged: {error}");
+    }
     let (s, t) = (&report.scenarios, &report.steps);
     let _ = writeln!(
         out,

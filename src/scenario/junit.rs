@@ -1,6 +1,7 @@
 //! The JUnit XML report, written with `quick-junit`: one `testsuite` per scenario, one
 //! `testcase` per step; a failed step's `failure` carries the message, and its body expected vs
-//! got, the findings and the delivery; a step skipped after a failure carries `skipped`.
+//! got, the findings and the delivery; a step skipped after a failure carries `skipped`. A run
+//! that could not be judged adds a suite whose one test case carries `error`.
 
 use std::fmt::Write;
 use std::time::Duration;
@@ -26,10 +27,25 @@ pub fn render(report: &RunReport) -> String {
         }
         junit.add_test_suite(suite);
     }
+    if let Some(error) = &report.error {
+        junit.add_test_suite(run_error(error));
+    }
     // Serializing into memory from `&str`s cannot fail: no I/O, and the bytes are UTF-8.
     junit
         .to_string()
         .expect("a JUnit report serializes into a String")
+}
+
+/// A run that could not be judged: one suite with one `error` test case, so that CI shows why
+/// (JUnit's `error` is "the test could not run", not "the app broke the contract").
+fn run_error(error: &str) -> TestSuite {
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+    status.set_message(xml(error)).set_type("infrastructure");
+    let mut case = TestCase::new("the app under test ran and was judged", status);
+    case.set_classname("hubspot-emulator.run");
+    let mut suite = TestSuite::new("hubspot-emulator run");
+    suite.add_test_case(case);
+    suite
 }
 
 fn status(step: &StepReport) -> TestCaseStatus {

@@ -84,6 +84,10 @@ pub struct Counts {
 #[serde(rename_all = "camelCase")]
 pub struct RunReport {
     pub passed: bool,
+    /// Why the run could not be judged (the app exited early or never became ready, the
+    /// emulator could not start): the run failed whatever its scenarios show (`run` exits 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     pub strict: bool,
     pub duration_ms: f64,
     pub scenarios: Counts,
@@ -111,6 +115,7 @@ impl RunReport {
         }
         RunReport {
             passed: scenarios.failed == 0,
+            error: None,
             strict,
             duration_ms,
             scenarios,
@@ -119,8 +124,16 @@ impl RunReport {
         }
     }
 
-    /// Zeroes every measured duration, for golden files in deterministic mode.
-    pub fn without_durations(mut self) -> Self {
+    /// The run could not be judged, for this reason.
+    pub fn with_error(mut self, error: String) -> Self {
+        self.passed = false;
+        self.error = Some(error);
+        self
+    }
+
+    /// Zeroes every measured duration and masks what the real clock signed (`[timestamp]`,
+    /// `[v3 signature]`), for golden files in deterministic mode.
+    pub fn make_repeatable(mut self) -> Self {
         self.duration_ms = 0.0;
         for report in &mut self.reports {
             report.duration_ms = 0.0;
@@ -128,9 +141,10 @@ impl RunReport {
                 step.duration_ms = 0.0;
                 if let Some(delivery) = &mut step.delivery {
                     delivery.latency_ms = 0.0;
+                    delivery.request.mask_real_clock();
                 }
                 if let Some(probe) = &mut step.probe {
-                    probe.without_durations();
+                    probe.make_repeatable();
                 }
             }
         }

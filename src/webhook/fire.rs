@@ -111,7 +111,8 @@ impl Webhooks<'_> {
         )?;
         // The journaled body, byte for byte; only the signatures are new.
         let body = delivery.request.body.as_bytes();
-        let sent = signed_request_at(&target, body, Timestamp::now().millis());
+        // Signed by the real clock, like every delivery (see `DeliveryTarget::signed_now`).
+        let sent = signed_request_at(&target, body, crate::clock::wall_millis());
         let judged = send_and_judge(sent, timeout, self.tls).await;
         let mut verdict = Verdict {
             id: 0,

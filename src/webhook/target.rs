@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::delivery::{signed_request_at, webhook_body};
 use super::fire::FireError;
 use super::verdict::SentRequest;
-use crate::clock::Timestamp;
+use crate::clock;
 use crate::domain::{AppId, LegacyVersion, PortalId, Secret, UserId};
 use crate::store::AppRecord;
 
@@ -62,8 +62,9 @@ impl DeliveryTarget {
         }
     }
 
-    /// The request HubSpot would send, signed now.
+    /// The request HubSpot would send, signed now by the real clock, even in deterministic mode:
+    /// the app judges the timestamp's age against its own clock, as HubSpot tells it to.
     pub fn signed_now(&self) -> SentRequest {
-        signed_request_at(self, &self.body(), Timestamp::now().millis())
+        signed_request_at(self, &self.body(), clock::wall_millis())
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::signer::{REQUEST_TIMESTAMP, SIGNATURE_V3};
 use crate::clock::Timestamp;
 use crate::domain::{AppId, PortalId, UserId};
 
@@ -101,6 +102,21 @@ pub struct SentRequest {
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
+}
+
+impl SentRequest {
+    /// Replaces what the real clock put in the request (the v3 timestamp and the v3 signature,
+    /// which signs it) with placeholders, so that a deterministic run's report repeats.
+    /// Deliveries are always signed by the real clock: an app judges the timestamp's age.
+    pub fn mask_real_clock(&mut self) {
+        for (name, value) in &mut self.headers {
+            if name.eq_ignore_ascii_case(REQUEST_TIMESTAMP) {
+                *value = "[timestamp]".into();
+            } else if name.eq_ignore_ascii_case(SIGNATURE_V3) {
+                *value = "[v3 signature]".into();
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

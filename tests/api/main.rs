@@ -17,6 +17,7 @@ mod probe;
 mod rate_limit;
 mod receiver;
 mod resources;
+mod run_suites;
 mod safety;
 mod scenario_run;
 mod security;

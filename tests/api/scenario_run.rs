@@ -9,21 +9,21 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_hubspot-emulator");
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// The demo app that `cargo test` built beside the binary.
-fn demo_app() -> PathBuf {
+pub fn demo_app() -> PathBuf {
     Path::new(BIN).parent().unwrap().join("examples/demo_app")
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("hse-run-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-async fn run(args: Vec<String>) -> (Output, Duration) {
+pub async fn run(args: Vec<String>) -> (Output, Duration) {
     tokio::task::spawn_blocking(move || {
         let started = Instant::now();
         let output = Command::new(BIN)
@@ -38,11 +38,11 @@ async fn run(args: Vec<String>) -> (Output, Duration) {
     .unwrap()
 }
 
-fn strings(items: &[&str]) -> Vec<String> {
+pub fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
-fn path_str(path: &Path) -> String {
+pub fn path_str(path: &Path) -> String {
     path.to_str().unwrap().to_string()
 }
 

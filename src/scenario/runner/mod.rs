@@ -13,16 +13,17 @@ mod wait_step;
 use std::time::{Duration, Instant};
 
 use regex::Regex;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::expect::{check_probe_report, check_verdict, subset};
 use super::report::{ScenarioReport, StepReport, StepStatus};
-use super::template::{render, render_text};
+use super::template::{render, render_text, seed_context};
 use crate::domain::AppId;
 use crate::fixture::steps::{
     ApiAuth, ApiStep, FireExpect, FireStep, PassOrFail, ProbeExpect, ProbeStep, Scenario, Step,
     WaitForStep,
 };
+use crate::fixture::suite::ScenarioFile;
 use crate::fixture::{AppFixture, Fixture};
 use crate::probe::forgery::{self, Expected};
 use crate::probe::report::ProbeReport;
@@ -99,19 +100,15 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// Runs every scenario of one file, whose seed is already loaded. Named steps' results are
-    /// readable by every later step of the file (`${steps.NAME…}`).
-    pub async fn run_file(&self, file: &str, fixture: &Fixture) -> Vec<ScenarioReport> {
-        let apps: Map<String, Value> = fixture
-            .apps
-            .iter()
-            .map(|a| (a.name.clone(), serde_json::to_value(a).unwrap_or_default()))
-            .collect();
-        let mut context = json!({"apps": apps, "portals": fixture.portals, "steps": {}});
+    /// Runs every scenario of one file against the run's seed (already loaded; `seed` names its
+    /// apps). Named steps' results are readable by every later step of the file
+    /// (`${steps.NAME…}`).
+    pub async fn run_file(&self, file: &ScenarioFile, seed: &Fixture) -> Vec<ScenarioReport> {
+        let mut context = seed_context(seed);
         let mut reports = Vec::new();
-        for scenario in &fixture.scenarios {
+        for scenario in &file.scenarios {
             reports.push(
-                self.run_scenario(file, fixture, scenario, &mut context)
+                self.run_scenario(&file.name, seed, scenario, &mut context)
                     .await,
             );
         }

@@ -1,0 +1,308 @@
+//! What a scenario refers to, checked when the files are loaded rather than when the step runs:
+//! app names (in steps and in `${apps.NAME…}`), every `${apps…}`/`${portals…}` path (the seed is
+//! known before anything starts), `${steps.NAME…}` naming a step earlier in the file, templates
+//! that close, `waitFor.channelConnection.urlMatches` compiling as a regular expression, and
+//! `fire`/`probe` apps having the client secret that signs deliveries. A mistake is a fixture
+//! error (exit 2) with the file and JSON path, before the app under test is started.
+
+use std::collections::HashSet;
+
+use regex::RegexBuilder;
+use serde_json::Value;
+
+use super::template::{lookup, pieces, seed_context, strings, Piece};
+use crate::fixture::steps::{Scenario, Step};
+use crate::fixture::suite::Suite;
+use crate::fixture::{Fixture, FixtureError};
+
+/// The regex size limit of `urlMatches` (the `regex` crate's default is 10 MiB of compiled
+/// program; a URL pattern needs a few KiB).
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Every reference of every file of the suite; the first mistake.
+pub fn check_references(suite: &Suite) -> Result<(), FixtureError> {
+    let seed = seed_context(&suite.seed);
+    for file in &suite.files {
+        let mut checker = Checker {
+            source: &file.name,
+            fixture: &suite.seed,
+            seed: &seed,
+            named_steps: HashSet::new(),
+        };
+        for (index, scenario) in file.scenarios.iter().enumerate() {
+            checker.scenario(&format!("$.scenarios[{index}]"), scenario)?;
+        }
+    }
+    Ok(())
+}
+
+struct Checker<'a> {
+    source: &'a str,
+    fixture: &'a Fixture,
+    seed: &'a Value,
+    /// Named steps seen so far in the file: `${steps.NAME}` reads an earlier one.
+    named_steps: HashSet<&'a str>,
+}
+
+impl<'a> Checker<'a> {
+    fn error(&self, path: String, message: String) -> FixtureError {
+        FixtureError::new(self.source, path, message)
+    }
+
+    fn scenario(&mut self, at: &str, scenario: &'a Scenario) -> Result<(), FixtureError> {
+        for (index, step) in scenario.steps.iter().enumerate() {
+            let at = format!("{at}.steps[{index}].{}", step.kind());
+            self.step(&at, step)?;
+            if let Some(name) = step.name() {
+                self.named_steps.insert(name);
+            }
+        }
+        Ok(())
+    }
+
+    fn step(&self, at: &str, step: &Step) -> Result<(), FixtureError> {
+        match step {
+            Step::Api(api) => {
+                self.app(&format!("{at}.app"), api.app.as_deref())?;
+                self.templates(&format!("{at}.path"), &api.path)?;
+                if let Some(body) = &api.body {
+                    self.templates_in(&format!("{at}.body"), body)?;
+                }
+                if let Some(body) = api.expect.as_ref().and_then(|e| e.body.as_ref()) {
+                    self.templates_in(&format!("{at}.expect.body"), body)?;
+                }
+                Ok(())
+            }
+            Step::WaitFor(wait) => {
+                if let Some(condition) = &wait.channel_connection {
+                    let at = format!("{at}.channelConnection");
+                    self.app(&format!("{at}.app"), condition.app.as_deref())?;
+                    if let Some(pattern) = &condition.url_matches {
+                        self.regex(&format!("{at}.urlMatches"), pattern)?;
+                    }
+                }
+                if let Some(condition) = &wait.settings {
+                    self.app(&format!("{at}.settings.app"), condition.app.as_deref())?;
+                }
+                Ok(())
+            }
+            Step::Fire(fire) => self.signing_app(&format!("{at}.app"), fire.app.as_deref()),
+            Step::Probe(probe) => {
+                self.signing_app(&format!("{at}.app"), probe.app.as_deref())?;
+                match &probe.url {
+                    Some(url) => self.templates(&format!("{at}.url"), url),
+                    None => Ok(()),
+                }
+            }
+            Step::Reset(reset) => match &reset.app {
+                Some(name) => self.app(&format!("{at}.app"), Some(name)).map(drop),
+                None => Ok(()),
+            },
+            Step::SetUserFlag(_) => Ok(()),
+        }
+    }
+
+    /// The app a step names, or the first app when it names none.
+    fn app(
+        &self,
+        at: &str,
+        name: Option<&str>,
+    ) -> Result<&'a crate::fixture::AppFixture, FixtureError> {
+        let apps = &self.fixture.apps;
+        match name {
+            None => apps.first().ok_or_else(|| {
+                self.error(
+                    at.to_string(),
+                    "this step acts on the first app, but no file of the run declares an app: add \"apps\": [{\"name\": …, \"appId\": …}] to one of them".into(),
+                )
+            }),
+            Some(name) => apps.iter().find(|a| a.name == name).ok_or_else(|| {
+                self.error(at.to_string(), unknown_app(name, self.fixture))
+            }),
+        }
+    }
+
+    /// An app that signs deliveries: it needs a client secret.
+    fn signing_app(&self, at: &str, name: Option<&str>) -> Result<(), FixtureError> {
+        let app = self.app(at, name)?;
+        match app.client_secret {
+            Some(_) => Ok(()),
+            None => Err(self.error(
+                at.to_string(),
+                format!(
+                    "app {:?} has no clientSecret, so its deliveries cannot be signed: add \"clientSecret\" to its declaration",
+                    app.name
+                ),
+            )),
+        }
+    }
+
+    fn templates_in(&self, at: &str, value: &Value) -> Result<(), FixtureError> {
+        strings(value)
+            .into_iter()
+            .try_for_each(|text| self.templates(at, text))
+    }
+
+    /// Every `${…}` in `text`: the seed's paths resolve now, steps' names are earlier steps.
+    fn templates(&self, at: &str, text: &str) -> Result<(), FixtureError> {
+        let pieces = pieces(text).map_err(|e| self.error(at.to_string(), e))?;
+        for piece in pieces {
+            let Piece::Path(path) = piece else { continue };
+            let mut segments = path.split('.');
+            let message = match (segments.next(), segments.next()) {
+                (Some("apps"), Some(name)) if !self.fixture.apps.iter().any(|a| a.name == name) => {
+                    Some(format!("${{{path}}}: {}", unknown_app(name, self.fixture)))
+                }
+                (Some("apps" | "portals"), _) => lookup(path, self.seed).err(),
+                (Some("steps"), Some(name)) if self.named_steps.contains(name) => None,
+                (Some("steps"), Some(name)) => Some(format!(
+                    "${{{path}}} reads the step named {name:?}, but no earlier step of this file has that name: name a step with \"name\": {name:?} before this one"
+                )),
+                _ => Some(format!(
+                    "${{{path}}} does not resolve: use apps.NAME.FIELD, portals.INDEX.FIELD or steps.STEP_NAME.FIELD"
+                )),
+            };
+            if let Some(message) = message {
+                return Err(self.error(at.to_string(), message));
+            }
+        }
+        Ok(())
+    }
+
+    fn regex(&self, at: &str, pattern: &str) -> Result<(), FixtureError> {
+        RegexBuilder::new(pattern)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map(drop)
+            .map_err(|e| {
+                // The regex crate's message draws the pattern over several lines; its last line
+                // says what is wrong, and the JSON path says where.
+                let text = e.to_string();
+                let reason = text.lines().last().unwrap_or_default().trim();
+                let reason = reason.strip_prefix("error: ").unwrap_or(reason);
+                self.error(
+                    at.to_string(),
+                    format!("{pattern:?} is not a valid regular expression: {reason}"),
+                )
+            })
+    }
+}
+
+fn unknown_app(name: &str, fixture: &Fixture) -> String {
+    let names: Vec<&str> = fixture.apps.iter().map(|a| a.name.as_str()).collect();
+    format!("no app named {name:?}; the run's files declare {names:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::loader::parse_fixture;
+
+    const SEED: &str = r#"{"apps": [{"name": "demo", "appId": 7, "authRequired": false, "clientSecret": "s"},
+                                    {"name": "unsigned", "appId": 8, "authRequired": false}]}"#;
+
+    /// The location and message of the first mistake in a run of the seed and `steps`.
+    fn mistake(steps: &str) -> Option<(String, String)> {
+        let scenarios = format!(r#"{{"scenarios": [{{"name": "s", "steps": {steps}}}]}}"#);
+        let suite = Suite::from_files(vec![
+            (
+                "seed.json".into(),
+                parse_fixture("seed.json", SEED).unwrap(),
+            ),
+            (
+                "s.json".into(),
+                parse_fixture("s.json", &scenarios).unwrap(),
+            ),
+        ])
+        .unwrap();
+        check_references(&suite)
+            .err()
+            .map(|e| (format!("{}: {}", e.source, e.location), e.message))
+    }
+
+    #[test]
+    fn correct_references_pass() {
+        let steps = r#"[
+            {"api": {"name": "get", "method": "GET", "path": "/x/${apps.demo.appId}/${apps.unsigned.appId}"}},
+            {"waitFor": {"channelConnection": {"app": "demo", "urlMatches": "^http://127\\.0\\.0\\.1:\\d+/"}}},
+            {"fire": {"portalId": 1, "userId": 2}},
+            {"probe": {"app": "demo", "url": "${steps.get.body.url}"}},
+            {"reset": {"app": "unsigned"}}
+        ]"#;
+        assert_eq!(mistake(steps), None);
+    }
+
+    #[test]
+    fn mistakes_are_found_at_their_path() {
+        let cases = [
+            (
+                r#"[{"waitFor": {"channelConnection": {"urlMatches": "(unclosed"}}}]"#,
+                "s.json: $.scenarios[0].steps[0].waitFor.channelConnection.urlMatches",
+                "unclosed group",
+            ),
+            (
+                r#"[{"fire": {"app": "demi", "portalId": 1, "userId": 2}}]"#,
+                "s.json: $.scenarios[0].steps[0].fire.app",
+                r#"no app named "demi"; the run's files declare ["demo", "unsigned"]"#,
+            ),
+            (
+                r#"[{"api": {"method": "GET", "path": "/${apps.demi.appId}"}}]"#,
+                "s.json: $.scenarios[0].steps[0].api.path",
+                r#"no app named "demi""#,
+            ),
+            (
+                r#"[{"api": {"method": "GET", "path": "/", "body": {"a": ["${apps.demo.appid}"]}}}]"#,
+                "s.json: $.scenarios[0].steps[0].api.body",
+                r#"no "appid""#,
+            ),
+            (
+                r#"[{"api": {"method": "GET", "path": "/${steps.later.body}"}}, {"reset": {"name": "later"}}]"#,
+                "s.json: $.scenarios[0].steps[0].api.path",
+                "no earlier step of this file",
+            ),
+            (
+                r#"[{"api": {"method": "GET", "path": "/${apps.demo.appId"}}]"#,
+                "s.json: $.scenarios[0].steps[0].api.path",
+                "unclosed ${",
+            ),
+            (
+                r#"[{"probe": {"app": "unsigned"}}]"#,
+                "s.json: $.scenarios[0].steps[0].probe.app",
+                "has no clientSecret",
+            ),
+            (
+                r#"[{"reset": {"app": "nobody"}}]"#,
+                "s.json: $.scenarios[0].steps[0].reset.app",
+                "no app named",
+            ),
+            (
+                r#"[{"api": {"method": "GET", "path": "/${secrets.x}"}}]"#,
+                "s.json: $.scenarios[0].steps[0].api.path",
+                "use apps.NAME.FIELD",
+            ),
+        ];
+        for (steps, location, message) in cases {
+            let (at, text) =
+                mistake(steps).unwrap_or_else(|| panic!("no mistake found in {steps}"));
+            assert_eq!(at, location, "{steps}");
+            assert!(text.contains(message), "{text:?} lacks {message:?}");
+        }
+    }
+
+    #[test]
+    fn steps_of_an_earlier_file_are_not_visible() {
+        let first = r#"{"scenarios": [{"name": "a", "steps": [{"reset": {"name": "r"}}]}]}"#;
+        let second = r#"{"scenarios": [{"name": "b", "steps": [{"api": {"method": "GET", "path": "/${steps.r}"}}]}]}"#;
+        let suite = Suite::from_files(vec![
+            (
+                "seed.json".into(),
+                parse_fixture("seed.json", SEED).unwrap(),
+            ),
+            ("a.json".into(), parse_fixture("a.json", first).unwrap()),
+            ("b.json".into(), parse_fixture("b.json", second).unwrap()),
+        ])
+        .unwrap();
+        let error = check_references(&suite).unwrap_err();
+        assert_eq!(error.source, "b.json");
+    }
+}
