@@ -105,7 +105,7 @@ impl Emulator {
                 // The control API (with the dashboard in it) first: everything else is the
                 // HubSpot API, whose scope answers any other path with HubSpot's 404.
                 .service(control::scope(dashboard::mount()))
-                .service(api::scope().route("/", web::get().to(dashboard::to_dashboard)))
+                .service(api::scope().route("/", dashboard::redirect()))
         })
         .on_connect(control::caller::on_connect)
         .shutdown_timeout(config.shutdown_timeout.as_secs());

@@ -29,14 +29,17 @@ pub struct FireArgs {
         default_value = "http://127.0.0.1:4774"
     )]
     pub emulator: String,
+    /// The app whose registered URL gets the delivery.
     #[arg(long, env = "HUBSPOT_EMULATOR_APP_ID")]
     pub app_id: i64,
+    /// The portal (HubSpot account) the delivery is for.
     #[arg(long, env = "HUBSPOT_EMULATOR_PORTAL_ID")]
     pub portal_id: u64,
+    /// The help-desk user the delivery is for (their flag decides the gating).
     #[arg(long, env = "HUBSPOT_EMULATOR_USER_ID")]
     pub user_id: u64,
     /// Send even when the gate would grey the app out for this user.
-    #[arg(long)]
+    #[arg(long, env = "HUBSPOT_EMULATOR_FORCE", value_parser = clap::builder::BoolishValueParser::new())]
     pub force: bool,
     /// Timeout of this delivery in milliseconds (default: the app's, else 10000).
     #[arg(long, env = "HUBSPOT_EMULATOR_TIMEOUT_MS")]
@@ -148,7 +151,7 @@ pub struct VerdictOutput {
     #[command(flatten)]
     pub output: FormatArg,
     /// Warnings fail too.
-    #[arg(long, env = "HUBSPOT_EMULATOR_STRICT")]
+    #[arg(long, env = "HUBSPOT_EMULATOR_STRICT", value_parser = clap::builder::BoolishValueParser::new())]
     pub strict: bool,
 }
 

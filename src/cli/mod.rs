@@ -14,7 +14,7 @@ mod target;
 
 use std::io::IsTerminal;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::fixture::FixtureError;
 
@@ -48,9 +48,30 @@ pub enum Command {
     Sign(sign::SignArgs),
     /// Run scenario files as a CI test, optionally starting the app under test (after --).
     Run(run::RunArgs),
-    /// Print the JSON Schema of the fixture format (fixtures/schema.json).
-    #[command(hide = true)]
+    /// Print the JSON Schema of the fixture format (fixtures/schema.json), for editors.
     Schema,
+}
+
+/// The help of `--format`, which several subcommands share through one flattened struct
+/// (`render::FormatArg`); given here so that `--help` describes it in every subcommand.
+const FORMAT_HELP: &str =
+    "How to print the result: human (default, for people) or json (for scripts)";
+
+/// The command line's definition: the derived one, with `--format` described.
+pub fn command() -> clap::Command {
+    Cli::command().mut_subcommands(|subcommand| {
+        subcommand.mut_args(|arg| match arg.get_id().as_str() {
+            "format" if arg.get_help().is_none() => arg.help(FORMAT_HELP),
+            _ => arg,
+        })
+    })
+}
+
+/// Parses the process's arguments against [`command`], exiting with clap's usage error (2) or
+/// help text when they ask for it.
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
 }
 
 /// Why a command failed; each kind has its exit code.
@@ -105,4 +126,66 @@ pub fn init_logging() {
         .with_writer(std::io::stderr)
         .with_ansi(std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal())
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every subcommand the command-line reference shows is listed by `--help`.
+    #[test]
+    fn help_lists_every_documented_subcommand() {
+        let reference = include_str!("../../docs/cli.md");
+        let documented: Vec<&str> = reference
+            .lines()
+            .filter_map(|line| line.strip_prefix("hubspot-emulator "))
+            .filter_map(|rest| rest.split_whitespace().next())
+            .collect();
+        assert!(documented.len() >= 7, "{documented:?}");
+        let mut command = command();
+        let help = command.render_long_help().to_string();
+        for name in documented {
+            let listed = command
+                .find_subcommand(name)
+                .unwrap_or_else(|| panic!("docs/cli.md shows `{name}`, which does not exist"));
+            assert!(!listed.is_hide_set(), "`{name}` is hidden from --help");
+            assert!(help.contains(&format!("  {name} ")), "{name}: {help}");
+        }
+    }
+
+    /// `--help` describes every flag, and every flag can be set from the environment (what CI
+    /// configuration does), under a `HUBSPOT_EMULATOR_` name that docs/cli.md lists.
+    #[test]
+    fn every_flag_has_help_and_an_environment_variable() {
+        let reference = include_str!("../../docs/cli.md");
+        let command = command();
+        let mut problems = Vec::new();
+        for subcommand in command.get_subcommands() {
+            for arg in subcommand.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                let name = format!("{} {id}", subcommand.get_name());
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    problems.push(format!("{name}: no help text"));
+                }
+                // Positional arguments (`run`'s files and app) are not flags.
+                if arg.is_positional() {
+                    continue;
+                }
+                match arg.get_env() {
+                    None => problems.push(format!("{name}: no environment variable")),
+                    Some(env) if !env.to_string_lossy().starts_with("HUBSPOT_EMULATOR_") => {
+                        problems.push(format!("{name}: env {env:?} lacks the prefix"))
+                    }
+                    Some(env) if !reference.contains(&format!("`{}`", env.to_string_lossy())) => {
+                        problems.push(format!("{name}: env {env:?} is not in docs/cli.md"))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
 }

@@ -24,7 +24,7 @@ pub struct ProbeArgs {
     #[command(flatten)]
     pub output: FormatArg,
     /// Warning probes (legacy-only, future-timestamp) fail too.
-    #[arg(long, env = "HUBSPOT_EMULATOR_STRICT")]
+    #[arg(long, env = "HUBSPOT_EMULATOR_STRICT", value_parser = clap::builder::BoolishValueParser::new())]
     pub strict: bool,
 }
 

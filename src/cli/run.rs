@@ -32,7 +32,7 @@ pub struct RunArgs {
     #[arg(long, env = "HUBSPOT_EMULATOR_JSON")]
     pub json: Option<PathBuf>,
     /// Warnings fail steps too (unless the step lists them in expect.codes).
-    #[arg(long, env = "HUBSPOT_EMULATOR_STRICT")]
+    #[arg(long, env = "HUBSPOT_EMULATOR_STRICT", value_parser = clap::builder::BoolishValueParser::new())]
     pub strict: bool,
     /// Deterministic mode: the clock starts here (ISO-8601) and ticks 1 ms per reading.
     #[arg(long, env = "HUBSPOT_EMULATOR_CLOCK")]

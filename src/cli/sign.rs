@@ -16,18 +16,24 @@ pub struct SignArgs {
     #[arg(long, env = "HUBSPOT_EMULATOR_CLIENT_SECRET", hide_env_values = true)]
     pub client_secret: String,
     /// The URI exactly as HubSpot calls it (scheme, host, path and query).
-    #[arg(long)]
+    #[arg(long, env = "HUBSPOT_EMULATOR_SIGN_URL")]
     pub url: String,
     /// The exact body bytes.
-    #[arg(long, default_value = "")]
+    #[arg(long, env = "HUBSPOT_EMULATOR_SIGN_BODY", default_value = "")]
     pub body: String,
-    #[arg(long, default_value = "POST")]
+    /// The HTTP method signed (HubSpot's webhook is a POST).
+    #[arg(long, env = "HUBSPOT_EMULATOR_SIGN_METHOD", default_value = "POST")]
     pub method: String,
     /// Milliseconds since the epoch (default: now).
-    #[arg(long)]
+    #[arg(long, env = "HUBSPOT_EMULATOR_SIGN_TIMESTAMP")]
     pub timestamp: Option<i64>,
     /// The legacy signature to print beside v3.
-    #[arg(long, value_enum, default_value = "v1")]
+    #[arg(
+        long,
+        value_enum,
+        env = "HUBSPOT_EMULATOR_SIGNATURE_VERSION",
+        default_value = "v1"
+    )]
     pub signature_version: SignatureVersionArg,
     #[command(flatten)]
     pub output: FormatArg,

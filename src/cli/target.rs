@@ -19,14 +19,22 @@ pub struct TargetArgs {
     /// The app's client secret, to sign with (prefer the env var: it stays out of shell history).
     #[arg(long, env = "HUBSPOT_EMULATOR_CLIENT_SECRET", hide_env_values = true)]
     pub client_secret: String,
-    #[arg(long, default_value_t = 1234567)]
+    /// The appId in the delivery's body (the demo app's by default).
+    #[arg(long, env = "HUBSPOT_EMULATOR_APP_ID", default_value_t = 1234567)]
     pub app_id: i64,
-    #[arg(long, default_value_t = 62515)]
+    /// The portalId in the delivery's body.
+    #[arg(long, env = "HUBSPOT_EMULATOR_PORTAL_ID", default_value_t = 62515)]
     pub portal_id: u64,
-    #[arg(long, default_value_t = 101)]
+    /// The userId in the delivery's body (the burst counts up from it).
+    #[arg(long, env = "HUBSPOT_EMULATOR_USER_ID", default_value_t = 101)]
     pub user_id: u64,
     /// The legacy signature sent beside v3.
-    #[arg(long, value_enum, default_value = "v1")]
+    #[arg(
+        long,
+        value_enum,
+        env = "HUBSPOT_EMULATOR_SIGNATURE_VERSION",
+        default_value = "v1"
+    )]
     pub signature_version: SignatureVersionArg,
     /// HubSpot's timeout for each delivery (default 10000).
     #[arg(long, env = "HUBSPOT_EMULATOR_TIMEOUT_MS")]

@@ -5,6 +5,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use super::error::parse_body;
 use super::ControlError;
 use crate::context::Ctx;
 use crate::journal::PageRequest;
@@ -37,9 +38,7 @@ pub async fn replay(
     let request: ReplayRequest = if body.iter().all(u8::is_ascii_whitespace) {
         ReplayRequest::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            ControlError::BadRequest(format!("replay takes no body or {{\"timeoutMs\": N}}: {e}"))
-        })?
+        parse_body(&body, r#"replay takes no body or {"timeoutMs": N}"#)?
     };
     let verdict = shared
         .webhooks()

@@ -2,8 +2,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use serde::de::DeserializeOwned;
 use serde_json::json;
 
+use crate::domain::plain_words::plain_serde_message;
 use crate::fixture::FixtureError;
 use crate::probe::ProbeError;
 use crate::webhook::fire::FireError;
@@ -56,6 +58,19 @@ impl ResponseError for ControlError {
         };
         HttpResponse::build(self.status_code()).json(body)
     }
+}
+
+/// A control body read as `T`. A body that does not fit is a 400 that starts with `usage` (the
+/// shape the endpoint takes) and says what is wrong in plain words, and where in the body.
+pub(crate) fn parse_body<T: DeserializeOwned>(body: &[u8], usage: &str) -> Result<T, ControlError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ControlError::BadRequest(format!(
+            "{usage}: {} (line {}, column {} of the body)",
+            plain_serde_message(&e.to_string()),
+            e.line(),
+            e.column()
+        ))
+    })
 }
 
 /// The 404 of the control API: every endpoint, listed from the route table.

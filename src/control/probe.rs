@@ -4,6 +4,7 @@
 
 use actix_web::{web, HttpResponse};
 
+use super::error::parse_body;
 use super::ControlError;
 use crate::context::Ctx;
 use crate::journal::PageRequest;
@@ -11,11 +12,10 @@ use crate::probe::ProbeError;
 use crate::probe::{probe_app, ProbeRequest};
 
 pub async fn probe(shared: Ctx, body: web::Bytes) -> Result<HttpResponse, ControlError> {
-    let request: ProbeRequest = serde_json::from_slice(&body).map_err(|e| {
-        ControlError::BadRequest(format!(
-            "probe takes {{\"appId\": N, \"portalId\"?: N, \"userId\"?: N, \"url\"?: \"…\", \"burst\"?: N, \"timeoutMs\"?: N}}: {e}"
-        ))
-    })?;
+    let request: ProbeRequest = parse_body(
+        &body,
+        r#"probe takes {"appId": N, "portalId"?: N, "userId"?: N, "url"?: "…", "burst"?: N, "timeoutMs"?: N}"#,
+    )?;
     let report = probe_app(&shared.prober(), request).await?;
     Ok(HttpResponse::Ok().json(report))
 }

@@ -7,6 +7,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::error::parse_body;
 use super::ControlConfig;
 use super::ControlError;
 use crate::context::Ctx;
@@ -55,11 +56,10 @@ pub async fn reset(shared: Ctx, body: web::Bytes) -> Result<HttpResponse, Contro
     let request: ResetRequest = if body.iter().all(u8::is_ascii_whitespace) {
         ResetRequest { app_id: None }
     } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            ControlError::BadRequest(format!(
-                "reset takes no body, or {{\"appId\": N}} to reset one app: {e}"
-            ))
-        })?
+        parse_body(
+            &body,
+            r#"reset takes no body, or {"appId": N} to reset one app"#,
+        )?
     };
     match request.app_id {
         None => {

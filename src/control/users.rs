@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::error::parse_body;
 use super::ControlError;
 use crate::context::Ctx;
 use crate::domain::{PortalId, UserId};
@@ -21,11 +22,10 @@ pub async fn set_flag(
     body: web::Bytes,
 ) -> Result<HttpResponse, ControlError> {
     let (portal_id, user_id) = path.into_inner();
-    let request: FlagRequest = serde_json::from_slice(&body).map_err(|e| {
-        ControlError::BadRequest(format!(
-            "the body is {{\"supportsChannelConnection\": true|false}}: {e}"
-        ))
-    })?;
+    let request: FlagRequest = parse_body(
+        &body,
+        r#"the body is {"supportsChannelConnection": true|false}"#,
+    )?;
     shared
         .store
         .set_user_flag(portal_id, user_id, request.supports_channel_connection);

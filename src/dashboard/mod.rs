@@ -6,7 +6,7 @@
 //! emulator has one.
 
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::{guard, web, HttpResponse, Route};
 
 use crate::control::{Mount, CONTROL_PREFIX};
 
@@ -29,9 +29,20 @@ pub fn mount() -> Mount {
 
 /// Routes under the control scope.
 fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/ui", web::get().to(to_dashboard))
-        .route("/ui/", web::get().to(index))
-        .route("/ui/{file}", web::get().to(asset));
+    cfg.route("/ui", redirect())
+        .route("/ui/", get_or_head().to(index))
+        .route("/ui/{file}", get_or_head().to(asset));
+}
+
+/// The route that leads the root URL (and `/_emulator/ui`) to the page, for GET and HEAD alike.
+pub fn redirect() -> Route {
+    get_or_head().to(to_dashboard)
+}
+
+/// A route for GET and HEAD: `curl -I` and link checkers ask with HEAD and must get what a
+/// browser gets (actix sends a HEAD response without its body).
+fn get_or_head() -> Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
 async fn index() -> HttpResponse {
@@ -50,7 +61,7 @@ async fn asset(file: web::Path<String>) -> HttpResponse {
 }
 
 /// The root URL (and `/_emulator/ui` without its slash) lead to the dashboard.
-pub async fn to_dashboard() -> HttpResponse {
+async fn to_dashboard() -> HttpResponse {
     HttpResponse::Found()
         .insert_header((header::LOCATION, DASHBOARD_PATH))
         .finish()

@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::invalid::{ErrorDetail, Invalid};
+use super::plain_words::{plain_serde_message, without_position};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldKind {
@@ -76,8 +77,13 @@ pub fn parse_body<T: DeserializeOwned>(
 ) -> Result<T, Invalid> {
     let object = parse_object(body, schema)?;
     let object = check_fields(object, schema, mode)?;
-    serde_json::from_value(Value::Object(object))
-        .map_err(|e| Invalid::Body(format!("Invalid input for {}: {e}", schema.name)))
+    serde_json::from_value(Value::Object(object)).map_err(|e| {
+        Invalid::Body(format!(
+            "Invalid input for {}: {}",
+            schema.name,
+            plain_serde_message(&e.to_string())
+        ))
+    })
 }
 
 fn parse_object(body: &[u8], schema: &Schema) -> Result<Map<String, Value>, Invalid> {
@@ -92,7 +98,7 @@ fn parse_object(body: &[u8], schema: &Schema) -> Result<Map<String, Value>, Inva
             "Invalid input JSON on line {}, column {}: {}. Send a JSON {} such as {}",
             e.line(),
             e.column(),
-            describe_json_error(&e),
+            without_position(&e.to_string()),
             schema.name,
             schema.example
         ))
@@ -105,15 +111,6 @@ fn parse_object(body: &[u8], schema: &Schema) -> Result<Map<String, Value>, Inva
             describe_value(&other),
             schema.example
         ))),
-    }
-}
-
-fn describe_json_error(error: &serde_json::Error) -> String {
-    // serde_json appends " at line L column C"; the message already says where.
-    let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(cut) => text[..cut].to_string(),
-        None => text,
     }
 }
 

@@ -8,6 +8,7 @@ pub mod extension;
 pub mod fields;
 pub mod ids;
 pub mod invalid;
+pub mod plain_words;
 pub mod recording;
 pub mod resource;
 pub mod scope;

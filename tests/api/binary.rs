@@ -114,26 +114,51 @@ async fn a_fixture_file_is_loaded() {
     assert!(body.contains("App 1234567 is not declared"), "{body}");
 }
 
-#[test]
-fn a_bad_fixture_exits_2_naming_file_and_path() {
-    let dir = std::env::temp_dir().join(format!("hse-bad-{}", std::process::id()));
+/// `serve --fixture FILE` with `text` in FILE (named `name`): an exit status and stderr.
+fn serve_fixture(name: &str, text: &str) -> (Option<i32>, String) {
+    let dir = std::env::temp_dir().join(format!("hse-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("bad.json");
-    std::fs::write(
-        &file,
-        r#"{"apps": [{"name": "x", "appId": 1, "developerApiKey": "k", "colour": 1}]}"#,
-    )
-    .unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
     let output = Command::new(BIN)
         .args(["serve", "--port", "0", "--fixture", file.to_str().unwrap()])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("bad.json: $.apps[0].colour: unknown field `colour`"),
-        "{stderr}"
-    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), stderr)
+}
+
+/// Each bad fixture: exit 2, and stderr names the file and the JSON path and says what is wrong
+/// in plain words (a type as "a positive integer", not as serde's `u64`).
+#[test]
+fn a_bad_fixture_exits_2_naming_file_path_and_fix() {
+    let cases = [
+        (
+            "bad.json",
+            r#"{"apps": [{"name": "x", "appId": 1, "developerApiKey": "k", "colour": 1}]}"#,
+            "bad.json: $.apps[0].colour: unknown field `colour`",
+        ),
+        (
+            "typo.json",
+            r#"{"portals": [{"portalId": "one", "users": [{"userId": 1}]}]}"#,
+            r#"typo.json: $.portals[0].portalId: expected a positive integer or 0, got the text "one""#,
+        ),
+        (
+            "flag.json",
+            r#"{"portals": [{"portalId": 1, "users": [{"userId": 1, "supportsChannelConnection": "yes"}]}]}"#,
+            r#"flag.json: $.portals[0].users[0].supportsChannelConnection: expected true or false, got the text "yes""#,
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let (code, stderr) = serve_fixture(name, text);
+        assert_eq!(code, Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(
+            !stderr.contains("u64") && !stderr.contains("a boolean"),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]

@@ -41,6 +41,20 @@ async fn check_passes_a_good_app_and_renders_the_picker() {
     )
     .await;
     assert_eq!(strict.status.code(), Some(1));
+
+    // So does HUBSPOT_EMULATOR_STRICT, in the words CI files use; 0 and false leave it off.
+    for (value, code) in [("1", 1), ("true", 1), ("yes", 1), ("0", 0), ("false", 0)] {
+        let output = run(
+            vec!["check".into(), "--url".into(), receiver.url.clone()],
+            vec![
+                ("HUBSPOT_EMULATOR_CLIENT_SECRET", "cli-secret".into()),
+                ("HUBSPOT_EMULATOR_STRICT", value.into()),
+            ],
+        )
+        .await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "STRICT={value}: {stderr}");
+    }
 }
 
 #[tokio::test]

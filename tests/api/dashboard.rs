@@ -35,6 +35,46 @@ fn reason_codes(entry: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// The raw answer to a HEAD request, to see that nothing follows the headers.
+async fn head(app: &TestApp, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!("HEAD {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8(answer).unwrap()
+}
+
+#[tokio::test]
+async fn head_requests_get_what_get_gets_without_a_body() {
+    let app = spawn_app().await;
+    for path in ["/", "/_emulator/ui"] {
+        let answer = head(&app, path).await;
+        assert!(answer.starts_with("HTTP/1.1 302"), "{path}: {answer}");
+        assert!(
+            answer
+                .to_ascii_lowercase()
+                .contains("\r\nlocation: /_emulator/ui/\r\n"),
+            "{path}: {answer}"
+        );
+        assert!(
+            answer.ends_with("\r\n\r\n"),
+            "{path}: a body follows: {answer}"
+        );
+    }
+    // Following the redirect with HEAD (`curl -IL`) reaches the page, still without a body.
+    for path in ["/_emulator/ui/", "/_emulator/ui/app.js"] {
+        let answer = head(&app, path).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{path}: {answer}");
+        assert!(
+            answer.ends_with("\r\n\r\n"),
+            "{path}: a body follows: {answer}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_root_leads_to_the_dashboard_and_its_files_are_served_strictly() {
     let app = spawn_app().await;

@@ -96,6 +96,44 @@ async fn control_errors_are_always_json() {
 }
 
 #[tokio::test]
+async fn control_bodies_of_the_wrong_type_are_explained_in_plain_words() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            "/_emulator/fire",
+            json!({"appId": "x", "portalId": 62515, "userId": 101}),
+            r#"fire takes {"appId": N, "portalId": N, "userId": N, "force"?: bool, "timeoutMs"?: N}: expected a whole number, got the text "x" (line 1, column "#,
+        ),
+        (
+            "/_emulator/fire",
+            json!({"appId": 1234567, "portalId": -1, "userId": 101}),
+            "expected a positive integer or 0, got -1",
+        ),
+        (
+            "/_emulator/portals/62515/users/101",
+            json!({"supportsChannelConnection": "yes"}),
+            r#"expected true or false, got the text "yes""#,
+        ),
+        (
+            "/_emulator/probe",
+            json!({"appId": 1234567, "url": ["http://127.0.0.1:1/"]}),
+            "expected a text string, got a list",
+        ),
+    ];
+    for (path, body, expected) in cases {
+        let method = if path.contains("/users/") {
+            Method::PUT
+        } else {
+            Method::POST
+        };
+        let (status, error) = json_of(app.control(method, path, Some(&body)).await).await;
+        assert_eq!(status, 400, "{path}: {error}");
+        let message = error["error"].as_str().unwrap();
+        assert!(message.contains(expected), "{path}: {message}");
+    }
+}
+
+#[tokio::test]
 async fn any_exported_state_comes_back_in() {
     let app = spawn_app().await;
     let apps: Vec<Value> = (0..4000)

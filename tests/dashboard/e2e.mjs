@@ -387,6 +387,14 @@ async function main() {
     assert(summary.includes('PASS') && summary.includes('user 101'), `summary: ${summary}`);
   });
 
+  await check('a closed delivery row shows the URL called, method and status', async () => {
+    const row = page.locator('#deliveries-list details').first();
+    assert(!(await row.evaluate((d) => d.open)), 'the newest row is open');
+    const summary = await row.locator('summary').innerText();
+    assert(summary.includes(`POST ${numbersUrl} → 200`), `summary: ${summary}`);
+    assert(await row.locator('summary .url').isVisible(), 'the URL is not visible');
+  });
+
   await check('expanding a row (Enter) shows findings with severity and pointer, and the full request and reply', async () => {
     const row = page.locator(`#delivery-${helpdeskDelivery}`);
     await row.locator('summary').focus();
@@ -445,6 +453,44 @@ async function main() {
     const row = await text(page, '#requests-list tr');
     assert(row.includes('GET') && row.includes('200') && row.includes('hapikey'), row);
     assert(!(await page.content()).includes(SECRETS.developerApiKey), 'the key is in the page');
+  });
+
+  await check('API paths wrap only after /, ? and &, never inside a word (1280 and 800 px wide)', async () => {
+    const viewport = page.viewportSize();
+    try {
+      for (const width of [1280, 800]) {
+        await page.setViewportSize({ width, height: 900 });
+        const cell = await page.locator('#requests-list tr td.path').first().evaluate((td) => {
+          const style = getComputedStyle(td);
+          const lineHeight = parseFloat(style.lineHeight);
+          const parts = [...td.childNodes];
+          const pieces = parts.filter((n) => n.nodeName !== 'WBR');
+          // Each piece between two <wbr>s must sit on one line: the text of a piece split across
+          // lines has client rects at more than one height (one per line it is on).
+          const split = pieces.filter((n) => {
+            const range = document.createRange();
+            range.selectNodeContents(n);
+            const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            return lines.size > 1;
+          }).map((n) => n.textContent);
+          // A <wbr> after every / ? & (but a last character, or a / before another), and
+          // nowhere else.
+          const misplaced = parts.filter((n, i) => n.nodeName !== 'WBR'
+            && (/[/?&](?!\/)./.test(n.textContent)
+              || (i < parts.length - 1 && !(/[/?&]$/.test(n.textContent) && parts[i + 1].nodeName === 'WBR'))));
+          return { text: td.textContent, lines: Math.round(td.getBoundingClientRect().height / lineHeight),
+            split, misplaced: misplaced.length, wordBreak: style.wordBreak, overflowWrap: style.overflowWrap };
+        });
+        assert(cell.text.startsWith(channelPath), `the newest path is ${cell.text}`);
+        assert(!cell.split.length, `${width} px: segments cut across lines: ${cell.split.join(' | ')}`);
+        assert(!cell.misplaced, `${width} px: ${cell.misplaced} piece(s) without a <wbr> after / ? &`);
+        assert(cell.wordBreak === 'normal' && cell.overflowWrap === 'normal', `${width} px: ${cell.wordBreak} / ${cell.overflowWrap}`);
+        // At 800 px the path does not fit on one line: the check above then measured real wraps.
+        if (width === 800) assert(cell.lines > 1, `800 px: the path is on ${cell.lines} line(s), nothing to measure`);
+      }
+    } finally {
+      await page.setViewportSize(viewport); // the later checks expect the usual width
+    }
   });
 
   await check("invalid entries are marked, and an app's markup is shown as text, never run", async () => {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Official clients as judges: runs HubSpot's own Python (hubspot-api-client 12.0.0) and Node
 # (@hubspot/api-client 14.0.1) clients against the emulator and fails if either rejects it:
-# their API clients against the settings API, and their Signature helpers against the signed
-# webhook deliveries the emulator fires (signature_suite.sh).
+# their API clients against the settings API, their Signature helpers against the signed
+# webhook deliveries the emulator fires (signature_suite.sh), and docs/api.md's client snippets
+# as written (docs_snippets.sh).
 #
 # Usage: tests/official-clients/run.sh [EMULATOR_BINARY]
 #   EMULATOR_BINARY defaults to target/release/hubspot-emulator under the repo root.
@@ -97,6 +98,8 @@ add_summary() {
 
 run_suite python "$PYTHON" "$HERE/python_client_suite.py"
 run_suite node node "$HERE/node_client_suite.mjs"
+# docs/api.md's curl, Python and Node snippets, run as a reader would run them.
+run_suite docs-snippets "$HERE/docs_snippets.sh" "$PYTHON"
 # Live deliveries: the emulator's signed webhook, verified by both clients' Signature helpers.
 run_standalone signatures "$HERE/signature_suite.sh" "$BIN" "$PYTHON"
 

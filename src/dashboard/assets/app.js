@@ -52,6 +52,14 @@ function render(container, ...nodes) {
   if (id && $(id)) $(id).focus();
 }
 
+// A path or URL that wraps only where a reader expects it: a <wbr> after each `/`, `?` and `&`
+// (but between the two slashes of `http://`), and each piece between them kept on one line (CSS
+// .nowrap), so `/channel-connection` never splits inside a word, nor at its hyphen.
+function breakable(path) {
+  return String(path).split(/(?<=[/?&])(?!\/)/)
+    .flatMap((part, i) => [i ? h('wbr') : null, h('span', { class: 'nowrap' }, part)]);
+}
+
 function say(text, kind) {
   const message = $('message');
   message.textContent = text;
@@ -321,7 +329,11 @@ function summaryLine(verdict) {
   return [
     badge(verdict.outcome),
     ` app ${verdict.appId} · portal ${verdict.portalId} · user ${verdict.userId}`,
-    d ? ` · ${d.request.method} → ${d.response ? d.response.status : 'no reply'} in ${ms(d.latencyMs)}` : ' · nothing sent',
+    // The URL called, as the CLI's verdict line shows it: which endpoint answered is the first
+    // thing to check, and it should not take opening the row.
+    d ? [` · ${d.request.method} `, h('span', { class: 'url' }, breakable(d.request.url)), ' ',
+      h('span', { class: 'nowrap' }, `→ ${d.response ? d.response.status : 'no reply'} in ${ms(d.latencyMs)}`)]
+      : ' · nothing sent',
     counts,
     verdict.replayOf ? ` · replay of #${verdict.replayOf}` : '',
   ];
@@ -622,7 +634,7 @@ async function refreshRequests() {
       h('td', null, String(r.sequence)),
       h('td', null, h('time', { datetime: r.time }, clock(r.time))),
       h('td', null, r.method),
-      h('td', { class: 'path' }, r.path),
+      h('td', { class: 'path' }, breakable(r.path)),
       h('td', { class: statusKind }, String(r.status)),
       h('td', null, Number(r.latencyMs).toFixed(1)),
       h('td', null, r.appId === undefined ? '—' : String(r.appId)),
