@@ -238,3 +238,11 @@ pub async fn run_binary(
     .await
     .unwrap()
 }
+
+/// A directory of its own for one test's files.
+pub fn test_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hse-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
