@@ -12,6 +12,7 @@
 //! `probe`. Probes reuse the webhook's signer and sender; they never touch the store.
 
 pub mod burst;
+mod burst_findings;
 pub mod declared;
 pub mod error;
 pub mod forgery;

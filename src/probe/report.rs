@@ -151,14 +151,19 @@ impl ProbeReport {
         }
     }
 
-    /// No error findings, and under `strict` no warnings either.
+    /// No error findings, and under `strict` no warnings either (info never fails).
     pub fn passed(&self, strict: bool) -> bool {
+        self.failing(strict).next().is_none()
+    }
+
+    /// The findings that fail the report: errors, and under `strict` warnings too.
+    pub fn failing(&self, strict: bool) -> impl Iterator<Item = &Finding> {
         let worst = if strict {
             Severity::Warning
         } else {
             Severity::Error
         };
-        self.findings.iter().all(|f| f.severity < worst)
+        self.findings.iter().filter(move |f| f.severity >= worst)
     }
 }
 

@@ -14,6 +14,7 @@ mod faults;
 mod helpers;
 mod memory_caps;
 mod probe;
+mod probe_like_fixture;
 mod rate_limit;
 mod receiver;
 mod resources;
