@@ -12,6 +12,7 @@ mod errors;
 mod explained_errors;
 mod faults;
 mod helpers;
+mod human_output;
 mod memory_caps;
 mod probe;
 mod probe_like_fixture;
