@@ -5,6 +5,8 @@
 use std::fmt::Write;
 use std::io::IsTerminal;
 
+use crate::webhook::findings::worst_first;
+use crate::webhook::rejection;
 use crate::webhook::validator::FRIENDLY_NAME_LIMIT;
 use crate::webhook::verdict::{Finding, Outcome, Severity, Verdict};
 
@@ -66,6 +68,11 @@ pub fn verdict(verdict: &Verdict, colour: bool) -> String {
         );
     }
     out.push('\n');
+    if let Some(response) = verdict.delivery.as_ref().and_then(|d| d.response.as_ref()) {
+        for line in rejection::notes(response.status, &response.body) {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
     out.push_str(&findings(&verdict.findings, colour));
     if !verdict.omitted_findings.is_empty() {
         let counts: Vec<String> = verdict
@@ -85,23 +92,27 @@ pub fn verdict(verdict: &Verdict, colour: bool) -> String {
     out
 }
 
-/// A `findings:` block (empty when there are none): severity, code, pointer, then the message.
+/// A `findings:` block (empty when there are none), worst first: severity, code, pointer (when
+/// there is one), then the message.
 pub fn findings(findings: &[Finding], colour: bool) -> String {
     let mut out = String::new();
     if findings.is_empty() {
         return out;
     }
     out.push_str("\nfindings:\n");
-    for finding in findings {
+    for finding in worst_first(findings) {
         let (name, code) = severity_paint(finding.severity);
-        let _ = writeln!(
+        // Padded before painting: the escape codes would otherwise count towards the width.
+        let _ = write!(
             out,
-            "  {:<7}  {}  {}",
-            paint(name, code, colour),
-            finding.code,
-            finding.pointer
+            "  {}  {}",
+            paint(&format!("{name:<7}"), code, colour),
+            finding.code
         );
-        let _ = writeln!(out, "           {}", finding.message);
+        if !finding.pointer.is_empty() {
+            let _ = write!(out, "  {}", finding.pointer);
+        }
+        let _ = writeln!(out, "\n           {}", finding.message);
     }
     out
 }

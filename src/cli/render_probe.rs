@@ -53,6 +53,9 @@ pub fn report(report: &ProbeReport, colour: bool) -> String {
             "  {:<width$}  {:<8}  {:<9}  {result}",
             probe.probe, expected, got
         );
+        for line in probe.notes() {
+            let _ = writeln!(out, "      {line}");
+        }
     }
     if let Some(burst) = &report.burst {
         let l = &burst.latency_ms;

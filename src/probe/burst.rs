@@ -8,9 +8,11 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 
+use super::burst_findings;
 use super::forgery::{Genuine, VALID};
 use super::report::{BurstReport, Percentiles};
 use crate::clock;
+use crate::webhook::delivery::slow_reply_ms;
 use crate::webhook::sender::{self, TlsConfig};
 use crate::webhook::{DeliveryTarget, Finding};
 
@@ -90,44 +92,6 @@ pub async fn run(
         latency_ms: Percentiles::of(latencies),
         statuses,
     };
-    let findings = findings(&report, failed_in_time);
+    let findings = burst_findings::findings(&report, failed_in_time, slow_reply_ms(timeout));
     (report, findings)
-}
-
-fn findings(report: &BurstReport, failed_in_time: usize) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let n = report.deliveries;
-    let latency = &report.latency_ms;
-    if report.missed_timeout > 0 {
-        findings.push(Finding::error(
-            "slow-under-load",
-            "/burst",
-            format!(
-                "{} of {n} concurrent deliveries took longer than HubSpot's {} ms timeout \
-                 (p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms): those users would see no numbers. \
-                 Answer from memory or a cache instead of slow calls per request, and make sure \
-                 the server handles {n} requests at once (workers, connection pool).",
-                report.missed_timeout, report.timeout_ms, latency.p50, latency.p99, latency.max
-            ),
-        ));
-    }
-    if failed_in_time > 0 {
-        let others: Vec<String> = report
-            .statuses
-            .iter()
-            .filter(|(status, _)| !status.starts_with('2'))
-            .map(|(status, count)| format!("{status} ×{count}"))
-            .collect();
-        findings.push(Finding::error(
-            "errors-under-load",
-            "/burst",
-            format!(
-                "{failed_in_time} of {n} concurrent deliveries failed within the timeout ({}). \
-                 Each is a user who sees no numbers; check the app's logs for errors under \
-                 concurrency (pool exhaustion, rate limits, shared state).",
-                others.join(", ")
-            ),
-        ));
-    }
-    findings
 }

@@ -12,6 +12,7 @@
 //! `probe`. Probes reuse the webhook's signer and sender; they never touch the store.
 
 pub mod burst;
+mod burst_findings;
 pub mod declared;
 pub mod error;
 pub mod forgery;
@@ -217,10 +218,46 @@ fn finding(index: usize, result: &ProbeResult) -> Option<Finding> {
         result.severity,
         format!("/probes/{index}"),
         format!(
-            "{}: {} Fix: {}.",
+            "{}: {} Fix: {}",
             result.probe,
-            result.message.trim_end_matches('.'),
-            result.fix
+            sentence(&result.message),
+            sentence(result.fix)
         ),
     ))
+}
+
+/// `text` as a sentence of its own: ended with a period unless it already ends a sentence, so
+/// that a probe's message and its fix never run together ("… answered 401 Fix: …").
+fn sentence(text: &str) -> String {
+    let text = text.trim_end();
+    if text.ends_with(['.', '?', '!']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finding_says_the_message_and_the_fix_as_separate_sentences() {
+        let rejected = judge(&VALID, Some(401), None);
+        let result = ProbeResult {
+            outcome: rejected.1,
+            severity: rejected.2,
+            message: rejected.3,
+            ..not_run(&VALID)
+        };
+        let message = finding(0, &result).unwrap().message;
+        assert!(
+            message.contains("the app answered 401. Fix: verify v3"),
+            "{message}"
+        );
+        assert!(message.ends_with("not re-serialised JSON."), "{message}");
+        assert!(!message.contains(".."), "{message}");
+        assert_eq!(sentence("Done. "), "Done.");
+        assert_eq!(sentence("why?"), "why?");
+    }
 }

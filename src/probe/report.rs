@@ -10,6 +10,7 @@ use super::forgery::Expected;
 use crate::clock::Timestamp;
 use crate::domain::LegacyVersion;
 use crate::domain::{AppId, PortalId, UserId};
+use crate::webhook::rejection;
 use crate::webhook::verdict::SentRequest;
 use crate::webhook::{Finding, Severity};
 
@@ -50,6 +51,19 @@ pub struct ProbeResult {
     /// The start of the app's reply body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply: Option<String>,
+}
+
+impl ProbeResult {
+    /// What a person is told about the reply of a probe that did not pass with a non-2xx answer:
+    /// the start of the body and, for a 401 or 403 of the genuine delivery, where to look.
+    pub fn notes(&self) -> Vec<String> {
+        match (self.outcome, self.status) {
+            (ProbeOutcome::Failed | ProbeOutcome::Warning, Some(status)) => {
+                rejection::notes(status, self.reply.as_deref().unwrap_or(""))
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Latency percentiles in milliseconds (nearest rank).
@@ -155,14 +169,19 @@ impl ProbeReport {
         }
     }
 
-    /// No error findings, and under `strict` no warnings either.
+    /// No error findings, and under `strict` no warnings either (info never fails).
     pub fn passed(&self, strict: bool) -> bool {
+        self.failing(strict).next().is_none()
+    }
+
+    /// The findings that fail the report: errors, and under `strict` warnings too.
+    pub fn failing(&self, strict: bool) -> impl Iterator<Item = &Finding> {
         let worst = if strict {
             Severity::Warning
         } else {
             Severity::Error
         };
-        self.findings.iter().all(|f| f.severity < worst)
+        self.findings.iter().filter(move |f| f.severity >= worst)
     }
 }
 

@@ -5,6 +5,9 @@
 use std::fmt::Write;
 
 use super::report::{RunReport, StepReport, StepStatus};
+use crate::probe::report::ProbeReport;
+use crate::webhook::findings::worst_first;
+use crate::webhook::rejection;
 
 pub fn render(report: &RunReport) -> String {
     let mut out = String::new();
@@ -74,24 +77,31 @@ fn step_lines(out: &mut String, step: &StepReport) {
             shorten(&got.to_string(), 400)
         );
     }
-    for finding in &step.findings {
+    for finding in worst_first(&step.findings) {
         let severity = serde_json::to_value(finding.severity).unwrap_or_default();
+        let at = if finding.pointer.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", finding.pointer)
+        };
         let _ = writeln!(
             out,
-            "          {} {} {}: {}",
+            "          {} {}{at}: {}",
             severity.as_str().unwrap_or("?"),
             finding.code,
-            finding.pointer,
             finding.message
         );
+    }
+    if let Some(probe) = &step.probe {
+        probe_notes(out, probe);
     }
     if let Some(delivery) = &step.delivery {
         let request = &delivery.request;
         let _ = writeln!(out, "          request: {} {}", request.method, request.url);
         for (name, value) in &request.headers {
-            let _ = writeln!(out, "            {name}: {value}");
+            app_line(out, &format!("{name}: {value}"));
         }
-        let _ = writeln!(out, "            {}", request.body);
+        app_line(out, &request.body);
         match &delivery.response {
             Some(response) => {
                 let _ = writeln!(
@@ -100,10 +110,13 @@ fn step_lines(out: &mut String, step: &StepReport) {
                     response.status, delivery.latency_ms
                 );
                 for (name, value) in &response.headers {
-                    let _ = writeln!(out, "            {name}: {value}");
+                    app_line(out, &format!("{name}: {value}"));
                 }
                 for line in shorten(&response.body, 2000).lines() {
-                    let _ = writeln!(out, "            {line}");
+                    app_line(out, line);
+                }
+                if let Some(hint) = rejection::hint(response.status) {
+                    let _ = writeln!(out, "          {hint}");
                 }
             }
             None => {
@@ -115,6 +128,25 @@ fn step_lines(out: &mut String, step: &StepReport) {
             }
         }
     }
+}
+
+/// What the probes that did not pass were answered (the reply's start, and a hint for a 401).
+fn probe_notes(out: &mut String, report: &ProbeReport) {
+    for result in &report.probes {
+        let notes = result.notes();
+        if let (Some(status), false) = (result.status, notes.is_empty()) {
+            let _ = writeln!(out, "          {} answered {status}", result.probe);
+            for note in notes {
+                let _ = writeln!(out, "            {note}");
+            }
+        }
+    }
+}
+
+/// A line of what the app sent or was sent (a header, a body line), indented, without the
+/// trailing spaces it may end with.
+fn app_line(out: &mut String, text: &str) {
+    let _ = writeln!(out, "{}", format!("            {text}").trim_end());
 }
 
 fn shorten(text: &str, limit: usize) -> String {

@@ -14,6 +14,12 @@ use crate::domain::{AppId, PortalId, UserId};
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
 /// Replies slower than this (or than half the timeout, if that is less) are a `slow-reply` warning.
 pub const SLOW_REPLY_MS: u64 = 3_000;
+
+/// The slow-reply threshold under `timeout`: `SLOW_REPLY_MS`, or half the timeout if that is less
+/// (a reply at 4 s of a 5 s timeout is one hiccup from missing it).
+pub fn slow_reply_ms(timeout: Duration) -> u64 {
+    SLOW_REPLY_MS.min(timeout.as_millis() as u64 / 2)
+}
 /// HubSpot's User-Agent on outbound webhooks (assumed).
 pub const USER_AGENT: &str = "HubSpot Connect 2.0 (http://dev.hubspot.com/)";
 /// Reply bodies kept in the journal are cut here; the verdict is made on the whole body.
@@ -103,7 +109,7 @@ pub async fn send_and_judge(request: SentRequest, timeout: Duration, tls: &TlsCo
                 truncated: raw.truncated,
                 body_cap: BODY_CAP,
                 latency_ms,
-                slow_ms: SLOW_REPLY_MS.min(timeout.as_millis() as u64 / 2),
+                slow_ms: slow_reply_ms(timeout),
             })
         }
         _ => Judgement::default(),

@@ -41,9 +41,35 @@ impl Extend<Finding> for CappedFindings {
     }
 }
 
+/// `findings` worst first (errors, warnings, then infos), each severity in its own order: what a
+/// person must fix comes before what only explains.
+pub fn worst_first(findings: &[Finding]) -> Vec<&Finding> {
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    // A stable sort keeps each severity's findings in the order they were found.
+    sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    sorted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn worst_first_keeps_the_order_within_a_severity() {
+        let findings = [
+            Finding::info("i1", "", ""),
+            Finding::warning("w1", "", ""),
+            Finding::error("e1", "", ""),
+            Finding::info("i2", "", ""),
+            Finding::error("e2", "", ""),
+            Finding::warning("w2", "", ""),
+        ];
+        let codes: Vec<&str> = worst_first(&findings)
+            .iter()
+            .map(|f| f.code.as_str())
+            .collect();
+        assert_eq!(codes, ["e1", "e2", "w1", "w2", "i1", "i2"]);
+    }
 
     #[test]
     fn keeps_the_first_of_each_code_and_counts_the_rest() {

@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod findings;
 pub mod fire;
 pub mod gating;
+pub mod rejection;
 pub mod sender;
 pub mod signer;
 pub mod target;

@@ -238,3 +238,28 @@ pub async fn run_binary(
     .await
     .unwrap()
 }
+
+/// Stdout of a run of the binary, as text.
+pub fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Human output leaves no line ending in a space (an empty pointer, an empty header value, a
+/// reply's own trailing blanks): editors and diff tools flag them, and copying them is noise.
+pub fn assert_no_trailing_spaces(text: &str) {
+    for (index, line) in text.lines().enumerate() {
+        assert!(
+            !line.ends_with([' ', '\t']),
+            "line {} ends with whitespace: {line:?}\n{text}",
+            index + 1
+        );
+    }
+}
+
+/// A directory of its own for one test's files.
+pub fn test_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hse-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::scenario_run::{demo_app, path_str, run, strings, temp_dir, ROOT};
+use crate::helpers::test_dir;
+use crate::scenario_run::{demo_app, path_str, run, strings, ROOT};
 
 fn help_desk() -> Value {
     let text = std::fs::read_to_string(format!("{ROOT}/fixtures/examples/help-desk.json")).unwrap();
@@ -33,7 +34,7 @@ async fn run_against_the_demo_app(mut args: Vec<String>) -> (Option<i32>, String
 async fn a_timestamp_checking_app_passes_under_the_fake_clock() {
     // The demo app refuses a v3 timestamp more than 5 minutes from its own clock, as HubSpot
     // tells apps to; the fake clock starts in 2026-01-01, the deliveries must not.
-    let dir = temp_dir("fake-clock");
+    let dir = test_dir("run-fake-clock");
     let report = dir.join("report.json");
     let (code, stdout, stderr) = run_against_the_demo_app(vec![
         format!("{ROOT}/fixtures/examples/help-desk.json"),
@@ -82,7 +83,7 @@ fn split_help_desk(dir: &Path) {
 
 #[tokio::test]
 async fn a_directory_of_files_with_scenarios_only_shares_one_seed() {
-    let dir = temp_dir("split");
+    let dir = test_dir("run-split");
     split_help_desk(&dir);
     let (code, stdout, stderr) = run_against_the_demo_app(vec![path_str(&dir)]).await;
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
@@ -94,7 +95,7 @@ async fn a_directory_of_files_with_scenarios_only_shares_one_seed() {
 
 #[tokio::test]
 async fn the_same_app_declared_in_two_files_is_one_and_a_differing_one_is_exit_2() {
-    let dir = temp_dir("declared-twice");
+    let dir = test_dir("run-declared-twice");
     split_help_desk(&dir);
     // The same declaration again, beside the scenarios: still one app, the state is kept.
     let mut again = help_desk();
@@ -131,7 +132,7 @@ async fn the_same_app_declared_in_two_files_is_one_and_a_differing_one_is_exit_2
 /// `run FILE -- sh -c 'touch spawned'` for a file with these steps: the exit code, stderr, and
 /// whether the app was started.
 async fn run_steps(name: &str, steps: Value) -> (Option<i32>, String, bool) {
-    let dir = temp_dir(name);
+    let dir = test_dir(name);
     let mut file = help_desk();
     file["scenarios"] = json!([{"name": "s", "steps": steps}]);
     write_json(&dir.join("s.json"), &file);
@@ -183,7 +184,7 @@ async fn unknown_app_names_are_exit_2_before_the_app_starts() {
 
 #[tokio::test]
 async fn reports_are_written_when_the_app_exits_early() {
-    let dir = temp_dir("reports-on-exit-3");
+    let dir = test_dir("run-reports-on-exit-3");
     let (junit, report) = (dir.join("junit.xml"), dir.join("report.json"));
     let mut file = help_desk();
     file["scenarios"] = json!([{"name": "needs the app", "steps": [
@@ -219,7 +220,7 @@ async fn reports_are_written_when_the_app_exits_early() {
 
 #[tokio::test]
 async fn reports_are_written_when_the_app_never_gets_ready() {
-    let dir = temp_dir("reports-never-ready");
+    let dir = test_dir("run-reports-never-ready");
     let junit = dir.join("junit.xml");
     let mut file = help_desk();
     file["scenarios"] = json!([{"name": "needs the app", "steps": [

@@ -22,13 +22,6 @@ const KEY: &str = "dak-5e1f0c9a7b3d4e21";
 const ACCESS: &str = "tok-9c2e7a4f1b8d6053";
 const CLIENT_SECRET: &str = "csec-3b7d9f1e5a2c8046";
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hse-safety-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn demo_app() -> PathBuf {
     Path::new(BIN).parent().unwrap().join("examples/demo_app")
 }
@@ -118,7 +111,7 @@ async fn the_control_token_guards_every_control_call_but_health() {
 
 #[tokio::test]
 async fn the_binary_takes_a_control_token_and_fire_sends_it() {
-    let dir = temp_dir("token");
+    let dir = test_dir("safety-token");
     let served = Served::start(&dir, &["--control-token", TOKEN_VALUE], &[]);
     let base = served.base.clone();
     let served_base = base.clone();
@@ -169,7 +162,7 @@ async fn the_binary_takes_a_control_token_and_fire_sends_it() {
 
 #[tokio::test]
 async fn no_credential_reaches_serves_output_logs_or_journals_at_trace_level() {
-    let dir = temp_dir("serve");
+    let dir = test_dir("safety-serve");
     let file = dir.join("fixture.json");
     std::fs::write(&file, fixture(json!([])).to_string()).unwrap();
     let served = Served::start(
@@ -262,7 +255,7 @@ async fn no_credential_reaches_serves_output_logs_or_journals_at_trace_level() {
 
 #[tokio::test]
 async fn no_credential_reaches_a_runs_output_or_reports_at_trace_level() {
-    let dir = temp_dir("run");
+    let dir = test_dir("safety-run");
     let scenarios = json!([
         {"name": "everything a run does", "steps": [
             {"waitFor": {"name": "registered", "timeoutMs": 120000, "channelConnection": {"app": "demo"}}},

@@ -8,19 +8,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::helpers::test_dir;
+
 const BIN: &str = env!("CARGO_BIN_EXE_hubspot-emulator");
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// The demo app that `cargo test` built beside the binary.
 pub fn demo_app() -> PathBuf {
     Path::new(BIN).parent().unwrap().join("examples/demo_app")
-}
-
-pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hse-run-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 pub async fn run(args: Vec<String>) -> (Output, Duration) {
@@ -48,7 +43,7 @@ pub fn path_str(path: &Path) -> String {
 
 #[tokio::test]
 async fn the_help_desk_example_passes_against_the_demo_app() {
-    let dir = temp_dir("pass");
+    let dir = test_dir("run-pass");
     let (junit, json) = (dir.join("junit.xml"), dir.join("report.json"));
     let mut args = strings(&[
         &format!("{ROOT}/fixtures/examples/help-desk.json"),
@@ -101,7 +96,7 @@ async fn the_help_desk_example_passes_against_the_demo_app() {
 
 #[tokio::test]
 async fn a_contract_failure_exits_1_with_the_failing_testcase_in_junit() {
-    let dir = temp_dir("fail");
+    let dir = test_dir("run-fail");
     let junit = dir.join("junit.xml");
     let mut args = strings(&[
         &format!("{ROOT}/fixtures/examples/failures.json"),
@@ -142,7 +137,7 @@ async fn a_contract_failure_exits_1_with_the_failing_testcase_in_junit() {
 
 #[tokio::test]
 async fn a_malformed_fixture_exits_2_naming_the_path() {
-    let dir = temp_dir("bad");
+    let dir = test_dir("run-bad");
     let file = dir.join("bad.json");
     std::fs::write(&file, r#"{"apps": [], "scenarios": [{"name": "x", "steps": [{"fire": {"portalId": "one", "userId": 1}}]}]}"#).unwrap();
     let (output, _) = run(vec![path_str(&file)]).await;
@@ -205,7 +200,7 @@ fn assert_no_process_left(dir: &Path) {
 
 #[tokio::test]
 async fn an_app_that_exits_early_is_exit_3() {
-    let dir = temp_dir("early");
+    let dir = test_dir("run-early");
     let mut args = vec![path_str(&app_fixture(&dir)), "--".into()];
     args.extend(app_script(&dir, "sleep 0.2; exit 4"));
     let (output, took) = run(args).await;
@@ -223,7 +218,7 @@ async fn an_app_that_exits_early_is_exit_3() {
 #[tokio::test]
 async fn an_app_that_never_gets_ready_is_exit_3_within_the_timeout() {
     // Gate by --app-ready: a URL nobody answers.
-    let dir = temp_dir("never-ready");
+    let dir = test_dir("run-never-ready");
     let mut args = vec![
         path_str(&app_fixture(&dir)),
         "--app-ready".into(),
@@ -240,7 +235,7 @@ async fn an_app_that_never_gets_ready_is_exit_3_within_the_timeout() {
     assert_no_process_left(&dir);
 
     // Gate by the first waitFor: the app runs but never registers.
-    let dir = temp_dir("never-registers");
+    let dir = test_dir("run-never-registers");
     let mut args = vec![path_str(&app_fixture(&dir)), "--".into()];
     args.extend(app_script(&dir, "wait"));
     let (output, took) = run(args).await;
@@ -252,7 +247,7 @@ async fn an_app_that_never_gets_ready_is_exit_3_within_the_timeout() {
 
 #[tokio::test]
 async fn a_directory_runs_every_scenario_file_in_it() {
-    let dir = temp_dir("dir");
+    let dir = test_dir("run-dir");
     for (name, user) in [("a.json", 1), ("b.json", 2)] {
         std::fs::write(
             dir.join(name),

@@ -22,6 +22,7 @@ use regex::Regex;
 use serde_json::Value;
 use sha2::Sha256;
 
+use crate::helpers::test_dir;
 use crate::receiver::{Behaviour, Receiver};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hubspot-emulator");
@@ -32,13 +33,6 @@ const GOOD_REPLY: &str =
     r#"{"phoneNumbers": [{"e164PhoneNumber": "+14155552671", "friendlyName": "Support line"}]}"#;
 /// A US number written for people, not in E.164, and a name of 30 characters.
 const BAD_REPLY: &str = r#"{"phoneNumbers": [{"e164PhoneNumber": "(415) 555-2671", "friendlyName": "Customer support line (EMEA) 2"}]}"#;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hse-snap-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// The scenario file: app `good` answers a valid list, app `bad` a broken one, app `fresh` has
 /// no channel connection (nor settings) yet.
@@ -107,7 +101,7 @@ async fn run(dir: &Path, args: &[&str]) -> Output {
 async fn setup(name: &str) -> (PathBuf, Receiver, Receiver) {
     let good = Receiver::start(Behaviour::json(GOOD_REPLY)).await;
     let bad = Receiver::start(Behaviour::json(BAD_REPLY)).await;
-    let dir = temp_dir(name);
+    let dir = test_dir(&format!("snap-{name}"));
     std::fs::write(dir.join("scenarios.json"), scenario_file(&good, &bad)).unwrap();
     (dir, good, bad)
 }

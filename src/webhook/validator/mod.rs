@@ -17,6 +17,7 @@ use super::findings::CappedFindings;
 use super::verdict::{Finding, PickerEntry};
 
 pub use e164::{e164_problem, is_dialable};
+pub use text::one_line;
 
 /// Picker rows kept in a verdict; past this only the totals grow.
 pub const PICKER_ROWS: usize = 100;

@@ -31,6 +31,21 @@ pub(super) fn clip(text: &str, max: usize) -> String {
     shown
 }
 
+/// `text` on one line for a person: trimmed, control characters escaped (`\n`, `\u{1b}`: a
+/// reply can hold terminal escapes) and cut at `CLIP_CHARS`.
+pub fn one_line(text: &str) -> String {
+    // Only the start can be shown, so only the start is escaped (a reply may be 64 KiB).
+    let mut escaped = String::new();
+    for c in text.trim().chars().take(CLIP_CHARS + 1) {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    clip(&escaped, CLIP_CHARS)
+}
+
 pub(super) fn kind_of(value: &Value) -> String {
     match value {
         Value::Null => "null".into(),
@@ -54,4 +69,22 @@ pub(super) fn preview(text: &str) -> String {
         shown.push('…');
     }
     shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_escapes_control_characters_and_cuts_long_text() {
+        assert_eq!(
+            one_line("  {\"error\":\n\t\"bad\"}\u{1b}[31m \r\n"),
+            "{\"error\":\\n\\t\"bad\"}\\u{1b}[31m"
+        );
+        let long = "é".repeat(500);
+        let shown = one_line(&long);
+        assert_eq!(shown.chars().count(), CLIP_CHARS + 1);
+        assert!(shown.ends_with('…'));
+        assert_eq!(one_line("short"), "short");
+    }
 }
