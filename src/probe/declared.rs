@@ -14,7 +14,8 @@ use crate::webhook::fire::resolve_timeout;
 use crate::webhook::sender::TlsConfig;
 use crate::webhook::DeliveryTarget;
 
-/// The portal and user of the probes when none is given (the default fixture's).
+/// The portal and user of the probes when none is given and the seed has no portal (or that
+/// portal no user): the default fixture's.
 pub const DEFAULT_PORTAL_ID: PortalId = 62515;
 pub const DEFAULT_USER_ID: UserId = 101;
 
@@ -60,11 +61,16 @@ pub async fn probe_app(
         (None, None) => return Err(ProbeError::NoUrl(request.app_id)),
     };
     ProbeError::refuse_control_url(&url)?;
+    // Unless named, the seed's first portal and user, so that the probes look like the
+    // fixture's own deliveries (an app that checks the portal would reject the genuine one).
+    let (portal_id, user_id) = prober
+        .store
+        .first_recipient(request.portal_id, request.user_id);
     let target = DeliveryTarget::for_app(
         &app,
         &url,
-        request.portal_id.unwrap_or(DEFAULT_PORTAL_ID),
-        request.user_id.unwrap_or(DEFAULT_USER_ID),
+        portal_id.unwrap_or(DEFAULT_PORTAL_ID),
+        user_id.unwrap_or(DEFAULT_USER_ID),
         timeout,
     )?;
     let mut report = super::run(&target, burst, prober.tls).await;

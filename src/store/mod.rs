@@ -241,6 +241,15 @@ impl Store {
         );
     }
 
+    /// The seed's first portal and user where the caller names none (see `Seed::first_recipient`).
+    pub fn first_recipient(
+        &self,
+        portal_id: Option<PortalId>,
+        user_id: Option<UserId>,
+    ) -> (Option<PortalId>, Option<UserId>) {
+        self.config.read().seed.first_recipient(portal_id, user_id)
+    }
+
     pub fn app(&self, app_id: AppId) -> Option<AppRecord> {
         self.apps.get(&app_id).map(|e| e.value().clone())
     }

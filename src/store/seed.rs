@@ -17,6 +17,27 @@ pub struct Seed {
     pub rate_limit: Option<RateLimits>,
 }
 
+impl Seed {
+    /// Whom a delivery is for when its caller names nobody: the first portal and that portal's
+    /// first user (given a portal, its first user), as the fixture declared them. `None` where
+    /// the seed has no such portal or user.
+    pub fn first_recipient(
+        &self,
+        portal_id: Option<PortalId>,
+        user_id: Option<UserId>,
+    ) -> (Option<PortalId>, Option<UserId>) {
+        let portal_id = portal_id.or_else(|| self.portals.first().map(|p| p.portal_id));
+        let user_id = user_id.or_else(|| {
+            let portal = self
+                .portals
+                .iter()
+                .find(|p| Some(p.portal_id) == portal_id)?;
+            portal.users.first().map(|u| u.user_id)
+        });
+        (portal_id, user_id)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct PortalSeed {
     pub portal_id: PortalId,
@@ -28,4 +49,44 @@ pub struct PortalSeed {
 pub struct User {
     pub user_id: UserId,
     pub supports_channel_connection: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed(portals: &[(PortalId, &[UserId])]) -> Seed {
+        let portals = portals
+            .iter()
+            .map(|(portal_id, users)| PortalSeed {
+                portal_id: *portal_id,
+                users: users
+                    .iter()
+                    .map(|&user_id| User {
+                        user_id,
+                        supports_channel_connection: false,
+                    })
+                    .collect(),
+            })
+            .collect();
+        Seed {
+            portals,
+            ..Seed::default()
+        }
+    }
+
+    #[test]
+    fn the_first_portal_and_its_first_user_unless_named() {
+        let two = seed(&[(777, &[9, 10]), (888, &[5])]);
+        assert_eq!(two.first_recipient(None, None), (Some(777), Some(9)));
+        assert_eq!(two.first_recipient(Some(888), None), (Some(888), Some(5)));
+        assert_eq!(two.first_recipient(None, Some(3)), (Some(777), Some(3)));
+        // A portal the seed does not declare has no first user.
+        assert_eq!(two.first_recipient(Some(1), None), (Some(1), None));
+        assert_eq!(seed(&[]).first_recipient(None, None), (None, None));
+        assert_eq!(
+            seed(&[(777, &[])]).first_recipient(None, None),
+            (Some(777), None)
+        );
+    }
 }

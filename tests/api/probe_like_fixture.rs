@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
@@ -132,4 +133,37 @@ async fn a_burst_slower_than_the_slow_reply_threshold_is_an_info_and_past_the_ti
         warning.contains("past HubSpot's 500 ms timeout: HubSpot fails those deliveries"),
         "{warning}"
     );
+}
+
+#[tokio::test]
+async fn the_control_apis_probe_without_ids_uses_the_seeds_first_portal_and_user() {
+    let receiver = Receiver::start(verifier(Flaw::None, Duration::ZERO)).await;
+    let fixture = json!({
+        "apps": [{"name": "mine", "appId": 4242, "clientSecret": SECRET, "authRequired": false}],
+        "portals": [{"portalId": 888, "users": [{"userId": 5}]}, {"portalId": 62515, "users": [{"userId": 101}]}]
+    });
+    let app = spawn_with(&fixture.to_string()).await;
+    let body = json!({"appId": 4242, "url": receiver.url, "burst": 1});
+    let (status, report) = json_of(
+        app.control(Method::POST, "/_emulator/probe", Some(&body))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(
+        (report["portalId"].as_u64(), report["userId"].as_u64()),
+        (Some(888), Some(5)),
+        "{report}"
+    );
+    let requests = receiver.requests();
+    assert_eq!(ids(&requests[0].body), (888, 5), "the genuine delivery");
+    assert_eq!(
+        ids(&requests.last().unwrap().body),
+        (888, 5),
+        "the burst of one"
+    );
+    for request in &requests {
+        let body = String::from_utf8_lossy(&request.body);
+        assert!(!body.contains("62515"), "the demo's portal: {body}");
+    }
 }
