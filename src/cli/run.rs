@@ -34,7 +34,8 @@ pub struct RunArgs {
     /// Warnings fail steps too (unless the step lists them in expect.codes).
     #[arg(long, env = "HUBSPOT_EMULATOR_STRICT", value_parser = clap::builder::BoolishValueParser::new())]
     pub strict: bool,
-    /// Deterministic mode: the clock starts here (ISO-8601) and ticks 1 ms per reading.
+    /// Deterministic mode: the emulator's clock starts here (ISO-8601) and ticks 1 ms per
+    /// reading; deliveries are still signed by the real clock (reports show placeholders).
     #[arg(long, env = "HUBSPOT_EMULATOR_CLOCK")]
     pub clock: Option<String>,
     /// Deterministic mode: the seed of correlation ids.

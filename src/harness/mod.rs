@@ -66,7 +66,8 @@ impl Harness {
     }
 
     /// Starts the emulator (and the app), runs the scenarios into `done`, stops everything. An
-    /// error is why the run could not be judged; `done` keeps the scenarios that ran before it.
+    /// error is why the run could not be judged; `done` keeps the scenarios that started before
+    /// it, with their steps that ended.
     async fn run_suite(&self, done: &mut Vec<ScenarioReport>) -> Result<(), String> {
         let seed = &self.suite.seed;
         // libphonenumber loads its metadata on first use (~0.1 s in release, ~1 s in debug
@@ -101,8 +102,8 @@ impl Harness {
                 scenarios.await;
                 Ok(())
             }
-            // Dropping the scenarios' future when the app exits ends the run there; what ran
-            // until then is in `done`.
+            // Dropping the scenarios' future when the app exits ends the run there; `done`
+            // keeps every scenario that started, with the steps that ended.
             Some(process) => tokio::select! {
                 () = scenarios => Ok(()),
                 status = process.exited() => Err(format!("the app exited early ({status}) while the scenarios ran")),
@@ -125,7 +126,7 @@ impl Harness {
     ) {
         let runner = Runner::new(state.scenario_context(), base_url, self.strict);
         for file in &self.suite.files {
-            done.extend(runner.run_file(file, &self.suite.seed).await);
+            runner.run_file(file, &self.suite.seed, done).await;
         }
     }
 

@@ -67,8 +67,9 @@ fn latency_findings(report: &BurstReport, slow_ms: u64) -> Vec<Finding> {
             "/burst",
             format!(
                 "Under a burst of {n} deliveries the p99 latency was {p99:.0} ms, past HubSpot's \
-                 {timeout_ms} ms timeout: HubSpot fails those deliveries, and at least 1 user in \
-                 100 sees no numbers. {ANSWER_FASTER}."
+                 {timeout_ms} ms timeout: HubSpot fails those deliveries, and at least {} of {n} \
+                 users see no numbers. {ANSWER_FASTER}.",
+                tail(n, 0.99)
             ),
         ));
     }
@@ -78,8 +79,8 @@ fn latency_findings(report: &BurstReport, slow_ms: u64) -> Vec<Finding> {
             "/burst",
             format!(
                 "Under a burst of {n} deliveries the p95 latency was {p95:.0} ms (p99 {p99:.0} ms), \
-                 over the {slow_ms} ms a reply should take: 1 user in 20 waits that long for the \
-                 number picker. {ANSWER_FASTER}."
+                 over the {slow_ms} ms a reply should take: at least {} of {n} users waited that long \
+                 for the number picker. {ANSWER_FASTER}.", tail(n, 0.95)
             ),
         ));
     } else if p99 > slow_ms as f64 && !p99_late {
@@ -88,12 +89,20 @@ fn latency_findings(report: &BurstReport, slow_ms: u64) -> Vec<Finding> {
             "/burst",
             format!(
                 "Under a burst of {n} deliveries the p99 latency was {p99:.0} ms, over the \
-                 {slow_ms} ms a reply should take: 1 user in 100 waits that long for the number \
-                 picker. {ANSWER_FASTER}."
+                 {slow_ms} ms a reply should take: at least {} of {n} users waited that long for \
+                 the number picker. {ANSWER_FASTER}.",
+                tail(n, 0.99)
             ),
         ));
     }
     findings
+}
+
+/// How many of `n` deliveries took at least the `q` percentile (nearest rank: the value at rank
+/// ⌈q·n⌉ and every one above it), so that a burst of 4 does not claim "1 user in 20".
+fn tail(n: usize, q: f64) -> usize {
+    let rank = ((q * n as f64).ceil() as usize).clamp(1, n.max(1));
+    n.max(1) - rank + 1
 }
 
 #[cfg(test)]
@@ -101,6 +110,15 @@ mod tests {
     use super::*;
     use crate::probe::report::Percentiles;
     use crate::webhook::Severity::{self, Error, Info, Warning};
+
+    #[test]
+    fn the_tail_counts_the_deliveries_at_or_past_the_percentile() {
+        assert_eq!(tail(100, 0.95), 6);
+        assert_eq!(tail(100, 0.99), 2);
+        assert_eq!(tail(4, 0.95), 1);
+        assert_eq!(tail(50, 0.99), 1);
+        assert_eq!(tail(0, 0.99), 1);
+    }
 
     /// A burst of 100 within a 10000 ms timeout, with these percentiles.
     fn burst(p95: f64, p99: f64) -> BurstReport {

@@ -9,7 +9,8 @@
 //! ```
 //!
 //! Used by `hubspot-emulator probe` (no server), `POST /_emulator/probe` and the scenario step
-//! `probe`. Probes reuse the webhook's signer and sender; they never touch the store.
+//! `probe`. Probes reuse the webhook's signer and sender; they only read the store (a declared
+//! app's URL, secret and timeout, the seed's first portal and user), through `Prober`.
 
 pub mod burst;
 mod burst_findings;

@@ -53,7 +53,10 @@ fn status(step: &StepReport) -> TestCaseStatus {
         StepStatus::Passed => TestCaseStatus::success(),
         StepStatus::Skipped => {
             let mut status = TestCaseStatus::skipped();
-            status.set_message("an earlier step failed");
+            status.set_message(xml(step
+                .message
+                .as_deref()
+                .unwrap_or("an earlier step failed")));
             status
         }
         StepStatus::Failed => {

@@ -1,23 +1,18 @@
 //! What a scenario refers to, checked when the files are loaded rather than when the step runs:
 //! app names (in steps and in `${apps.NAME…}`), every `${apps…}`/`${portals…}` path (the seed is
 //! known before anything starts), `${steps.NAME…}` naming a step earlier in the file, templates
-//! that close, `waitFor.channelConnection.urlMatches` compiling as a regular expression, and
-//! `fire`/`probe` apps having the client secret that signs deliveries. A mistake is a fixture
+//! that close, `waitFor` having exactly one condition and its `urlMatches` compiling as a regular
+//! expression, and `probe` apps having the client secret that signs deliveries. A mistake is a fixture
 //! error (exit 2) with the file and JSON path, before the app under test is started.
 
 use std::collections::HashSet;
 
-use regex::RegexBuilder;
 use serde_json::Value;
 
 use super::template::{lookup, pieces, seed_context, strings, Piece};
 use crate::fixture::steps::{Scenario, Step};
 use crate::fixture::suite::Suite;
 use crate::fixture::{Fixture, FixtureError};
-
-/// The regex size limit of `urlMatches` (the `regex` crate's default is 10 MiB of compiled
-/// program; a URL pattern needs a few KiB).
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 /// Every reference of every file of the suite; the first mistake.
 pub fn check_references(suite: &Suite) -> Result<(), FixtureError> {
@@ -74,19 +69,29 @@ impl<'a> Checker<'a> {
                 Ok(())
             }
             Step::WaitFor(wait) => {
+                if wait.channel_connection.is_some() == wait.settings.is_some() {
+                    return Err(self.error(
+                        at.to_string(),
+                        "waitFor needs exactly one condition: \"channelConnection\" or \"settings\"".into(),
+                    ));
+                }
                 if let Some(condition) = &wait.channel_connection {
                     let at = format!("{at}.channelConnection");
                     self.app(&format!("{at}.app"), condition.app.as_deref())?;
-                    if let Some(pattern) = &condition.url_matches {
-                        self.regex(&format!("{at}.urlMatches"), pattern)?;
-                    }
+                    condition
+                        .url_pattern()
+                        .map_err(|e| self.error(format!("{at}.urlMatches"), e))?;
                 }
                 if let Some(condition) = &wait.settings {
                     self.app(&format!("{at}.settings.app"), condition.app.as_deref())?;
                 }
                 Ok(())
             }
-            Step::Fire(fire) => self.signing_app(&format!("{at}.app"), fire.app.as_deref()),
+            // A fire step needs a client secret only if the gate lets it send (the app
+            // registered, the user may see it): that is the step's outcome, not a mistake.
+            Step::Fire(fire) => self
+                .app(&format!("{at}.app"), fire.app.as_deref())
+                .map(drop),
             Step::Probe(probe) => {
                 self.signing_app(&format!("{at}.app"), probe.app.as_deref())?;
                 match &probe.url {
@@ -110,19 +115,17 @@ impl<'a> Checker<'a> {
     ) -> Result<&'a crate::fixture::AppFixture, FixtureError> {
         let apps = &self.fixture.apps;
         match name {
-            None => apps.first().ok_or_else(|| {
-                self.error(
-                    at.to_string(),
-                    "this step acts on the first app, but no file of the run declares an app: add \"apps\": [{\"name\": …, \"appId\": …}] to one of them".into(),
-                )
-            }),
-            Some(name) => apps.iter().find(|a| a.name == name).ok_or_else(|| {
-                self.error(at.to_string(), unknown_app(name, self.fixture))
-            }),
+            None => apps
+                .first()
+                .ok_or_else(|| self.error(at.to_string(), NO_APP.into())),
+            Some(name) => apps
+                .iter()
+                .find(|a| a.name == name)
+                .ok_or_else(|| self.error(at.to_string(), unknown_app(name, self.fixture))),
         }
     }
 
-    /// An app that signs deliveries: it needs a client secret.
+    /// An app that probes sign deliveries for: it needs a client secret.
     fn signing_app(&self, at: &str, name: Option<&str>) -> Result<(), FixtureError> {
         let app = self.app(at, name)?;
         match app.client_secret {
@@ -154,6 +157,7 @@ impl<'a> Checker<'a> {
                     Some(format!("${{{path}}}: {}", unknown_app(name, self.fixture)))
                 }
                 (Some("apps" | "portals"), _) => lookup(path, self.seed).err(),
+                (Some("steps"), None) => None,
                 (Some("steps"), Some(name)) if self.named_steps.contains(name) => None,
                 (Some("steps"), Some(name)) => Some(format!(
                     "${{{path}}} reads the step named {name:?}, but no earlier step of this file has that name: name a step with \"name\": {name:?} before this one"
@@ -168,27 +172,13 @@ impl<'a> Checker<'a> {
         }
         Ok(())
     }
-
-    fn regex(&self, at: &str, pattern: &str) -> Result<(), FixtureError> {
-        RegexBuilder::new(pattern)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .build()
-            .map(drop)
-            .map_err(|e| {
-                // The regex crate's message draws the pattern over several lines; its last line
-                // says what is wrong, and the JSON path says where.
-                let text = e.to_string();
-                let reason = text.lines().last().unwrap_or_default().trim();
-                let reason = reason.strip_prefix("error: ").unwrap_or(reason);
-                self.error(
-                    at.to_string(),
-                    format!("{pattern:?} is not a valid regular expression: {reason}"),
-                )
-            })
-    }
 }
 
-fn unknown_app(name: &str, fixture: &Fixture) -> String {
+/// A step acts on the first app, and there is none.
+pub(super) const NO_APP: &str = "this step acts on the first app, but no file of the run declares an app: add \"apps\": [{\"name\": …, \"appId\": …}] to one of them";
+
+/// A step names an app no file of the run declares.
+pub(super) fn unknown_app(name: &str, fixture: &Fixture) -> String {
     let names: Vec<&str> = fixture.apps.iter().map(|a| a.name.as_str()).collect();
     format!("no app named {name:?}; the run's files declare {names:?}")
 }
@@ -226,6 +216,8 @@ mod tests {
             {"api": {"name": "get", "method": "GET", "path": "/x/${apps.demo.appId}/${apps.unsigned.appId}"}},
             {"waitFor": {"channelConnection": {"app": "demo", "urlMatches": "^http://127\\.0\\.0\\.1:\\d+/"}}},
             {"fire": {"portalId": 1, "userId": 2}},
+            {"fire": {"app": "unsigned", "portalId": 1, "userId": 2, "expect": {"outcome": "not-registered"}}},
+            {"api": {"method": "GET", "path": "/", "body": {"all": "${steps}"}}},
             {"probe": {"app": "demo", "url": "${steps.get.body.url}"}},
             {"reset": {"app": "unsigned"}}
         ]"#;
@@ -238,7 +230,12 @@ mod tests {
             (
                 r#"[{"waitFor": {"channelConnection": {"urlMatches": "(unclosed"}}}]"#,
                 "s.json: $.scenarios[0].steps[0].waitFor.channelConnection.urlMatches",
-                "unclosed group",
+                "is not a usable regular expression: unclosed group",
+            ),
+            (
+                r#"[{"waitFor": {}}]"#,
+                "s.json: $.scenarios[0].steps[0].waitFor",
+                "exactly one condition",
             ),
             (
                 r#"[{"fire": {"app": "demi", "portalId": 1, "userId": 2}}]"#,

@@ -172,3 +172,57 @@ fn a_taken_port_exits_3() {
     assert_eq!(output.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--port 0"));
 }
+
+#[test]
+fn help_lists_every_subcommand_the_readme_documents() {
+    let output = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for subcommand in ["serve", "fire", "check", "probe", "sign", "run", "schema"] {
+        assert!(
+            help.lines()
+                .any(|line| line.trim_start().starts_with(&format!("{subcommand} "))),
+            "{subcommand} in\n{help}"
+        );
+        let readme = include_str!("../../README.md");
+        let cli = include_str!("../../docs/cli.md");
+        assert!(
+            readme.contains(&format!("hubspot-emulator {subcommand}"))
+                || cli.contains(&format!("hubspot-emulator {subcommand}")),
+            "{subcommand} is documented"
+        );
+    }
+}
+
+#[tokio::test]
+async fn head_of_the_root_redirects_like_get() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let running = serve(&["--port", "0"], &[]);
+    let base = base_url(&running.first_line);
+    let address = base.trim_start_matches("http://").to_string();
+    let mut answers = Vec::new();
+    for method in ["GET", "HEAD"] {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        let request =
+            format!("{method} / HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        let head = answer
+            .split("\r\n\r\n")
+            .next()
+            .unwrap()
+            .to_ascii_lowercase();
+        assert!(head.starts_with("http/1.1 302"), "{method}: {answer}");
+        assert!(
+            head.contains("\r\nlocation: /_emulator/ui/"),
+            "{method}: {answer}"
+        );
+        answers.push(answer);
+    }
+    assert!(
+        answers[1].ends_with("\r\n\r\n"),
+        "HEAD has no body: {}",
+        answers[1]
+    );
+}

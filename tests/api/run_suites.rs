@@ -157,7 +157,7 @@ async fn a_bad_regex_is_exit_2_before_the_app_starts() {
     .await;
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
-        stderr.contains("s.json: $.scenarios[0].steps[0].waitFor.channelConnection.urlMatches: \"^http://(127.0.0.1\" is not a valid regular expression: unclosed group"),
+        stderr.contains("s.json: $.scenarios[0].steps[0].waitFor.channelConnection.urlMatches: \"^http://(127.0.0.1\" is not a usable regular expression: unclosed group"),
         "{stderr}"
     );
     assert!(!spawned, "no app process was spawned");
@@ -187,8 +187,13 @@ async fn reports_are_written_when_the_app_exits_early() {
     let dir = test_dir("run-reports-on-exit-3");
     let (junit, report) = (dir.join("junit.xml"), dir.join("report.json"));
     let mut file = help_desk();
-    file["scenarios"] = json!([{"name": "needs the app", "steps": [
-        {"waitFor": {"channelConnection": {}, "timeoutMs": 5000}}]}]);
+    // The first scenario ends before the app exits; the second is waiting when it does.
+    file["scenarios"] = json!([
+        {"name": "before the exit", "steps": [{"setUserFlag": {"portalId": 62515, "userId": 102, "supportsChannelConnection": true}}]},
+        {"name": "needs the app", "steps": [
+            {"waitFor": {"channelConnection": {}, "timeoutMs": 5000}},
+            {"fire": {"portalId": 62515, "userId": 101}}]}
+    ]);
     write_json(&dir.join("s.json"), &file);
     let mut args = vec![
         path_str(&dir.join("s.json")),
@@ -198,7 +203,11 @@ async fn reports_are_written_when_the_app_exits_early() {
         path_str(&report),
         "--".into(),
     ];
-    args.extend(strings(&["sh", "-c", "echo crashing >&2; exit 4"]));
+    args.extend(strings(&[
+        "sh",
+        "-c",
+        "sleep 0.3; echo crashing >&2; exit 4",
+    ]));
     let (output, _) = run(args).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(3), "{stdout}");
@@ -213,9 +222,27 @@ async fn reports_are_written_when_the_app_exits_early() {
         junit.contains("<error message=\"the app exited early (exit status: 4) while the scenarios ran\" type=\"infrastructure\""),
         "{junit}"
     );
+    // Both scenarios are in the reports: the one that ended, and the one cut short.
+    assert!(
+        junit.contains("name=\"1 setUserFlag portal 62515 user 102 = true\""),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("not run: the run ended before this step"),
+        "{junit}"
+    );
     let report: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(report["passed"], false);
     assert!(report["error"].as_str().unwrap().contains("exited early"));
+    assert_eq!(report["reports"][0]["passed"], true, "{report}");
+    assert_eq!(report["reports"][1]["passed"], false, "{report}");
+    let statuses: Vec<&Value> = report["reports"][1]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["status"])
+        .collect();
+    assert_eq!(statuses, [&json!("skipped"), &json!("skipped")], "{report}");
 }
 
 #[tokio::test]

@@ -12,10 +12,10 @@ mod wait_step;
 
 use std::time::{Duration, Instant};
 
-use regex::Regex;
 use serde_json::{json, Value};
 
 use super::expect::{check_probe_report, check_verdict, subset};
+use super::references::{unknown_app, NO_APP};
 use super::report::{ScenarioReport, StepReport, StepStatus};
 use super::template::{render, render_text, seed_context};
 use crate::domain::AppId;
@@ -101,42 +101,38 @@ impl<'a> Runner<'a> {
     }
 
     /// Runs every scenario of one file against the run's seed (already loaded; `seed` names its
-    /// apps). Named steps' results are readable by every later step of the file
-    /// (`${steps.NAME…}`).
-    pub async fn run_file(&self, file: &ScenarioFile, seed: &Fixture) -> Vec<ScenarioReport> {
+    /// apps) into `done`. Named steps' results are readable by every later step of the file
+    /// (`${steps.NAME…}`). Each scenario is listed before it runs and its steps are filled in
+    /// as they end, so a run cut short (the app exited) still shows how far it got.
+    pub async fn run_file(
+        &self,
+        file: &ScenarioFile,
+        seed: &Fixture,
+        done: &mut Vec<ScenarioReport>,
+    ) {
         let mut context = seed_context(seed);
-        let mut reports = Vec::new();
         for scenario in &file.scenarios {
-            reports.push(
-                self.run_scenario(&file.name, seed, scenario, &mut context)
-                    .await,
-            );
+            done.push(not_run(&file.name, scenario));
+            let report = done.last_mut().expect("the report was just pushed");
+            self.run_scenario(seed, scenario, &mut context, report)
+                .await;
         }
-        reports
     }
 
     async fn run_scenario(
         &self,
-        file: &str,
         fixture: &Fixture,
         scenario: &Scenario,
         context: &mut Value,
-    ) -> ScenarioReport {
+        report: &mut ScenarioReport,
+    ) {
         let started = Instant::now();
-        let mut steps = Vec::new();
         let mut failed = false;
         for (index, step) in scenario.steps.iter().enumerate() {
-            let title = step
-                .name()
-                .map(str::to_string)
-                .unwrap_or_else(|| describe(step));
+            let title = title(step);
             if failed {
-                steps.push(StepReport::bare(
-                    index + 1,
-                    step.kind(),
-                    title,
-                    StepStatus::Skipped,
-                ));
+                report.steps[index] =
+                    StepReport::bare(index + 1, step.kind(), title, StepStatus::Skipped);
                 continue;
             }
             let step_started = Instant::now();
@@ -145,7 +141,7 @@ impl<'a> Runner<'a> {
                 context["steps"][name] = outcome.result.clone();
             }
             failed = outcome.status == StepStatus::Failed;
-            steps.push(StepReport {
+            report.steps[index] = StepReport {
                 index: index + 1,
                 kind: step.kind(),
                 title,
@@ -157,15 +153,10 @@ impl<'a> Runner<'a> {
                 findings: outcome.findings,
                 delivery: outcome.delivery,
                 probe: outcome.probe,
-            });
+            };
         }
-        ScenarioReport {
-            file: file.to_string(),
-            name: scenario.name.clone(),
-            passed: !failed,
-            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
-            steps,
-        }
+        report.passed = !failed;
+        report.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     }
 
     async fn run_step(&self, step: &Step, fixture: &Fixture, context: &Value) -> Outcomes {
@@ -197,16 +188,47 @@ impl<'a> Runner<'a> {
     }
 }
 
+/// A scenario before it runs: not passed, every step skipped because the run ended before it
+/// (what stays if the app exits while the scenario runs).
+fn not_run(file: &str, scenario: &Scenario) -> ScenarioReport {
+    let steps = scenario
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(index, step)| StepReport {
+            message: Some(RUN_ENDED.into()),
+            ..StepReport::bare(index + 1, step.kind(), title(step), StepStatus::Skipped)
+        })
+        .collect();
+    ScenarioReport {
+        file: file.to_string(),
+        name: scenario.name.clone(),
+        passed: false,
+        duration_ms: 0.0,
+        steps,
+    }
+}
+
+/// Why a step of a run cut short was not run.
+const RUN_ENDED: &str = "not run: the run ended before this step (see the run's error)";
+
+/// The step's name, or a description of it.
+fn title(step: &Step) -> String {
+    step.name()
+        .map(str::to_string)
+        .unwrap_or_else(|| describe(step))
+}
+
+/// The app a step names, or the first app (`references` has already checked both exist when
+/// the files were loaded by `run`; a library caller may not have).
 fn find_app<'f>(fixture: &'f Fixture, name: Option<&str>) -> Result<&'f AppFixture, String> {
     match name {
-        None => fixture
+        None => fixture.apps.first().ok_or_else(|| NO_APP.to_string()),
+        Some(name) => fixture
             .apps
-            .first()
-            .ok_or_else(|| "the fixture declares no app".to_string()),
-        Some(name) => fixture.apps.iter().find(|a| a.name == name).ok_or_else(|| {
-            let names: Vec<&str> = fixture.apps.iter().map(|a| a.name.as_str()).collect();
-            format!("no app named {name:?}; the fixture has {names:?}")
-        }),
+            .iter()
+            .find(|a| a.name == name)
+            .ok_or_else(|| unknown_app(name, fixture)),
     }
 }
 

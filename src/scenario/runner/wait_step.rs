@@ -20,15 +20,8 @@ impl Runner<'_> {
                 ),
             };
         let id = app_id(fixture, app_name)?;
-        let pattern = match step
-            .channel_connection
-            .as_ref()
-            .and_then(|c| c.url_matches.as_deref())
-        {
-            Some(p) => Some(
-                Regex::new(p)
-                    .map_err(|e| format!("urlMatches is not a valid regular expression: {e}"))?,
-            ),
+        let pattern = match &step.channel_connection {
+            Some(condition) => condition.url_pattern()?,
             None => None,
         };
         loop {
