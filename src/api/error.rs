@@ -29,8 +29,8 @@ pub enum ApiError {
     },
     #[error("authentication credentials not found")]
     Unauthenticated,
-    #[error("missing scope {required}")]
-    MissingScopes { required: &'static str },
+    #[error("missing one of the scopes {}", required.join(", "))]
+    MissingScopes { required: crate::store::Scopes },
     #[error("{0}")]
     NotFound(String),
     #[error("{message}")]
@@ -107,7 +107,7 @@ impl ApiError {
             ApiError::MissingScopes { required } => {
                 body["errors"] = json!([{
                     "message": "One or more of the following scopes are required.",
-                    "context": { "requiredGranularScopes": [required] },
+                    "context": { "requiredGranularScopes": required },
                 }]);
                 body["links"] = json!({ "scopes": "https://developers.hubspot.com/scopes" });
             }

@@ -5,7 +5,7 @@
 use super::error::StoreError;
 use crate::domain::scope::{SCOPE_READ, SCOPE_WRITE};
 use crate::domain::LegacyVersion;
-use crate::domain::{AppId, CallingExtension, Secret};
+use crate::domain::{AppId, CallingExtension, PortalId, Secret, UserId};
 
 /// The credential a request carried.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,7 +27,11 @@ impl Credential {
     }
 }
 
-/// Whether the call reads or changes state: OAuth tokens need a different scope for each.
+/// What a call needs of an OAuth token: one of these scopes.
+pub type Scopes = &'static [&'static str];
+
+/// Whether a calling-settings call reads or changes state: OAuth tokens need a different scope
+/// for each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
     Read,
@@ -35,10 +39,10 @@ pub enum Access {
 }
 
 impl Access {
-    fn scope(self) -> &'static str {
+    pub fn scopes(self) -> Scopes {
         match self {
-            Access::Read => SCOPE_READ,
-            Access::Write => SCOPE_WRITE,
+            Access::Read => &[SCOPE_READ],
+            Access::Write => &[SCOPE_WRITE],
         }
     }
 }
@@ -54,27 +58,46 @@ pub struct AppProfile {
     pub access_token_scopes: Vec<String>,
     pub signature_version: LegacyVersion,
     pub webhook_timeout_ms: Option<u64>,
+    /// The portal and user the app's access token acts for, as an installed app's token does
+    /// (`None`: the seed's first portal and its first user).
+    pub installed_portal_id: Option<PortalId>,
+    pub installed_user_id: Option<UserId>,
 }
 
 impl AppProfile {
     /// Does `credential` let its bearer act on this app with `access`?
     pub fn authorize(&self, credential: &Credential, access: Access) -> Result<(), StoreError> {
+        self.authorize_scopes(credential, access.scopes())
+    }
+
+    /// Does `credential` let its bearer make a call that needs one of `scopes`? A developer API
+    /// key is not scoped.
+    pub fn authorize_scopes(
+        &self,
+        credential: &Credential,
+        scopes: Scopes,
+    ) -> Result<(), StoreError> {
         if !self.auth_required {
             return Ok(());
         }
         match credential {
             Credential::ApiKey(key) if matches(&self.developer_api_key, key) => Ok(()),
             Credential::Bearer(token) if matches(&self.access_token, token) => {
-                if self.access_token_scopes.iter().any(|s| s == access.scope()) {
+                if self.has_any_scope(scopes) {
                     Ok(())
                 } else {
-                    Err(StoreError::MissingScope {
-                        required: access.scope(),
-                    })
+                    Err(StoreError::MissingScope { required: scopes })
                 }
             }
             _ => Err(StoreError::Unauthenticated),
         }
+    }
+
+    /// Does the access token carry one of `scopes`?
+    pub fn has_any_scope(&self, scopes: Scopes) -> bool {
+        self.access_token_scopes
+            .iter()
+            .any(|granted| scopes.contains(&granted.as_str()))
     }
 
     /// Is `credential` valid for this app at all (whatever the scope)?

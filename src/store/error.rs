@@ -7,8 +7,8 @@ pub enum StoreError {
     #[error("authentication credentials not found")]
     Unauthenticated,
     /// An access token without the scope this kind of access needs.
-    #[error("missing scope {required}")]
-    MissingScope { required: &'static str },
+    #[error("missing one of the scopes {}", required.join(", "))]
+    MissingScope { required: super::app::Scopes },
     /// The app, or the record asked for, does not exist; the message says how to create it.
     #[error("{0}")]
     NotFound(String),

@@ -17,7 +17,7 @@ use parking_lot::RwLock;
 
 use crate::clock::Timestamp;
 use crate::domain::{AppId, CallingResource, PortalId, UserId};
-pub use app::{Access, AppProfile, AppRecord, Credential};
+pub use app::{Access, AppProfile, AppRecord, Credential, Scopes};
 pub use error::StoreError;
 use rate_limit::RateLimiter;
 pub use rate_limit::RateLimits;
@@ -248,6 +248,27 @@ impl Store {
         user_id: Option<UserId>,
     ) -> (Option<PortalId>, Option<UserId>) {
         self.config.read().seed.first_recipient(portal_id, user_id)
+    }
+
+    /// The app whose access token is `token`: APIs without an `{appId}` in their path (the CRM,
+    /// inbound calls) know the app by its token, and its installation by the app.
+    pub fn app_by_access_token(&self, token: &str) -> Option<AppRecord> {
+        self.apps
+            .iter()
+            .find(|entry| {
+                entry
+                    .profile
+                    .access_token
+                    .as_ref()
+                    .is_some_and(|secret| secret.matches(token))
+            })
+            .map(|entry| entry.value().clone())
+    }
+
+    /// The portal and user `app`'s access token acts for: its declared installation, else the
+    /// seed's first portal and that portal's first user.
+    pub fn installation(&self, app: &AppProfile) -> (Option<PortalId>, Option<UserId>) {
+        self.first_recipient(app.installed_portal_id, app.installed_user_id)
     }
 
     pub fn app(&self, app_id: AppId) -> Option<AppRecord> {

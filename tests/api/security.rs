@@ -111,6 +111,41 @@ async fn tokens_need_the_right_scope() {
 }
 
 #[tokio::test]
+async fn absent_scopes_are_every_scope_and_an_empty_list_none() {
+    let app = spawn_with(
+        r#"{"apps": [{"name": "any", "appId": 9, "accessToken": "every-scope"},
+                     {"name": "none", "appId": 10, "accessToken": "no-scope", "accessTokenScopes": []}]}"#,
+    )
+    .await;
+    let path = |id: u32| format!("/crm/v3/extensions/calling/{id}/settings/channel-connection");
+    let body = json!({"url": "http://127.0.0.1:9/x", "isReady": true});
+    let write = app
+        .send(
+            Method::POST,
+            &path(9),
+            Some(&body),
+            Auth::Bearer("every-scope"),
+        )
+        .await;
+    assert_eq!(write.status(), 200);
+    let read = app
+        .send(Method::GET, &path(10), None, Auth::Bearer("no-scope"))
+        .await;
+    let body = expect_error(read, 403, "MISSING_SCOPES").await;
+    assert_eq!(
+        body["errors"][0]["context"]["requiredGranularScopes"],
+        json!(["developers-read"])
+    );
+    // The export keeps the difference: absent stays absent, [] stays [].
+    let (_, state) = json_of(app.control(Method::GET, "/_emulator/state", None).await).await;
+    assert!(
+        state["apps"][0].get("accessTokenScopes").is_none(),
+        "{state}"
+    );
+    assert_eq!(state["apps"][1]["accessTokenScopes"], json!([]), "{state}");
+}
+
+#[tokio::test]
 async fn a_fixture_can_turn_auth_off() {
     let app =
         spawn_with(r#"{"apps": [{"name": "open", "appId": 5, "authRequired": false}]}"#).await;
