@@ -234,7 +234,7 @@ fn check_kind(spec: &FieldSpec, value: &Value) -> Result<(), ErrorDetail> {
     }
 }
 
-fn describe_value(value: &Value) -> String {
+pub(crate) fn describe_value(value: &Value) -> String {
     let mut shown = value.to_string();
     if shown.chars().count() > 40 {
         shown = shown.chars().take(40).collect::<String>() + "…";

@@ -3,6 +3,7 @@
 mod binary;
 mod cli_webhook;
 mod concurrency;
+mod connection_statuses;
 mod control;
 mod cross_site;
 mod dashboard;
