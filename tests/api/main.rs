@@ -12,6 +12,7 @@ mod delivery_loops;
 mod errors;
 mod explained_errors;
 mod faults;
+mod help_desk_prerequisites;
 mod helpers;
 mod human_output;
 mod memory_caps;
