@@ -3,7 +3,7 @@
 //! read by the connection-statuses API as HubSpot answers them, the third-party provider named
 //! by its app's calling settings `name`.
 
-use super::{Store, User};
+use super::Store;
 use crate::domain::connection_status::{ConnectionStatus, Provider, UserConnectionStatus};
 use crate::domain::{AppId, PortalId, UserId};
 
@@ -16,12 +16,7 @@ impl Store {
         user_id: UserId,
         status: ConnectionStatus,
     ) {
-        self.portals
-            .entry(portal_id)
-            .or_default()
-            .entry(user_id)
-            .or_insert_with(|| User::new(user_id))
-            .connection_status = status;
+        self.change_user(portal_id, user_id, |user| user.connection_status = status);
     }
 
     /// A declared user's status; `None` when the portal or user is not declared.
@@ -95,7 +90,7 @@ mod tests {
     use super::*;
     use crate::clock::Timestamp;
     use crate::domain::Settings;
-    use crate::store::{AppProfile, AppRecord, PortalSeed, Seed};
+    use crate::store::{AppProfile, AppRecord, PortalSeed, Seed, User};
 
     fn app(app_id: AppId, settings_name: Option<&str>) -> AppRecord {
         AppRecord {

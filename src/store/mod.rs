@@ -235,12 +235,15 @@ impl Store {
     /// Sets a user's flag (their connection status stays), declaring the portal and user if
     /// needed.
     pub fn set_user_flag(&self, portal_id: PortalId, user_id: UserId, supports: bool) {
-        self.portals
-            .entry(portal_id)
-            .or_default()
-            .entry(user_id)
-            .or_insert_with(|| User::new(user_id))
-            .supports_channel_connection = supports;
+        self.change_user(portal_id, user_id, |user| {
+            user.supports_channel_connection = supports
+        });
+    }
+
+    /// Applies `change` to a user, declaring the portal and user first if needed.
+    fn change_user(&self, portal_id: PortalId, user_id: UserId, change: impl FnOnce(&mut User)) {
+        let mut users = self.portals.entry(portal_id).or_default();
+        change(users.entry(user_id).or_insert_with(|| User::new(user_id)));
     }
 
     /// The seed's first portal and user where the caller names none (see `Seed::first_recipient`).

@@ -7,8 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::domain::fields::describe_value;
-use crate::domain::plain_words::without_position;
+use crate::domain::fields::{describe_value, parse_object, Schema};
 use crate::domain::{ErrorDetail, Invalid, UserId};
 
 /// HubSpot's limit on the inputs of one batch call.
@@ -118,27 +117,16 @@ pub fn user_ids_from_batch(body: &[u8]) -> Result<Vec<UserId>, Invalid> {
     Ok(ids)
 }
 
+/// The body as an object; its keys are checked by `user_ids_from_batch`, one by one.
 fn batch_object(body: &[u8]) -> Result<Map<String, Value>, Invalid> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(Invalid::Body(format!(
-            "The request body is empty. Send a JSON BatchInputPublicObjectId such as {BATCH_EXAMPLE}"
-        )));
-    }
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        Invalid::Body(format!(
-            "Invalid input JSON on line {}, column {}: {}. Send a JSON BatchInputPublicObjectId such as {BATCH_EXAMPLE}",
-            e.line(),
-            e.column(),
-            without_position(&e.to_string()),
-        ))
-    })?;
-    match value {
-        Value::Object(object) => Ok(object),
-        other => Err(Invalid::Body(format!(
-            "The request body must be a JSON object (BatchInputPublicObjectId), got {}. Example: {BATCH_EXAMPLE}",
-            describe_value(&other)
-        ))),
-    }
+    parse_object(
+        body,
+        &Schema {
+            name: "BatchInputPublicObjectId",
+            fields: &[],
+            example: BATCH_EXAMPLE,
+        },
+    )
 }
 
 /// `{"id": "101"}` at `inputs[index]`.
