@@ -153,6 +153,18 @@ fn input_id(index: usize, input: &Value) -> Result<UserId, ErrorDetail> {
     }
     let field = format!("{at}.id");
     match object.get("id") {
+        // Exactly the id's digits: HubSpot's ids are written so, and a lenient read here would
+        // let " 101" or "0101" pass as the same user.
+        Some(Value::String(text)) if !is_plain_digits(text) && parse_user_id(text).is_ok() => {
+            Err(ErrorDetail::new(
+                field,
+                "INVALID_INTEGER",
+                format!(
+                    "the id {:?} must be the user id's digits only, without spaces, signs or leading zeros, e.g. \"101\"",
+                    text.chars().take(40).collect::<String>()
+                ),
+            ))
+        }
         Some(Value::String(text)) => parse_user_id(text)
             .map_err(|why| ErrorDetail::new(field, "INVALID_INTEGER", format!("the id {why}"))),
         Some(other) => Err(ErrorDetail::new(
@@ -192,6 +204,10 @@ fn parse_user_id(text: &str) -> Result<UserId, String> {
             i32::MAX
         )),
     }
+}
+
+fn is_plain_digits(text: &str) -> bool {
+    !text.starts_with('0') && !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn push_unique(ids: &mut Vec<UserId>, id: UserId) {
@@ -309,6 +325,14 @@ mod tests {
                 ("inputs[4].name".into(), "UNKNOWN_FIELD"),
             ]
         );
+        for written in [" 101", "0101", "+101"] {
+            let body = format!(r#"{{"inputs": [{{"id": "{written}"}}]}}"#);
+            assert_eq!(
+                details(user_ids_from_batch(body.as_bytes())),
+                vec![("inputs[0].id".into(), "INVALID_INTEGER")],
+                "{written}"
+            );
+        }
         assert_eq!(
             details(user_ids_from_batch(br#"{}"#)),
             vec![("inputs".into(), "REQUIRED")]
