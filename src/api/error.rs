@@ -29,6 +29,10 @@ pub enum ApiError {
     },
     #[error("authentication credentials not found")]
     Unauthenticated,
+    /// A credential of the wrong kind for this API (a developer API key where only an app's
+    /// access token is accepted): a 401 whose message says which credential to send.
+    #[error("{0}")]
+    WrongCredential(String),
     #[error("missing one of the scopes {}", required.join(", "))]
     MissingScopes { required: crate::store::Scopes },
     #[error("{0}")]
@@ -69,7 +73,7 @@ impl ApiError {
             | ApiError::PayloadTooLarge(_)
             | ApiError::UnsupportedMediaType(_)
             | ApiError::MethodNotAllowed { .. } => "VALIDATION_ERROR",
-            ApiError::Unauthenticated => "INVALID_AUTHENTICATION",
+            ApiError::Unauthenticated | ApiError::WrongCredential(_) => "INVALID_AUTHENTICATION",
             ApiError::MissingScopes { .. } => "MISSING_SCOPES",
             ApiError::NotFound(_) => "OBJECT_NOT_FOUND",
             ApiError::Conflict(_) => "CONFLICT",
@@ -141,7 +145,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Validation { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthenticated | ApiError::WrongCredential(_) => StatusCode::UNAUTHORIZED,
             ApiError::MissingScopes { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -159,7 +163,7 @@ impl ResponseError for ApiError {
             .insert_header((header::CONTENT_TYPE, ERROR_CONTENT_TYPE))
             .insert_header((CORRELATION_HEADER, correlation.as_str()));
         match self {
-            ApiError::Unauthenticated => {
+            ApiError::Unauthenticated | ApiError::WrongCredential(_) => {
                 response.insert_header(("x-hubspot-auth-failure", "401 Unauthorized"));
             }
             ApiError::MethodNotAllowed { allow, .. } => {

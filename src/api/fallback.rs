@@ -4,11 +4,16 @@
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::error::ApiError;
-use super::routes::{endpoints as resources, PATH_FAMILIES};
+use super::routes::{endpoints as resources, PATH_FAMILIES, TOKEN_APIS};
 
 /// Every endpoint template, e.g. `GET, POST, PATCH, DELETE /crm/v3/extensions/calling/{appId}/settings`.
 /// Built from the route table, so the hints list exactly what is served.
 fn endpoints() -> Vec<(String, String)> {
+    let token_apis = TOKEN_APIS.iter().flat_map(|api| {
+        api.endpoints
+            .iter()
+            .map(|(methods, path)| (path.to_string(), methods.to_string()))
+    });
     PATH_FAMILIES
         .iter()
         .flat_map(|prefix| {
@@ -21,6 +26,7 @@ fn endpoints() -> Vec<(String, String)> {
                 )
             })
         })
+        .chain(token_apis)
         .collect()
 }
 
@@ -55,7 +61,7 @@ pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let path = req.path();
     let suggestions = closest_endpoints(path, 3);
     Err(ApiError::NotFound(format!(
-        "No endpoint matches {} {path}. The closest calling settings endpoints are: {}.",
+        "No endpoint matches {} {path}. The closest endpoints are: {}.",
         req.method(),
         suggestions.join("; ")
     )))
@@ -73,6 +79,11 @@ mod tests {
         )[0];
         assert!(
             best.ends_with("/crm/v3/extensions/calling/{appId}/settings/channel-connection"),
+            "{best}"
+        );
+        let best = &closest_endpoints("/crm/v3/extensions/calling/connection-statuses", 1)[0];
+        assert!(
+            best.ends_with("/crm/extensions/calling/v3/connection-statuses"),
             "{best}"
         );
         let best = &closest_endpoints("/crm/extensions/calling/2026-03/42/setting", 1)[0];

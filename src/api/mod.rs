@@ -1,15 +1,19 @@
-//! The emulated HubSpot calling settings API: the three resources under both path families
+//! The emulated HubSpot API: the calling settings' three resources under both path families
 //! (`/crm/v3/extensions/calling/{appId}` and `/crm/extensions/calling/2026-03/{appId}`), served by
-//! one set of generic handlers. `call` authenticates and rate-limits, `body` reads request bodies,
-//! `observe` adds HubSpot's headers and journals every call, `fallback` explains wrong routes.
+//! one set of generic handlers, and the connection statuses (`connection_status`), whose app is
+//! the access token's. `call` and `token` authenticate and rate-limit, `body` reads request
+//! bodies, `observe` adds HubSpot's headers and journals every call, `fallback` explains wrong
+//! routes.
 
 pub(crate) mod body;
 pub(crate) mod call;
+pub(crate) mod connection_status;
 pub mod error;
 pub(crate) mod fallback;
 pub(crate) mod observe;
 pub(crate) mod resource;
 pub(crate) mod routes;
+pub(crate) mod token;
 
 use actix_web::middleware::from_fn;
 use actix_web::{web, Scope};
@@ -29,6 +33,9 @@ pub fn scope() -> Scope<
     >,
 > {
     let mut api = web::scope("");
+    for token_api in routes::TOKEN_APIS {
+        api = api.configure(token_api.configure);
+    }
     for prefix in PATH_FAMILIES {
         // One scope per family, so a request matches one `{appId}` pattern and then a static
         // path, rather than trying every resource's pattern in turn.

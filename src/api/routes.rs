@@ -1,11 +1,12 @@
-//! The HubSpot API's route table: the path families, and every resource once with its path and
-//! methods. The scope is built from it and so are the 404's suggestions, so a new resource
-//! appears in both by being added here (its handlers are generic over `CallingResource`).
+//! The HubSpot API's route table: the path families and every app resource once with its path
+//! and methods (its handlers are generic over `CallingResource`), and the APIs whose paths have
+//! no `{appId}` (the app is the access token's), one row per family. The scope is built from it
+//! and so are the 404's suggestions, so a new resource appears in both by being added here.
 
 use actix_web::http::Method;
-use actix_web::Resource;
+use actix_web::{web, Resource};
 
-use super::resource;
+use super::{connection_status, resource};
 use crate::domain::channel_connection::ChannelConnectionResource;
 use crate::domain::recording::RecordingResource;
 use crate::domain::settings::SettingsResource;
@@ -41,3 +42,18 @@ pub fn endpoints() -> [Endpoint; 3] {
         endpoint::<RecordingResource>(),
     ]
 }
+
+/// A family of endpoints without `{appId}` in their paths: the app is known by its access token
+/// (`api::token`).
+pub struct TokenApi {
+    /// Each endpoint's methods (`"GET, HEAD"`) and full path.
+    pub endpoints: &'static [(&'static str, &'static str)],
+    /// Adds the family's resources to the API's scope.
+    pub configure: fn(&mut web::ServiceConfig),
+}
+
+/// Every API whose app is the access token's.
+pub const TOKEN_APIS: &[TokenApi] = &[TokenApi {
+    endpoints: connection_status::ENDPOINTS,
+    configure: connection_status::configure,
+}];
