@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &[&str])] = &[
     ("clock", &[]),
     ("domain", &["clock"]),
+    ("crm", &["domain", "clock"]),
     ("store", &["domain", "clock"]),
     ("journal", &["domain", "clock"]),
     ("webhook", &["store", "journal", "domain", "clock"]),
