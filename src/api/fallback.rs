@@ -9,6 +9,13 @@ use super::routes::{endpoints as resources, PATH_FAMILIES};
 /// Every endpoint template, e.g. `GET, POST, PATCH, DELETE /crm/v3/extensions/calling/{appId}/settings`.
 /// Built from the route table, so the hints list exactly what is served.
 fn endpoints() -> Vec<(String, String)> {
+    let crm = super::crm::CRM_ENDPOINTS.iter().map(|endpoint| {
+        let methods: Vec<&str> = endpoint.methods.iter().map(|m| m.as_str()).collect();
+        (
+            format!("{}{}", super::crm::CRM_PREFIX, endpoint.path),
+            methods.join(", "),
+        )
+    });
     PATH_FAMILIES
         .iter()
         .flat_map(|prefix| {
@@ -21,6 +28,7 @@ fn endpoints() -> Vec<(String, String)> {
                 )
             })
         })
+        .chain(crm)
         .collect()
 }
 
@@ -55,7 +63,7 @@ pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let path = req.path();
     let suggestions = closest_endpoints(path, 3);
     Err(ApiError::NotFound(format!(
-        "No endpoint matches {} {path}. The closest calling settings endpoints are: {}.",
+        "No endpoint matches {} {path}. The closest endpoints are: {}.",
         req.method(),
         suggestions.join("; ")
     )))

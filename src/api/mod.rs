@@ -1,10 +1,11 @@
-//! The emulated HubSpot calling settings API: the three resources under both path families
+//! The emulated HubSpot API: the calling settings' three resources under both path families
 //! (`/crm/v3/extensions/calling/{appId}` and `/crm/extensions/calling/2026-03/{appId}`), served by
-//! one set of generic handlers. `call` authenticates and rate-limits, `body` reads request bodies,
+//! one set of generic handlers, and the CRM object APIs (`crm`, `/crm/v3/objects/{type}`). `call` authenticates and rate-limits, `body` reads request bodies,
 //! `observe` adds HubSpot's headers and journals every call, `fallback` explains wrong routes.
 
 pub(crate) mod body;
 pub(crate) mod call;
+pub(crate) mod crm;
 pub mod error;
 pub(crate) mod fallback;
 pub(crate) mod observe;
@@ -38,6 +39,7 @@ pub fn scope() -> Scope<
         }
         api = api.service(family.default_service(web::to(fallback::not_found)));
     }
-    api.default_service(web::to(fallback::not_found))
+    api.service(crm::scope())
+        .default_service(web::to(fallback::not_found))
         .wrap(from_fn(observe::observe))
 }

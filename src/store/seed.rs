@@ -1,10 +1,11 @@
 //! What the store is seeded with, and what a snapshot of it gives back: apps with their
-//! registrations, portals with their users, and the options that shape the API (provisioning of
+//! registrations, portals with their users and CRM, and the options that shape the API (provisioning of
 //! unknown app ids, an enforced rate limit). Plain data: the fixture format converts to and from
 //! it (`fixture::convert`), so the store knows nothing of files or JSON paths.
 
 use super::app::AppRecord;
 use super::rate_limit::RateLimits;
+use crate::crm::CrmSeed;
 use crate::domain::{PortalId, UserId};
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -42,6 +43,8 @@ impl Seed {
 pub struct PortalSeed {
     pub portal_id: PortalId,
     pub users: Vec<User>,
+    /// The portal's CRM: its objects, custom properties and options.
+    pub crm: CrmSeed,
 }
 
 /// A help-desk user and their browser flag `LocalSettings:Calling:supportsChannelConnection`.
@@ -67,6 +70,7 @@ mod tests {
                         supports_channel_connection: false,
                     })
                     .collect(),
+                crm: CrmSeed::default(),
             })
             .collect();
         Seed {

@@ -4,6 +4,7 @@ mod binary;
 mod cli_webhook;
 mod concurrency;
 mod control;
+mod crm_objects;
 mod cross_site;
 mod dashboard;
 mod delivery_connections;

@@ -11,11 +11,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("clock", &[]),
     ("domain", &["clock"]),
     ("crm", &["domain", "clock"]),
-    ("store", &["domain", "clock"]),
+    ("store", &["crm", "domain", "clock"]),
     ("journal", &["domain", "clock"]),
     ("webhook", &["store", "journal", "domain", "clock"]),
     ("probe", &["webhook", "store", "journal", "domain", "clock"]),
-    ("fixture", &["probe", "webhook", "store", "domain", "clock"]),
+    (
+        "fixture",
+        &["probe", "webhook", "store", "crm", "domain", "clock"],
+    ),
     (
         "scenario",
         &[
@@ -31,7 +34,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("context", &["state"]),
     (
         "api",
-        &["context", "state", "store", "journal", "domain", "clock"],
+        &[
+            "context", "state", "store", "crm", "journal", "domain", "clock",
+        ],
     ),
     (
         "control",
