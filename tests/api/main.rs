@@ -5,6 +5,7 @@ mod cli_webhook;
 mod concurrency;
 mod control;
 mod crm_objects;
+mod crm_state;
 mod cross_site;
 mod dashboard;
 mod delivery_connections;

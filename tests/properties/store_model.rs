@@ -503,6 +503,7 @@ impl Model {
                         supports_channel_connection: flag,
                     })
                     .collect(),
+                ..PortalFixture::new(portal_id)
             })
             .collect();
         Fixture {
