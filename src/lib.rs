@@ -20,6 +20,7 @@ pub mod cli;
 pub mod clock;
 pub(crate) mod context;
 pub mod control;
+pub mod crm;
 pub(crate) mod dashboard;
 pub mod domain;
 pub mod fixture;

@@ -13,12 +13,28 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub async fn read_json_body(
     req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<web::Bytes, ApiError> {
+    read_json_body_up_to(
+        req,
+        payload,
+        MAX_BODY_BYTES,
+        "Calling settings bodies are small JSON objects; check that you are sending the right payload.",
+    )
+    .await
+}
+
+/// A JSON body of at most `max` bytes; `hint` ends the 413's message.
+pub async fn read_json_body_up_to(
+    req: &HttpRequest,
     mut payload: web::Payload,
+    max: usize,
+    hint: &str,
 ) -> Result<web::Bytes, ApiError> {
     check_content_type(req)?;
     let too_large = || {
         ApiError::PayloadTooLarge(format!(
-            "The request body is larger than {MAX_BODY_BYTES} bytes. Calling settings bodies are small JSON objects; check that you are sending the right payload."
+            "The request body is larger than {max} bytes. {hint}"
         ))
     };
     let declared = req
@@ -26,15 +42,15 @@ pub async fn read_json_body(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+    if declared.is_some_and(|n| n > max) {
         return Err(too_large());
     }
-    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(256).min(MAX_BODY_BYTES));
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(256).min(max));
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
             ApiError::bad_request(format!("The request body could not be read: {e}"))
         })?;
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
+        if body.len() + chunk.len() > max {
             return Err(too_large());
         }
         body.extend_from_slice(&chunk);

@@ -10,6 +10,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde_json::json;
 
 use crate::clock::correlation_id;
+use crate::crm::CrmError;
 pub use crate::domain::ErrorDetail;
 use crate::domain::Invalid;
 use crate::store::StoreError;
@@ -41,6 +42,9 @@ pub enum ApiError {
     MethodNotAllowed { message: String, allow: Vec<Method> },
     #[error("{0}")]
     Conflict(String),
+    /// A 400 for a limit of the emulated account (objects per portal, memory).
+    #[error("{0}")]
+    Limit(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -67,13 +71,14 @@ impl ApiError {
         }
     }
 
-    fn category(&self) -> &'static str {
+    pub fn category(&self) -> &'static str {
         match self {
             ApiError::Validation { .. }
             | ApiError::PayloadTooLarge(_)
             | ApiError::UnsupportedMediaType(_)
             | ApiError::MethodNotAllowed { .. } => "VALIDATION_ERROR",
             ApiError::Unauthenticated | ApiError::WrongCredential(_) => "INVALID_AUTHENTICATION",
+            ApiError::Limit(_) => "VALIDATION_ERROR",
             ApiError::MissingScopes { .. } => "MISSING_SCOPES",
             ApiError::NotFound(_) => "OBJECT_NOT_FOUND",
             ApiError::Conflict(_) => "CONFLICT",
@@ -105,6 +110,7 @@ impl ApiError {
         });
         match self {
             ApiError::PayloadTooLarge(_) => body["subCategory"] = json!("PAYLOAD_TOO_LARGE"),
+            ApiError::Limit(_) => body["subCategory"] = json!("OBJECT_LIMIT_EXCEEDED"),
             ApiError::Validation { errors, .. } if !errors.is_empty() => {
                 body["errors"] = json!(errors)
             }
@@ -141,11 +147,34 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<CrmError> for ApiError {
+    fn from(error: CrmError) -> Self {
+        let message = error.to_string();
+        match error {
+            CrmError::InvalidProperties { errors } => ApiError::Validation {
+                message,
+                errors: errors
+                    .into_iter()
+                    .map(|e| ErrorDetail::new(e.name, e.code, e.message))
+                    .collect(),
+            },
+            CrmError::NotFound { .. } => ApiError::NotFound(message),
+            CrmError::ObjectLimit { .. } | CrmError::StorageFull { .. } => ApiError::Limit(message),
+            CrmError::Conflict { .. } => ApiError::Conflict(message),
+            CrmError::Invalid { field, code, .. } => ApiError::Validation {
+                errors: vec![ErrorDetail::new(field, code, message.clone())],
+                message,
+            },
+        }
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Validation { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated | ApiError::WrongCredential(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Limit(_) => StatusCode::BAD_REQUEST,
             ApiError::MissingScopes { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,

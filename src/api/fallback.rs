@@ -14,6 +14,13 @@ fn endpoints() -> Vec<(String, String)> {
             .iter()
             .map(|(methods, path)| (path.to_string(), methods.to_string()))
     });
+    let crm = super::crm::CRM_ENDPOINTS.iter().map(|endpoint| {
+        let methods: Vec<&str> = endpoint.methods.iter().map(|m| m.as_str()).collect();
+        (
+            format!("{}{}", super::crm::CRM_PREFIX, endpoint.path),
+            methods.join(", "),
+        )
+    });
     PATH_FAMILIES
         .iter()
         .flat_map(|prefix| {
@@ -27,6 +34,7 @@ fn endpoints() -> Vec<(String, String)> {
             })
         })
         .chain(token_apis)
+        .chain(crm)
         .collect()
 }
 

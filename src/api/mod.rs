@@ -1,13 +1,14 @@
 //! The emulated HubSpot API: the calling settings' three resources under both path families
 //! (`/crm/v3/extensions/calling/{appId}` and `/crm/extensions/calling/2026-03/{appId}`), served by
-//! one set of generic handlers, and the connection statuses (`connection_status`), whose app is
-//! the access token's. `call` and `token` authenticate and rate-limit, `body` reads request
-//! bodies, `observe` adds HubSpot's headers and journals every call, `fallback` explains wrong
-//! routes.
+//! one set of generic handlers, the connection statuses (`connection_status`) and the CRM object
+//! APIs (`crm`, `/crm/v3/objects/{type}`), whose app is the access token's. `call` and `token`
+//! authenticate and rate-limit, `body` reads request bodies, `observe` adds HubSpot's headers and
+//! journals every call, `fallback` explains wrong routes.
 
 pub(crate) mod body;
 pub(crate) mod call;
 pub(crate) mod connection_status;
+pub(crate) mod crm;
 pub mod error;
 pub(crate) mod fallback;
 pub(crate) mod observe;
@@ -45,6 +46,7 @@ pub fn scope() -> Scope<
         }
         api = api.service(family.default_service(web::to(fallback::not_found)));
     }
-    api.default_service(web::to(fallback::not_found))
+    api.service(crm::scope())
+        .default_service(web::to(fallback::not_found))
         .wrap(from_fn(observe::observe))
 }

@@ -1,6 +1,6 @@
-//! The in-memory state of the emulated HubSpot: apps (with their calling extension), portals and
-//! users (with their connection statuses, `connection_status`), options from the fixture, and the
-//! seed to reset to.
+//! The in-memory state of the emulated HubSpot: apps (with their calling extension), portals,
+//! their users (with their connection statuses, `connection_status`) and their CRM
+//! (`crate::crm`), options from the fixture, and the seed to reset to.
 //!
 //! Every method takes what it needs and returns owned values; a map guard never outlives the
 //! call, so no handler can hold one across an `.await`. Each change to one app happens under that
@@ -18,6 +18,7 @@ use dashmap::DashMap;
 use parking_lot::RwLock;
 
 use crate::clock::Timestamp;
+use crate::crm::Crm;
 use crate::domain::{AppId, CallingResource, PortalId, UserId};
 pub use app::{Access, AppProfile, AppRecord, Credential, Scopes};
 pub use error::StoreError;
@@ -28,6 +29,8 @@ pub use seed::{PortalSeed, Seed, User};
 pub struct Store {
     apps: DashMap<AppId, AppRecord>,
     portals: DashMap<PortalId, BTreeMap<UserId, User>>,
+    /// Each portal's CRM objects (calls, contacts, companies).
+    crm: Crm,
     /// Fixture-wide options and the seed; replaced together by `PUT /_emulator/state`.
     config: RwLock<StoreConfig>,
     rate_limiter: RwLock<RateLimiter>,
@@ -45,6 +48,7 @@ impl Store {
         let store = Store {
             apps: DashMap::new(),
             portals: DashMap::new(),
+            crm: Crm::default(),
             config: RwLock::new(StoreConfig::from_seed(Seed::default())),
             rate_limiter: RwLock::new(RateLimiter::new(None)),
         };
@@ -59,11 +63,18 @@ impl Store {
         self.reset_all();
     }
 
-    /// Back to the seed: every app, portal and user as the fixture declared them.
+    /// Back to the seed: every app, portal, user and CRM object as the fixture declared them.
     pub fn reset_all(&self) {
         let config = self.config.read();
         self.apps.clear();
         self.portals.clear();
+        self.crm.load(
+            config
+                .seed
+                .portals
+                .iter()
+                .map(|portal| (portal.portal_id, &portal.crm)),
+        );
         for app in &config.seed.apps {
             self.apps.insert(app.profile.app_id, app.clone());
         }
@@ -96,14 +107,23 @@ impl Store {
     /// The live state, as a seed that would recreate it (ordered by ids).
     pub fn snapshot(&self) -> Seed {
         let config = self.config.read();
+        let mut crm: BTreeMap<PortalId, crate::crm::CrmSeed> =
+            self.crm.snapshot().into_iter().collect();
         let mut portals: Vec<PortalSeed> = self
             .portals
             .iter()
             .map(|e| PortalSeed {
                 portal_id: *e.key(),
                 users: e.value().values().copied().collect(),
+                crm: crm.remove(e.key()).unwrap_or_default(),
             })
             .collect();
+        // Portals that only have a CRM: an app installed in a portal the fixture does not list.
+        portals.extend(crm.into_iter().map(|(portal_id, crm)| PortalSeed {
+            portal_id,
+            users: Vec::new(),
+            crm,
+        }));
         portals.sort_by_key(|p| p.portal_id);
         Seed {
             apps: self.apps(),
@@ -284,6 +304,11 @@ impl Store {
     /// seed's first portal and that portal's first user.
     pub fn installation(&self, app: &AppProfile) -> (Option<PortalId>, Option<UserId>) {
         self.first_recipient(app.installed_portal_id, app.installed_user_id)
+    }
+
+    /// Every portal's CRM objects.
+    pub fn crm(&self) -> &Crm {
+        &self.crm
     }
 
     pub fn app(&self, app_id: AppId) -> Option<AppRecord> {

@@ -1,10 +1,11 @@
 //! What the store is seeded with, and what a snapshot of it gives back: apps with their
-//! registrations, portals with their users, and the options that shape the API (provisioning of
+//! registrations, portals with their users and CRM, and the options that shape the API (provisioning of
 //! unknown app ids, an enforced rate limit). Plain data: the fixture format converts to and from
 //! it (`fixture::convert`), so the store knows nothing of files or JSON paths.
 
 use super::app::AppRecord;
 use super::rate_limit::RateLimits;
+use crate::crm::CrmSeed;
 use crate::domain::{ConnectionStatus, PortalId, UserId};
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -42,6 +43,8 @@ impl Seed {
 pub struct PortalSeed {
     pub portal_id: PortalId,
     pub users: Vec<User>,
+    /// The portal's CRM: its objects, custom properties and options.
+    pub crm: CrmSeed,
 }
 
 /// A user of a portal: their browser flag `LocalSettings:Calling:supportsChannelConnection` (the
@@ -74,6 +77,7 @@ mod tests {
             .map(|(portal_id, users)| PortalSeed {
                 portal_id: *portal_id,
                 users: users.iter().map(|&user_id| User::new(user_id)).collect(),
+                crm: CrmSeed::default(),
             })
             .collect();
         Seed {

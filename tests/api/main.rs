@@ -5,6 +5,8 @@ mod cli_webhook;
 mod concurrency;
 mod connection_statuses;
 mod control;
+mod crm_objects;
+mod crm_state;
 mod cross_site;
 mod dashboard;
 mod delivery_connections;

@@ -10,12 +10,16 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &[&str])] = &[
     ("clock", &[]),
     ("domain", &["clock"]),
-    ("store", &["domain", "clock"]),
+    ("crm", &["domain", "clock"]),
+    ("store", &["crm", "domain", "clock"]),
     ("journal", &["domain", "clock"]),
     ("webhook", &["store", "journal", "domain", "clock"]),
     ("probe", &["webhook", "store", "journal", "domain", "clock"]),
     ("inbound_call", &["webhook", "domain", "clock"]),
-    ("fixture", &["probe", "webhook", "store", "domain", "clock"]),
+    (
+        "fixture",
+        &["probe", "webhook", "store", "crm", "domain", "clock"],
+    ),
     (
         "scenario",
         &[
@@ -31,7 +35,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("context", &["state"]),
     (
         "api",
-        &["context", "state", "store", "journal", "domain", "clock"],
+        &[
+            "context", "state", "store", "crm", "journal", "domain", "clock",
+        ],
     ),
     (
         "control",

@@ -504,6 +504,7 @@ impl Model {
                         connection_status: Default::default(),
                     })
                     .collect(),
+                ..PortalFixture::new(portal_id)
             })
             .collect();
         Fixture {

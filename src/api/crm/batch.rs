@@ -1,0 +1,286 @@
+//! The batch endpoints: create (201, or 207 when some inputs failed), read, update and upsert
+//! (200/207), archive (204). Each input succeeds or fails on its own; a failed one becomes a
+//! `StandardError` in `errors[]` naming the input. At most 100 inputs, as HubSpot allows.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::auth::CrmCall;
+use super::objects::written;
+use super::query::QueryParams;
+use super::reply::{json, read_body, shared};
+use crate::api::error::ApiError;
+use crate::clock::Timestamp;
+use crate::crm::input::id_text;
+use crate::crm::{ObjectInput, ObjectView, ReadOptions};
+
+/// HubSpot's cap on a batch's inputs.
+pub const MAX_BATCH_INPUTS: usize = 100;
+
+#[derive(Deserialize)]
+struct Inputs<T> {
+    inputs: Vec<T>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReadInputs {
+    inputs: Vec<IdInput>,
+    #[serde(default)]
+    properties: Vec<String>,
+    #[serde(default)]
+    properties_with_history: Vec<String>,
+    #[serde(default)]
+    id_property: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct IdInput {
+    #[serde(deserialize_with = "id_text")]
+    id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateInput {
+    #[serde(deserialize_with = "id_text")]
+    id: String,
+    #[serde(default)]
+    id_property: Option<String>,
+    #[serde(default)]
+    properties: Map<String, Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BatchResponse {
+    status: &'static str,
+    results: Vec<ObjectView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    num_errors: Option<usize>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<Value>,
+    started_at: Timestamp,
+    completed_at: Timestamp,
+}
+
+/// Runs `each` on every input, gathering results and errors (with each failed input's id or
+/// position in `context`), and answers `ok` (or 207 when something failed).
+fn respond<T>(
+    inputs: &[T],
+    ok: StatusCode,
+    mut each: impl FnMut(&T) -> Result<ObjectView, ApiError>,
+    label: impl Fn(usize, &T) -> (String, String),
+) -> HttpResponse {
+    let started_at = Timestamp::now();
+    let mut results = Vec::new();
+    let mut errors = Vec::new();
+    for (index, input) in inputs.iter().enumerate() {
+        match each(input) {
+            Ok(view) => results.push(view),
+            Err(error) => {
+                let (key, value) = label(index, input);
+                errors.push(standard_error(&error, json!({ key: [value] })));
+            }
+        }
+    }
+    let status = if errors.is_empty() {
+        ok
+    } else {
+        StatusCode::MULTI_STATUS
+    };
+    let body = BatchResponse {
+        status: "COMPLETE",
+        results,
+        num_errors: (!errors.is_empty()).then_some(errors.len()),
+        errors,
+        started_at,
+        completed_at: Timestamp::now(),
+    };
+    json(status, &body)
+}
+
+/// An error as one entry of a batch's `errors[]` (HubSpot's `StandardError`).
+fn standard_error(error: &ApiError, context: Value) -> Value {
+    let body = error.body("");
+    let mut entry = json!({
+        "status": "error",
+        "category": error.category(),
+        "message": body["message"],
+        "context": context,
+        "links": {},
+        "errors": body.get("errors").cloned().unwrap_or_else(|| json!([])),
+    });
+    if let Some(sub) = body.get("subCategory") {
+        entry["subCategory"] = sub.clone();
+    }
+    entry
+}
+
+fn check_count(count: usize) -> Result<(), ApiError> {
+    if count > MAX_BATCH_INPUTS {
+        return Err(ApiError::bad_request(format!(
+            "The batch has {count} inputs; HubSpot takes at most {MAX_BATCH_INPUTS} per request. Split it into several batches."
+        )));
+    }
+    Ok(())
+}
+
+pub async fn create(
+    call: CrmCall,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let body: Inputs<ObjectInput> = read_body(
+        &req,
+        payload,
+        "BatchInputSimplePublicObjectBatchInputForCreate",
+        r#"{"inputs": [{"properties": {"hs_timestamp": "2026-11-27T17:30:00.000Z"}, "associations": []}]}"#,
+    )
+    .await?;
+    check_count(body.inputs.len())?;
+    let source = call.source();
+    Ok(shared(&req).store.crm().write(call.portal_id, |crm| {
+        respond(
+            &body.inputs,
+            StatusCode::CREATED,
+            |input| {
+                let id = crm.create(call.object_type, input, &source)?;
+                Ok(written(crm, call.object_type, id, &input.properties))
+            },
+            |index, _| ("inputs".into(), index.to_string()),
+        )
+    }))
+}
+
+pub async fn read(
+    call: CrmCall,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let query = QueryParams::parse(req.query_string());
+    let archived = query.flag("archived")?;
+    let body: ReadInputs = read_body(
+        &req,
+        payload,
+        "BatchReadInputSimplePublicObjectId",
+        r#"{"inputs": [{"id": "100001"}], "properties": ["hs_call_title"], "propertiesWithHistory": []}"#,
+    )
+    .await?;
+    check_count(body.inputs.len())?;
+    let options = ReadOptions {
+        properties: body.properties,
+        properties_with_history: body.properties_with_history,
+        associations: Vec::new(),
+        archived,
+    };
+    let id_property = body.id_property;
+    Ok(shared(&req).store.crm().read(call.portal_id, |crm| {
+        respond(
+            &body.inputs,
+            StatusCode::OK,
+            |input| {
+                let object = crm.find(
+                    call.object_type,
+                    &input.id,
+                    id_property.as_deref(),
+                    archived,
+                )?;
+                Ok(crm.render(call.object_type, object, &options))
+            },
+            |_, input| ("ids".into(), input.id.clone()),
+        )
+    }))
+}
+
+pub async fn update(
+    call: CrmCall,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let body: Inputs<UpdateInput> = read_body(
+        &req,
+        payload,
+        "BatchInputSimplePublicObjectBatchInput",
+        r#"{"inputs": [{"id": "100001", "properties": {"hs_call_status": "COMPLETED"}}]}"#,
+    )
+    .await?;
+    check_count(body.inputs.len())?;
+    let source = call.source();
+    Ok(shared(&req).store.crm().write(call.portal_id, |crm| {
+        respond(
+            &body.inputs,
+            StatusCode::OK,
+            |input| {
+                let id = crm.update(
+                    call.object_type,
+                    &input.id,
+                    input.id_property.as_deref(),
+                    &input.properties,
+                    &source,
+                )?;
+                Ok(written(crm, call.object_type, id, &input.properties))
+            },
+            |_, input| ("ids".into(), input.id.clone()),
+        )
+    }))
+}
+
+pub async fn upsert(
+    call: CrmCall,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let body: Inputs<UpdateInput> = read_body(
+        &req,
+        payload,
+        "BatchInputSimplePublicObjectBatchInputUpsert",
+        r#"{"inputs": [{"id": "ext-1", "idProperty": "hs_call_external_id", "properties": {"hs_timestamp": "2026-11-27T17:30:00.000Z"}}]}"#,
+    )
+    .await?;
+    check_count(body.inputs.len())?;
+    let source = call.source();
+    Ok(shared(&req).store.crm().write(call.portal_id, |crm| {
+        respond(
+            &body.inputs,
+            StatusCode::OK,
+            |input| {
+                let (id, new) = crm.upsert(
+                    call.object_type,
+                    input.id_property.as_deref(),
+                    &input.id,
+                    &input.properties,
+                    &source,
+                )?;
+                let mut view = written(crm, call.object_type, id, &input.properties);
+                view.new = Some(new);
+                Ok(view)
+            },
+            |_, input| ("ids".into(), input.id.clone()),
+        )
+    }))
+}
+
+pub async fn archive(
+    call: CrmCall,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let body: Inputs<IdInput> = read_body(
+        &req,
+        payload,
+        "BatchInputSimplePublicObjectId",
+        r#"{"inputs": [{"id": "100001"}]}"#,
+    )
+    .await?;
+    check_count(body.inputs.len())?;
+    shared(&req).store.crm().write(call.portal_id, |crm| {
+        // HubSpot answers 204 whatever the ids: an unknown one is skipped.
+        for input in &body.inputs {
+            let _ = crm.archive(call.object_type, &input.id);
+        }
+    });
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,123 @@
+//! The HubSpot CRM object APIs for the emulated types (`/crm/v3/objects/{calls|contacts|
+//! companies}`): basic (`objects`), batch (`batch`) and search (`search`), authenticated by the
+//! app's access token (`auth`), with query parameters read both ways HubSpot's callers send
+//! them (`query`). The work is the CRM's (`crate::crm`); these handlers read requests and shape
+//! replies. Mounted inside the API scope, so `observe` journals every call.
+
+pub(crate) mod auth;
+pub(crate) mod batch;
+pub(crate) mod objects;
+pub(crate) mod query;
+pub(crate) mod reply;
+pub(crate) mod search;
+
+use actix_web::http::Method;
+use actix_web::{web, HttpRequest, HttpResponse, Scope};
+
+use super::error::ApiError;
+
+/// The path prefix of the CRM object APIs.
+pub const CRM_PREFIX: &str = "/crm/v3/objects/{objectType}";
+
+/// One CRM endpoint: its path under the prefix and its methods (for the 404's suggestions and
+/// the 405's `Allow`).
+pub struct CrmEndpoint {
+    pub path: &'static str,
+    pub methods: &'static [Method],
+}
+
+/// Every CRM endpoint, as routed below.
+pub const CRM_ENDPOINTS: &[CrmEndpoint] = &[
+    CrmEndpoint {
+        path: "",
+        methods: &[Method::GET, Method::POST],
+    },
+    CrmEndpoint {
+        path: "/batch/create",
+        methods: &[Method::POST],
+    },
+    CrmEndpoint {
+        path: "/batch/read",
+        methods: &[Method::POST],
+    },
+    CrmEndpoint {
+        path: "/batch/update",
+        methods: &[Method::POST],
+    },
+    CrmEndpoint {
+        path: "/batch/upsert",
+        methods: &[Method::POST],
+    },
+    CrmEndpoint {
+        path: "/batch/archive",
+        methods: &[Method::POST],
+    },
+    CrmEndpoint {
+        path: "/search",
+        methods: &[Method::POST],
+    },
+    CrmEndpoint {
+        path: "/{objectId}",
+        methods: &[Method::GET, Method::PATCH, Method::DELETE],
+    },
+];
+
+/// The CRM scope: static paths first, so `/search` is not read as an object id.
+pub fn scope() -> Scope {
+    web::scope(CRM_PREFIX)
+        .service(
+            web::resource(["", "/"])
+                .route(web::get().to(objects::list))
+                .route(web::post().to(objects::create))
+                .default_service(web::to(not_allowed)),
+        )
+        .service(post_only("/batch/create", web::post().to(batch::create)))
+        .service(post_only("/batch/read", web::post().to(batch::read)))
+        .service(post_only("/batch/update", web::post().to(batch::update)))
+        .service(post_only("/batch/upsert", web::post().to(batch::upsert)))
+        .service(post_only("/batch/archive", web::post().to(batch::archive)))
+        .service(post_only("/search", web::post().to(search::search)))
+        .service(
+            web::resource("/{objectId}")
+                .route(web::get().to(objects::get))
+                .route(web::patch().to(objects::update))
+                .route(web::delete().to(objects::archive))
+                .default_service(web::to(not_allowed)),
+        )
+        .default_service(web::to(super::fallback::not_found))
+}
+
+fn post_only(path: &str, route: actix_web::Route) -> actix_web::Resource {
+    web::resource(path)
+        .route(route)
+        .default_service(web::to(not_allowed))
+}
+
+/// A 405 naming the methods the path takes.
+async fn not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let tail = req
+        .match_info()
+        .get("objectType")
+        .and_then(|t| {
+            req.path()
+                .split_once(&format!("/objects/{t}"))
+                .map(|(_, rest)| rest.trim_end_matches('/').to_string())
+        })
+        .unwrap_or_default();
+    let endpoint = CRM_ENDPOINTS
+        .iter()
+        .find(|e| e.path == tail)
+        .or_else(|| CRM_ENDPOINTS.iter().find(|e| e.path == "/{objectId}"))
+        .expect("the table has /{objectId}");
+    let allow = endpoint.methods.to_vec();
+    let names: Vec<&str> = allow.iter().map(Method::as_str).collect();
+    Err(ApiError::MethodNotAllowed {
+        message: format!(
+            "{} is not supported on {}; use {}.",
+            req.method(),
+            req.path(),
+            names.join(", ")
+        ),
+        allow,
+    })
+}

@@ -1,0 +1,151 @@
+//! One CRM object as the store keeps it: its id, its properties (strings, as HubSpot keeps
+//! them), each property's history (newest first, capped), its times, whether it is archived, and
+//! its associations.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::clock::Timestamp;
+
+use super::associations::Association;
+
+/// Versions kept per property for `propertiesWithHistory`; older ones are dropped.
+pub const MAX_HISTORY: usize = 20;
+
+/// Who wrote a value (`sourceType`, `sourceId` in `propertiesWithHistory`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriteSource {
+    pub source_type: &'static str,
+    pub source_id: Option<String>,
+}
+
+impl WriteSource {
+    /// A write by an app through the API (HubSpot labels these `INTEGRATION`).
+    pub fn integration(app_id: impl ToString) -> Self {
+        WriteSource {
+            source_type: "INTEGRATION",
+            source_id: Some(app_id.to_string()),
+        }
+    }
+
+    /// A value the fixture seeded.
+    pub fn import() -> Self {
+        WriteSource {
+            source_type: "IMPORT",
+            source_id: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PropertyVersion {
+    pub value: String,
+    pub timestamp: Timestamp,
+    pub source_type: &'static str,
+    pub source_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrmObject {
+    pub id: u64,
+    /// Set properties only: a cleared property is absent (and reads as null).
+    pub properties: BTreeMap<String, String>,
+    pub history: BTreeMap<String, Vec<PropertyVersion>>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub archived_at: Option<Timestamp>,
+    pub associations: BTreeSet<Association>,
+}
+
+impl CrmObject {
+    pub fn new(id: u64, at: Timestamp) -> Self {
+        CrmObject {
+            id,
+            properties: BTreeMap::new(),
+            history: BTreeMap::new(),
+            created_at: at,
+            updated_at: at,
+            archived_at: None,
+            associations: BTreeSet::new(),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.properties.get(name).map(String::as_str)
+    }
+
+    pub fn is_archived(&self) -> bool {
+        self.archived_at.is_some()
+    }
+
+    /// Sets (or, with `""`, clears) a property; a change is recorded in its history.
+    pub fn set(&mut self, name: &str, value: String, at: Timestamp, source: &WriteSource) {
+        if self.properties.get(name).map(String::as_str).unwrap_or("") == value {
+            return;
+        }
+        let versions = self.history.entry(name.to_string()).or_default();
+        versions.insert(
+            0,
+            PropertyVersion {
+                value: value.clone(),
+                timestamp: at,
+                source_type: source.source_type,
+                source_id: source.source_id.clone(),
+            },
+        );
+        versions.truncate(MAX_HISTORY);
+        if value.is_empty() {
+            self.properties.remove(name);
+        } else {
+            self.properties.insert(name.to_string(), value);
+        }
+    }
+
+    /// Roughly the bytes this object holds, for the portal's memory cap.
+    pub fn weight(&self) -> usize {
+        const OVERHEAD: usize = 48;
+        let properties: usize = self
+            .properties
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + OVERHEAD)
+            .sum();
+        let history: usize = self
+            .history
+            .iter()
+            .map(|(k, versions)| {
+                k.len()
+                    + versions
+                        .iter()
+                        .map(|v| v.value.len() + OVERHEAD)
+                        .sum::<usize>()
+            })
+            .sum();
+        200 + properties + history + self.associations.len() * 24
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_records_changes_newest_first_and_clears_with_empty() {
+        let at = Timestamp::now();
+        let source = WriteSource::import();
+        let mut object = CrmObject::new(1, at);
+        object.set("a", "1".into(), at, &source);
+        object.set("a", "1".into(), at, &source);
+        object.set("a", "2".into(), at, &source);
+        assert_eq!(object.get("a"), Some("2"));
+        let values: Vec<&str> = object.history["a"]
+            .iter()
+            .map(|v| v.value.as_str())
+            .collect();
+        assert_eq!(values, ["2", "1"]);
+        object.set("a", String::new(), at, &source);
+        assert_eq!(object.get("a"), None);
+        for n in 0..(MAX_HISTORY * 2) {
+            object.set("b", n.to_string(), at, &source);
+        }
+        assert_eq!(object.history["b"].len(), MAX_HISTORY);
+    }
+}
