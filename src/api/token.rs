@@ -34,10 +34,9 @@ pub fn authorize_token(req: &HttpRequest, scopes: Scopes) -> Result<TokenCall, A
         .or_else(|| shared.store.open_app());
     let Some(app) = app else {
         return Err(match credential_of(req) {
-            Credential::ApiKey(_) if token.is_none() => ApiError::WrongCredential(format!(
-                "This endpoint takes the app's OAuth access token (Authorization: Bearer <accessToken>), not a developer API key (?hapikey=): {}. Send the accessToken of your app (the fixture's apps[].accessToken).",
-                "HubSpot serves it to an installed app on behalf of its portal"
-            )),
+            Credential::ApiKey(_) if token.is_none() => ApiError::WrongCredential(
+                "This endpoint takes the app's OAuth access token (Authorization: Bearer <accessToken>), not a developer API key (?hapikey=): HubSpot serves it to an installed app on behalf of its portal. Send the accessToken of your app (the fixture's apps[].accessToken); with the official clients, Client.create(access_token=…) in Python, new Client({ accessToken }) in Node.".into(),
+            ),
             _ => ApiError::Unauthenticated,
         });
     };

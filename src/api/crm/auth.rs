@@ -1,20 +1,17 @@
 //! `CrmCall`, the extractor every CRM handler starts with. The CRM APIs have no `{appId}` in
-//! their path: the app is the one whose access token the request carries (`Authorization:
-//! Bearer`), and the portal is that app's installation. A developer API key is refused, as
-//! HubSpot refuses it there. The call needs one of its object type's read or write scopes, and
-//! counts against the app's rate limit; what was learned is left for `observe` to journal.
+//! their path: the app is the one whose access token the request carries, and the portal is
+//! that app's installation (`api::token`, shared with the other token APIs). The call needs one
+//! of its object type's read or write scopes.
 
 use std::future::{ready, Ready};
 
 use actix_web::http::Method;
-use actix_web::{dev::Payload, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{dev::Payload, FromRequest, HttpRequest};
 
-use super::super::call::{credential_of, CallInfo};
 use super::super::error::ApiError;
-use crate::context::state_of;
+use super::super::token::authorize_token;
 use crate::crm::{ObjectType, WriteSource};
 use crate::domain::{AppId, PortalId};
-use crate::store::Credential;
 
 /// An authorized call on one object type of one portal.
 #[derive(Clone, Copy, Debug)]
@@ -50,60 +47,21 @@ fn is_read(req: &HttpRequest) -> bool {
 }
 
 fn authorize(req: &HttpRequest) -> Result<CrmCall, ApiError> {
-    let shared = state_of(req).expect("the state is registered by the composition root");
     let segment = req.match_info().get("objectType").unwrap_or_default();
     let object_type = ObjectType::parse(segment).ok_or_else(|| {
         ApiError::NotFound(format!(
             "The emulator's CRM has no object type {segment:?}: it keeps calls, contacts and companies (/crm/v3/objects/calls, /crm/v3/objects/contacts, /crm/v3/objects/companies; the ids 0-48, 0-1 and 0-2 work too)."
         ))
     })?;
-    let credential = credential_of(req);
-    let token = match &credential {
-        Credential::Bearer(token) => token,
-        Credential::ApiKey(_) => {
-            return Err(ApiError::WrongCredential(
-                "The CRM object APIs take the app's OAuth access token (Authorization: Bearer <accessToken>), not a developer API key (?hapikey=). With the official clients: Client.create(access_token=…) in Python, new Client({ accessToken }) in Node.".into(),
-            ))
-        }
-        Credential::None => return Err(ApiError::Unauthenticated),
-    };
-    let app = shared
-        .store
-        .app_by_access_token(token)
-        .ok_or(ApiError::Unauthenticated)?;
-    let mut info = CallInfo {
-        app_id: app.profile.app_id,
-        credential: credential.kind(),
-        rate: None,
-    };
     let scopes = if is_read(req) {
         object_type.read_scopes()
     } else {
         object_type.write_scopes()
     };
-    let authorized = app.profile.authorize_scopes(&credential, scopes);
-    if authorized.is_ok() {
-        info.rate = Some(
-            shared
-                .store
-                .hit_rate_limit(i64::from(app.profile.app_id.get())),
-        );
-    }
-    req.extensions_mut().insert(info);
-    authorized?;
-    if info.rate.is_some_and(|rate| rate.exceeded) {
-        return Err(ApiError::RateLimited);
-    }
-    let (portal_id, _) = shared.store.installation(&app.profile);
-    let portal_id = portal_id.ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "App {} is installed in no portal, so its token reaches no CRM. Declare a portal in the fixture (\"portals\": [{{\"portalId\": 62515}}]) or give the app \"installedPortalId\".",
-            app.profile.app_id
-        ))
-    })?;
+    let call = authorize_token(req, scopes)?;
     Ok(CrmCall {
-        app_id: app.profile.app_id,
-        portal_id,
+        app_id: call.app.app_id,
+        portal_id: call.portal()?,
         object_type,
     })
 }
