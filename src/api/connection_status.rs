@@ -86,14 +86,5 @@ async fn me(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 }
 
 async fn not_allowed(req: HttpRequest, allow: Vec<Method>) -> Result<HttpResponse, ApiError> {
-    let names: Vec<&str> = allow.iter().map(Method::as_str).collect();
-    Err(ApiError::MethodNotAllowed {
-        message: format!(
-            "{} is not supported on {}; use {}.",
-            req.method(),
-            req.path(),
-            names.join(", ")
-        ),
-        allow,
-    })
+    Err(ApiError::method_not_allowed(&req, allow))
 }

@@ -54,6 +54,21 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A 405 for `req`: its method is not one of `allow` on its path (the `Allow` header lists
+    /// them).
+    pub fn method_not_allowed(req: &actix_web::HttpRequest, allow: Vec<Method>) -> Self {
+        let names: Vec<&str> = allow.iter().map(Method::as_str).collect();
+        ApiError::MethodNotAllowed {
+            message: format!(
+                "{} is not supported on {}; use {}.",
+                req.method(),
+                req.path(),
+                names.join(", ")
+            ),
+            allow,
+        }
+    }
+
     /// A 400 with a single message and no field details.
     pub fn bad_request(message: impl Into<String>) -> Self {
         ApiError::Validation {

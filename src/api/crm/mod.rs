@@ -110,14 +110,5 @@ async fn not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
         .or_else(|| CRM_ENDPOINTS.iter().find(|e| e.path == "/{objectId}"))
         .expect("the table has /{objectId}");
     let allow = endpoint.methods.to_vec();
-    let names: Vec<&str> = allow.iter().map(Method::as_str).collect();
-    Err(ApiError::MethodNotAllowed {
-        message: format!(
-            "{} is not supported on {}; use {}.",
-            req.method(),
-            req.path(),
-            names.join(", ")
-        ),
-        allow,
-    })
+    Err(ApiError::method_not_allowed(&req, allow))
 }
