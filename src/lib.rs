@@ -25,6 +25,7 @@ pub(crate) mod dashboard;
 pub mod domain;
 pub mod fixture;
 pub mod harness;
+pub mod inbound_call;
 pub mod journal;
 pub mod probe;
 pub mod scenario;

@@ -15,6 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("journal", &["domain", "clock"]),
     ("webhook", &["store", "journal", "domain", "clock"]),
     ("probe", &["webhook", "store", "journal", "domain", "clock"]),
+    ("inbound_call", &["webhook", "domain", "clock"]),
     (
         "fixture",
         &["probe", "webhook", "store", "crm", "domain", "clock"],

@@ -1,0 +1,78 @@
+//! Phone numbers as caller-ID matching sees them: any way a person or a CRM writes a number
+//! (`(415) 555-2671`, `415.555.2671`, `+1 415 555 2671`, `004121…`) normalised to E.164 with
+//! libphonenumber, national numbers read in the portal's default country. Two numbers match when
+//! their E.164 forms are equal; an extension is not part of the match.
+
+use phonenumber::{country, Mode};
+
+/// The default country of a portal without one in the fixture (an assumption: HubSpot reads a
+/// portal's numbers in its account's country; the demo portal is in the US).
+pub const DEFAULT_COUNTRY: &str = "US";
+
+/// Is `code` an ISO 3166-1 alpha-2 country libphonenumber knows (`US`, `DE`)?
+pub fn is_country(code: &str) -> bool {
+    code.parse::<country::Id>().is_ok()
+}
+
+/// `number` in E.164, read in `default_country` when it has no `+` or international prefix;
+/// `None` when libphonenumber cannot read it as a possible number.
+pub fn to_e164(number: &str, default_country: &str) -> Option<String> {
+    let trimmed = number.trim();
+    if trimmed.is_empty() || trimmed.len() > 64 {
+        return None;
+    }
+    let country = default_country.parse::<country::Id>().ok();
+    let parsed = phonenumber::parse(country, trimmed).ok()?;
+    if !phonenumber::is_viable(trimmed) {
+        return None;
+    }
+    Some(parsed.format().mode(Mode::E164).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_number_written_many_ways_is_one_e164() {
+        for written in [
+            "+14155552671",
+            "+1 415 555 2671",
+            "(415) 555-2671",
+            "415.555.2671",
+            "415-555-2671",
+            "1 (415) 555-2671",
+            "+1-415-555-2671 ",
+        ] {
+            assert_eq!(
+                to_e164(written, "US").as_deref(),
+                Some("+14155552671"),
+                "{written}"
+            );
+        }
+    }
+
+    #[test]
+    fn national_numbers_read_in_the_portals_country() {
+        assert_eq!(
+            to_e164("030 1234567", "DE").as_deref(),
+            Some("+49301234567")
+        );
+        assert_eq!(
+            to_e164("+49 30 1234567", "US").as_deref(),
+            Some("+49301234567")
+        );
+        assert_eq!(
+            to_e164("020 7946 0958", "GB").as_deref(),
+            Some("+442079460958")
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_number_is_none() {
+        for junk in ["", "   ", "call me", "++", &"9".repeat(80)] {
+            assert_eq!(to_e164(junk, "US"), None, "{junk:?}");
+        }
+        assert!(is_country("US") && is_country("DE") && !is_country("XX"));
+    }
+}

@@ -1,0 +1,291 @@
+//! `CompletedThirdPartyCallRequest`, the inbound-call API's body, read field by field: every
+//! problem is reported at once (an `ErrorDetail` whose `in` is the field's path, such as
+//! `fromNumber.e164Number`), with a message that says how to fix it and a valid body to copy.
+//! Only the request's shape is checked here; what HubSpot would make of well-formed values (a
+//! number that is not E.164, a duration in milliseconds) is `judge`'s.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::status::{FinalCallStatus, FINAL_CALL_STATUSES};
+use crate::domain::invalid::{ErrorDetail, Invalid};
+
+/// A valid body, quoted in messages.
+pub const EXAMPLE: &str = r#"{"externalCallId": "call-1", "createEngagement": true, "finalCallStatus": "COMPLETED", "fromNumber": {"e164Number": "+14155552671", "phoneNumberType": "MOBILE"}, "toNumber": {"e164Number": "+14155550100", "phoneNumberType": "FIXED_LINE"}, "potentialRecipientUserIds": [101], "engagementProperties": {}, "durationSeconds": 95, "callStartedTimestamp": "2026-01-01T10:00:00Z"}"#;
+
+/// `phoneNumberType`, as the spec lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PhoneNumberType {
+    FixedLine,
+    FixedLineOrMobile,
+    Mobile,
+    Pager,
+    PersonalNumber,
+    PremiumRate,
+    SharedCost,
+    TollFree,
+    Uan,
+    Unknown,
+    Voicemail,
+    Voip,
+}
+
+const PHONE_NUMBER_TYPES: &[&str] = &[
+    "FIXED_LINE",
+    "FIXED_LINE_OR_MOBILE",
+    "MOBILE",
+    "PAGER",
+    "PERSONAL_NUMBER",
+    "PREMIUM_RATE",
+    "SHARED_COST",
+    "TOLL_FREE",
+    "UAN",
+    "UNKNOWN",
+    "VOICEMAIL",
+    "VOIP",
+];
+
+/// `fromNumber` / `toNumber`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportedNumber {
+    pub e164_number: String,
+    pub phone_number_type: PhoneNumberType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+}
+
+/// A well-formed inbound-call request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboundCall {
+    pub create_engagement: bool,
+    pub engagement_properties: BTreeMap<String, String>,
+    pub external_call_id: String,
+    pub final_call_status: FinalCallStatus,
+    pub from_number: ReportedNumber,
+    pub to_number: ReportedNumber,
+    pub potential_recipient_user_ids: Vec<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_started_timestamp: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i32>,
+}
+
+/// Reads `body` as a `CompletedThirdPartyCallRequest`, or says everything that is wrong with it.
+/// Unknown fields are ignored, as HubSpot's APIs do.
+pub fn parse(body: &[u8]) -> Result<InboundCall, Invalid> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        Invalid::Body(format!(
+            "The body is not JSON ({}). Send a CompletedThirdPartyCallRequest, for example {EXAMPLE}",
+            crate::domain::plain_words::without_position(&e.to_string())
+        ))
+    })?;
+    let Value::Object(object) = value else {
+        return Err(Invalid::Body(format!(
+            "The body must be a JSON object, a CompletedThirdPartyCallRequest, for example {EXAMPLE}"
+        )));
+    };
+    let mut checker = Checker::default();
+    checker.required(&object, "createEngagement", Kind::Boolean);
+    checker.required(&object, "externalCallId", Kind::NonEmptyString);
+    checker.required(&object, "finalCallStatus", Kind::OneOf(FINAL_CALL_STATUSES));
+    checker.required(&object, "engagementProperties", Kind::StringMap);
+    checker.required(&object, "potentialRecipientUserIds", Kind::Int32List);
+    checker.optional(&object, "callStartedTimestamp", Kind::DateTime);
+    checker.optional(&object, "durationSeconds", Kind::Int32);
+    checker.optional(&object, "userId", Kind::Int32);
+    for side in ["fromNumber", "toNumber"] {
+        checker.number(&object, side);
+    }
+    if !checker.errors.is_empty() {
+        return Err(Invalid::Fields(checker.errors));
+    }
+    serde_json::from_value(Value::Object(object)).map_err(|e| Invalid::Body(e.to_string()))
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Boolean,
+    NonEmptyString,
+    String,
+    Int32,
+    Int32List,
+    StringMap,
+    DateTime,
+    OneOf(&'static [&'static str]),
+}
+
+impl Kind {
+    fn describe(self) -> String {
+        match self {
+            Kind::Boolean => "true or false".into(),
+            Kind::NonEmptyString => "a non-empty string".into(),
+            Kind::String => "a string".into(),
+            Kind::Int32 => "a 32-bit integer".into(),
+            Kind::Int32List => "a list of user ids (32-bit integers)".into(),
+            Kind::StringMap => {
+                "an object of call properties, each value a string (e.g. {\"hs_call_title\": \"Support call\"})".into()
+            }
+            Kind::DateTime => "an ISO-8601 date-time such as \"2026-01-01T10:00:00Z\"".into(),
+            Kind::OneOf(values) => format!("one of {}", values.join(", ")),
+        }
+    }
+
+    fn accepts(self, value: &Value) -> bool {
+        let int32 = |v: &Value| v.as_i64().is_some_and(|n| i32::try_from(n).is_ok());
+        match self {
+            Kind::Boolean => value.is_boolean(),
+            Kind::NonEmptyString => value.as_str().is_some_and(|s| !s.trim().is_empty()),
+            Kind::String => value.is_string(),
+            Kind::Int32 => int32(value),
+            Kind::Int32List => value
+                .as_array()
+                .is_some_and(|items| items.iter().all(int32)),
+            Kind::StringMap => value
+                .as_object()
+                .is_some_and(|map| map.values().all(Value::is_string)),
+            Kind::DateTime => value
+                .as_str()
+                .is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
+            Kind::OneOf(values) => value.as_str().is_some_and(|s| values.contains(&s)),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    errors: Vec<ErrorDetail>,
+}
+
+impl Checker {
+    fn required(&mut self, object: &Map<String, Value>, field: &str, kind: Kind) {
+        self.at(object, "", field, kind, true);
+    }
+
+    fn optional(&mut self, object: &Map<String, Value>, field: &str, kind: Kind) {
+        self.at(object, "", field, kind, false);
+    }
+
+    fn at(
+        &mut self,
+        object: &Map<String, Value>,
+        prefix: &str,
+        field: &str,
+        kind: Kind,
+        required: bool,
+    ) {
+        let path = format!("{prefix}{field}");
+        match object.get(field) {
+            None | Some(Value::Null) if required => self.errors.push(ErrorDetail::new(
+                &path,
+                "REQUIRED",
+                format!("{path} is required: {}.", kind.describe()),
+            )),
+            None | Some(Value::Null) => {}
+            Some(value) if kind.accepts(value) => {}
+            Some(value) => self.errors.push(ErrorDetail::new(
+                &path,
+                "INVALID_TYPE",
+                format!("{path} must be {}; got {}.", kind.describe(), shown(value)),
+            )),
+        }
+    }
+
+    /// `fromNumber` / `toNumber`: an object with `e164Number`, `phoneNumberType`, `extension`?
+    fn number(&mut self, object: &Map<String, Value>, side: &str) {
+        match object.get(side) {
+            Some(Value::Object(number)) => {
+                let prefix = format!("{side}.");
+                self.at(number, &prefix, "e164Number", Kind::NonEmptyString, true);
+                self.at(number, &prefix, "phoneNumberType", Kind::OneOf(PHONE_NUMBER_TYPES), true);
+                self.at(number, &prefix, "extension", Kind::String, false);
+            }
+            None | Some(Value::Null) => self.errors.push(ErrorDetail::new(
+                side,
+                "REQUIRED",
+                format!("{side} is required: {{\"e164Number\": \"+14155552671\", \"phoneNumberType\": \"MOBILE\"}}."),
+            )),
+            Some(other) => self.errors.push(ErrorDetail::new(
+                side,
+                "INVALID_TYPE",
+                format!(
+                    "{side} must be an object such as {{\"e164Number\": \"+14155552671\", \"phoneNumberType\": \"MOBILE\"}}; got {}.",
+                    shown(other)
+                ),
+            )),
+        }
+    }
+}
+
+/// A value as a message quotes it: short, on one line.
+fn shown(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_is_valid() {
+        let call = parse(EXAMPLE.as_bytes()).unwrap();
+        assert_eq!(call.external_call_id, "call-1");
+        assert_eq!(call.from_number.phone_number_type, PhoneNumberType::Mobile);
+        assert_eq!(call.duration_seconds, Some(95));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_with_its_path() {
+        let body = br#"{"createEngagement": "yes", "finalCallStatus": "DONE", "fromNumber": {"e164Number": 14155552671},
+                        "toNumber": "+14155550100", "potentialRecipientUserIds": [1, "2"],
+                        "engagementProperties": {"hs_call_duration": 95000}, "durationSeconds": 1.5,
+                        "callStartedTimestamp": "yesterday", "extra": true}"#;
+        let Err(Invalid::Fields(errors)) = parse(body) else {
+            panic!("fields are wrong")
+        };
+        let fields: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("createEngagement", "INVALID_TYPE"),
+                ("externalCallId", "REQUIRED"),
+                ("finalCallStatus", "INVALID_TYPE"),
+                ("engagementProperties", "INVALID_TYPE"),
+                ("potentialRecipientUserIds", "INVALID_TYPE"),
+                ("callStartedTimestamp", "INVALID_TYPE"),
+                ("durationSeconds", "INVALID_TYPE"),
+                ("fromNumber.e164Number", "INVALID_TYPE"),
+                ("fromNumber.phoneNumberType", "REQUIRED"),
+                ("toNumber", "INVALID_TYPE"),
+            ]
+        );
+        assert!(
+            errors[2].message.contains("one of BUSY, CALLING_CRM_USER"),
+            "{}",
+            errors[2].message
+        );
+    }
+
+    #[test]
+    fn not_an_object_says_what_to_send() {
+        for body in [&b"[]"[..], b"nope", b""] {
+            let Err(Invalid::Body(message)) = parse(body) else {
+                panic!("{body:?} is refused as a whole")
+            };
+            assert!(
+                message.contains("CompletedThirdPartyCallRequest"),
+                "{message}"
+            );
+        }
+    }
+}
