@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::error::ApiError;
-use super::routes::{endpoints as resources, PATH_FAMILIES};
+use super::routes::{endpoints as resources, family_operations, PATH_FAMILIES};
 
 /// Every endpoint template, e.g. `GET, POST, PATCH, DELETE /crm/v3/extensions/calling/{appId}/settings`.
 /// Built from the route table, so the hints list exactly what is served.
@@ -28,6 +28,12 @@ fn endpoints() -> Vec<(String, String)> {
                 )
             })
         })
+        .chain(PATH_FAMILIES.iter().flat_map(|prefix| {
+            family_operations().into_iter().map(move |operation| {
+                let methods: Vec<&str> = operation.methods.iter().map(|m| m.as_str()).collect();
+                (format!("{prefix}{}", operation.path), methods.join(", "))
+            })
+        }))
         .chain(crm)
         .collect()
 }
@@ -88,5 +94,7 @@ mod tests {
             best.ends_with("/crm/extensions/calling/2026-03/{appId}/settings"),
             "{best}"
         );
+        let best = &closest_endpoints("/crm/v3/extensions/calling/inbound-cal", 1)[0];
+        assert_eq!(best, "POST /crm/v3/extensions/calling/inbound-call");
     }
 }

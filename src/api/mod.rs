@@ -1,13 +1,16 @@
 //! The emulated HubSpot API: the calling settings' three resources under both path families
 //! (`/crm/v3/extensions/calling/{appId}` and `/crm/extensions/calling/2026-03/{appId}`), served by
-//! one set of generic handlers, and the CRM object APIs (`crm`, `/crm/v3/objects/{type}`). `call` authenticates and rate-limits, `body` reads request bodies,
-//! `observe` adds HubSpot's headers and journals every call, `fallback` explains wrong routes.
+//! one set of generic handlers, the inbound-call API under both families (`inbound_call`), and
+//! the CRM object APIs (`crm`, `/crm/v3/objects/{type}`). `call` authenticates and rate-limits,
+//! `body` reads request bodies, `observe` adds HubSpot's headers and journals every call,
+//! `fallback` explains wrong routes.
 
 pub(crate) mod body;
 pub(crate) mod call;
 pub(crate) mod crm;
 pub mod error;
 pub(crate) mod fallback;
+pub(crate) mod inbound_call;
 pub(crate) mod observe;
 pub(crate) mod resource;
 pub(crate) mod routes;
@@ -30,6 +33,12 @@ pub fn scope() -> Scope<
     >,
 > {
     let mut api = web::scope("");
+    // A family's own operations first: `/inbound-call` must not be read as an `{appId}`.
+    for prefix in PATH_FAMILIES {
+        for operation in routes::family_operations() {
+            api = api.service((operation.service)(prefix));
+        }
+    }
     for prefix in PATH_FAMILIES {
         // One scope per family, so a request matches one `{appId}` pattern and then a static
         // path, rather than trying every resource's pattern in turn.

@@ -1,5 +1,5 @@
 //! The control API under `/_emulator/` (never a HubSpot path): health, reset, state export and
-//! import, the API request journal, firing the webhook, the delivery journal and replays, probes of the app,
+//! import, the API request journal, firing the webhook, the delivery journal and replays, probes of the app, the inbound-call journal,
 //! and users' browser flags, behind an optional token (`token`). Its errors are plain `{"error": …}` JSON, not HubSpot's
 //! envelope, because no HubSpot client ever calls it.
 
@@ -10,6 +10,7 @@ mod fire;
 mod guard;
 mod health;
 mod helpdesk;
+mod inbound_calls;
 mod probe;
 mod requests;
 mod routes;

@@ -14,7 +14,9 @@ mod errors;
 mod explained_errors;
 mod faults;
 mod helpers;
+
 mod human_output;
+mod inbound_calls;
 mod memory_caps;
 mod probe;
 mod probe_like_fixture;

@@ -14,7 +14,7 @@ use super::super::error::ApiError;
 use crate::context::state_of;
 use crate::crm::{ObjectType, WriteSource};
 use crate::domain::{AppId, PortalId};
-use crate::store::Credential;
+use crate::store::{Credential, Scopes};
 
 /// An authorized call on one object type of one portal.
 #[derive(Clone, Copy, Debug)]
@@ -50,20 +50,48 @@ fn is_read(req: &HttpRequest) -> bool {
 }
 
 fn authorize(req: &HttpRequest) -> Result<CrmCall, ApiError> {
-    let shared = state_of(req).expect("the state is registered by the composition root");
     let segment = req.match_info().get("objectType").unwrap_or_default();
     let object_type = ObjectType::parse(segment).ok_or_else(|| {
         ApiError::NotFound(format!(
             "The emulator's CRM has no object type {segment:?}: it keeps calls, contacts and companies (/crm/v3/objects/calls, /crm/v3/objects/contacts, /crm/v3/objects/companies; the ids 0-48, 0-1 and 0-2 work too)."
         ))
     })?;
+    let scopes = if is_read(req) {
+        object_type.read_scopes()
+    } else {
+        object_type.write_scopes()
+    };
+    let call = authorize_token(req, "The CRM object APIs take", scopes)?;
+    Ok(CrmCall {
+        app_id: call.app_id,
+        portal_id: call.portal_id,
+        object_type,
+    })
+}
+
+/// An app acting in the portal it is installed in, by its access token.
+#[derive(Clone, Copy, Debug)]
+pub struct TokenCall {
+    pub app_id: AppId,
+    pub portal_id: PortalId,
+}
+
+/// How every API without `{appId}` in its path authenticates: the app's access token, one of
+/// `scopes`, the app's rate limit, and the portal it is installed in. `api_takes` starts the
+/// 401's sentence for a developer API key ("The CRM object APIs take").
+pub fn authorize_token(
+    req: &HttpRequest,
+    api_takes: &str,
+    scopes: Scopes,
+) -> Result<TokenCall, ApiError> {
+    let shared = state_of(req).expect("the state is registered by the composition root");
     let credential = credential_of(req);
     let token = match &credential {
         Credential::Bearer(token) => token,
         Credential::ApiKey(_) => {
-            return Err(ApiError::WrongCredential(
-                "The CRM object APIs take the app's OAuth access token (Authorization: Bearer <accessToken>), not a developer API key (?hapikey=). With the official clients: Client.create(access_token=…) in Python, new Client({ accessToken }) in Node.".into(),
-            ))
+            return Err(ApiError::WrongCredential(format!(
+                "{api_takes} the app's OAuth access token (Authorization: Bearer <accessToken>), not a developer API key (?hapikey=). With the official clients: Client.create(access_token=…) in Python, new Client({{ accessToken }}) in Node."
+            )))
         }
         Credential::None => return Err(ApiError::Unauthenticated),
     };
@@ -75,11 +103,6 @@ fn authorize(req: &HttpRequest) -> Result<CrmCall, ApiError> {
         app_id: app.profile.app_id,
         credential: credential.kind(),
         rate: None,
-    };
-    let scopes = if is_read(req) {
-        object_type.read_scopes()
-    } else {
-        object_type.write_scopes()
     };
     let authorized = app.profile.authorize_scopes(&credential, scopes);
     if authorized.is_ok() {
@@ -101,9 +124,8 @@ fn authorize(req: &HttpRequest) -> Result<CrmCall, ApiError> {
             app.profile.app_id
         ))
     })?;
-    Ok(CrmCall {
+    Ok(TokenCall {
         app_id: app.profile.app_id,
         portal_id,
-        object_type,
     })
 }
