@@ -233,4 +233,25 @@ mod tests {
         }
         assert!(!could_be("+1 800 356 9378", &tail));
     }
+
+    #[test]
+    fn a_portal_at_its_object_limit_is_matched_in_one_pass() {
+        let mut crm = PortalCrm::new(&Default::default(), 10_000, "US");
+        for n in 0..10_000u32 {
+            let input: ObjectInput = serde_json::from_value(json!({"properties": {
+                "phone": format!("(415) 55{:01}-{:04}", n / 10_000, n % 10_000),
+                "mobilephone": format!("+1 212 {:03} {:04}", n % 1000, n),
+            }}))
+            .unwrap();
+            crm.create(ObjectType::Contacts, &input, &WriteSource::import())
+                .unwrap();
+        }
+        // libphonenumber loads its metadata on first use; time the matching alone.
+        let _ = to_e164("+14155504321", "US");
+        let started = std::time::Instant::now();
+        let found = match_caller(&crm, 1, "+14155504321");
+        let elapsed = started.elapsed();
+        assert_eq!(ids(&found), [(ObjectType::Contacts, 100_001 + 4321)]);
+        eprintln!("matched 10 000 contacts in {elapsed:?}");
+    }
 }
