@@ -3,10 +3,12 @@
 //!
 //! It shows the three things every calling app with a channel connection has to get right:
 //!
-//! 1. **Registering** its phone-number URL through the calling settings API
-//!    (`POST …/settings/channel-connection`, falling back to `PATCH` when one is already
-//!    registered), using only `HUBSPOT_API_BASE_URL` to find the API — so the same code talks to
-//!    `https://api.hubapi.com` in production and to the emulator in tests.
+//! 1. **Registering** through the calling settings API, using only `HUBSPOT_API_BASE_URL` to find
+//!    the API — so the same code talks to `https://api.hubapi.com` in production and to the
+//!    emulator in tests: first its main calling settings (`POST …/settings`: name, widget URL,
+//!    `supportsInboundCalling: true`, which HubSpot's help-desk guide lists as prerequisites of a
+//!    channel connection), then its phone-number URL (`POST …/settings/channel-connection`),
+//!    each falling back to `PATCH` when already registered.
 //! 2. **Verifying** HubSpot's v3 signature on every webhook: HMAC-SHA256 keyed with the client
 //!    secret over `method + uri + raw body + timestamp`, the timestamp in integer milliseconds
 //!    and at most 5 minutes off, compared in constant time.
@@ -63,6 +65,12 @@ const SECONDS_LOOKING_BELOW: u64 = 100_000_000_000;
 
 /// The path the app registers as its channel connection `url`.
 const PHONE_NUMBERS_PATH: &str = "/hubspot/phone-numbers";
+
+/// The path the app registers as its calling widget's `url` (the iframe HubSpot loads).
+const WIDGET_PATH: &str = "/calling";
+
+/// The name HubSpot shows users for the app (its calling settings `name`).
+const APP_NAME: &str = "Demo calling app";
 
 /// What the app needs to run, read once from the environment.
 struct Config {
@@ -136,6 +144,15 @@ async fn main() {
                         .body("ok")
                 }),
             )
+            // The calling widget's page. A real app runs the Calling Extensions SDK here.
+            .route(
+                WIDGET_PATH,
+                web::get().to(|| async {
+                    HttpResponse::Ok().content_type(ContentType::html()).body(
+                        "<!DOCTYPE html>\n<title>Demo calling app</title>\n<p>The demo app's calling widget: a real app runs HubSpot's Calling Extensions SDK on this page.</p>\n",
+                    )
+                }),
+            )
             // HubSpot only POSTs; anything else on these paths is a 405, not a confusing 404.
             .service(
                 web::resource(PHONE_NUMBERS_PATH)
@@ -164,19 +181,39 @@ async fn main() {
     // Serve before registering: once registered, HubSpot (or the emulator) may call at once.
     let serving = actix_web::rt::spawn(server);
 
-    let url = format!("{origin}{PHONE_NUMBERS_PATH}");
-    if let Err(message) = register(&config, &url).await {
-        handle.stop(false).await;
-        exit(
-            1,
-            &format!("registering the channel connection failed: {message}"),
-        );
+    // The main settings first: HubSpot's help-desk guide makes the SDK setup and inbound calling
+    // prerequisites of the channel connection.
+    let settings = json!({
+        "name": APP_NAME,
+        "url": format!("{origin}{WIDGET_PATH}"),
+        "height": 600,
+        "width": 400,
+        "isReady": config.is_ready,
+        "supportsCustomObjects": false,
+        "supportsInboundCalling": true,
+        "usesCallingWindow": true,
+        "usesRemote": false,
+    });
+    let connection =
+        json!({"url": format!("{origin}{PHONE_NUMBERS_PATH}"), "isReady": config.is_ready});
+    for (what, path, body) in [
+        ("calling settings", "/settings", &settings),
+        (
+            "channel connection",
+            "/settings/channel-connection",
+            &connection,
+        ),
+    ] {
+        if let Err(message) = register(&config, what, path, body).await {
+            handle.stop(false).await;
+            exit(1, &format!("registering the {what} failed: {message}"));
+        }
     }
     // The one stdout line, flushed at once: a script that started the app may be waiting on it.
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
         stdout,
-        "demo app listening on {origin}; channel connection registered"
+        "demo app listening on {origin}; calling settings and channel connection registered"
     );
     let _ = stdout.flush();
     drop(stdout);
@@ -266,17 +303,22 @@ impl Config {
     }
 }
 
-/// Registers `url` as the app's channel connection: POST creates it; a 409 means one is already
-/// registered (a restart, or a fixture that seeds it), so PATCH the same body over it.
-async fn register(config: &Config, url: &str) -> Result<(), String> {
+/// Registers `body` at `path` under the app's calling settings (`/settings`,
+/// `/settings/channel-connection`): POST creates it; a 409 means it is already registered (a
+/// restart, or a fixture that seeds it), so PATCH the same body over it.
+async fn register(
+    config: &Config,
+    what: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> Result<(), String> {
     let client = awc::Client::builder()
         .timeout(Duration::from_secs(10))
         .finish();
     let endpoint = format!(
-        "{}/crm/v3/extensions/calling/{}/settings/channel-connection",
+        "{}/crm/v3/extensions/calling/{}{path}",
         config.api_base_url, config.app_id
     );
-    let body = json!({"url": url, "isReady": config.is_ready});
 
     let mut last = String::new();
     for method in [awc::http::Method::POST, awc::http::Method::PATCH] {
@@ -289,7 +331,7 @@ async fn register(config: &Config, url: &str) -> Result<(), String> {
             Credential::AccessToken(token) => request.bearer_auth(token),
         };
         let mut response = request
-            .send_json(&body)
+            .send_json(body)
             .await
             .map_err(|e| format!("{method} {endpoint}: {e}"))?;
         let status = response.status();
@@ -298,14 +340,14 @@ async fn register(config: &Config, url: &str) -> Result<(), String> {
             Err(e) => format!("(unreadable body: {e})"),
         };
         if status.is_success() {
-            tracing::info!(%method, %status, url, is_ready = config.is_ready, "channel connection registered");
+            tracing::info!(%method, %status, %endpoint, is_ready = config.is_ready, "{what} registered");
             return Ok(());
         }
         last = format!("{method} {endpoint} → {status}: {text}");
         if !(method == awc::http::Method::POST && status == awc::http::StatusCode::CONFLICT) {
             break;
         }
-        tracing::info!("a channel connection is already registered; updating it");
+        tracing::info!("{what} already registered; updating with PATCH");
     }
     Err(last)
 }

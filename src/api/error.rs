@@ -30,7 +30,8 @@ pub enum ApiError {
     },
     #[error("authentication credentials not found")]
     Unauthenticated,
-    /// A 401 whose message says what credential this API takes (the CRM refuses hapikeys).
+    /// A credential of the wrong kind for this API (a developer API key where only an app's
+    /// access token is accepted): a 401 whose message says which credential to send.
     #[error("{0}")]
     WrongCredential(String),
     #[error("missing one of the scopes {}", required.join(", "))]

@@ -4,11 +4,16 @@
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::error::ApiError;
-use super::routes::{endpoints as resources, family_operations, PATH_FAMILIES};
+use super::routes::{endpoints as resources, PATH_FAMILIES, TOKEN_APIS};
 
 /// Every endpoint template, e.g. `GET, POST, PATCH, DELETE /crm/v3/extensions/calling/{appId}/settings`.
 /// Built from the route table, so the hints list exactly what is served.
 fn endpoints() -> Vec<(String, String)> {
+    let token_apis = TOKEN_APIS.iter().flat_map(|api| {
+        api.endpoints
+            .iter()
+            .map(|(methods, path)| (path.to_string(), methods.to_string()))
+    });
     let crm = super::crm::CRM_ENDPOINTS.iter().map(|endpoint| {
         let methods: Vec<&str> = endpoint.methods.iter().map(|m| m.as_str()).collect();
         (
@@ -28,12 +33,7 @@ fn endpoints() -> Vec<(String, String)> {
                 )
             })
         })
-        .chain(PATH_FAMILIES.iter().flat_map(|prefix| {
-            family_operations().into_iter().map(move |operation| {
-                let methods: Vec<&str> = operation.methods.iter().map(|m| m.as_str()).collect();
-                (format!("{prefix}{}", operation.path), methods.join(", "))
-            })
-        }))
+        .chain(token_apis)
         .chain(crm)
         .collect()
 }
@@ -87,6 +87,11 @@ mod tests {
         )[0];
         assert!(
             best.ends_with("/crm/v3/extensions/calling/{appId}/settings/channel-connection"),
+            "{best}"
+        );
+        let best = &closest_endpoints("/crm/v3/extensions/calling/connection-statuses", 1)[0];
+        assert!(
+            best.ends_with("/crm/extensions/calling/v3/connection-statuses"),
             "{best}"
         );
         let best = &closest_endpoints("/crm/extensions/calling/2026-03/42/setting", 1)[0];

@@ -12,9 +12,9 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::Serialize;
 
 use super::body::read_json_body_up_to;
-use super::crm::auth::authorize_token;
 use super::crm::reply::{json, shared, MAX_CRM_BODY_BYTES};
 use super::error::ApiError;
+use super::token::authorize_token;
 use crate::clock::Timestamp;
 use crate::crm::WriteSource;
 use crate::inbound_call::caller_id::{caller_e164, match_caller};
@@ -22,14 +22,21 @@ use crate::inbound_call::judge::judge_inbound_call;
 use crate::inbound_call::write::log_engagement;
 use crate::inbound_call::{request, CallReport, CallerIdMatch, EngagementOutcome, REQUIRED_SCOPES};
 
-/// The path under each family.
-pub const PATH: &str = "/inbound-call";
+/// The endpoint under each path family (`PATH_FAMILIES`, in its order).
+pub const ENDPOINTS: &[(&str, &str)] = &[
+    ("POST", "/crm/v3/extensions/calling/inbound-call"),
+    ("POST", "/crm/extensions/calling/2026-03/inbound-call"),
+];
 
-/// The resource under one path family.
-pub fn service(prefix: &str) -> actix_web::Resource {
-    web::resource(format!("{prefix}{PATH}"))
-        .route(web::post().to(inbound_call))
-        .default_service(web::to(not_allowed))
+/// Mounted with the token APIs, before the `{appId}` scopes: `inbound-call` is not an app id.
+pub fn configure(config: &mut web::ServiceConfig) {
+    for (_, path) in ENDPOINTS {
+        config.service(
+            web::resource(*path)
+                .route(web::post().to(inbound_call))
+                .default_service(web::to(not_allowed)),
+        );
+    }
 }
 
 #[derive(Serialize)]
@@ -39,7 +46,8 @@ struct CompletedThirdPartyCallResponse<'a> {
 }
 
 async fn inbound_call(req: HttpRequest, payload: web::Payload) -> Result<HttpResponse, ApiError> {
-    let call = authorize_token(&req, "The inbound-call API takes", REQUIRED_SCOPES)?;
+    let token = authorize_token(&req, REQUIRED_SCOPES)?;
+    let (app_id, portal_id) = (token.app.app_id, token.portal()?);
     let body = read_json_body_up_to(
         &req,
         payload,
@@ -52,15 +60,15 @@ async fn inbound_call(req: HttpRequest, payload: web::Payload) -> Result<HttpRes
     let now = Timestamp::now();
     let has_recording_settings = shared
         .store
-        .app(call.app_id)
+        .app(app_id)
         .is_some_and(|app| app.extension.recording.is_some());
     let findings = judge_inbound_call(&request, now, has_recording_settings);
-    let source = WriteSource::integration(call.app_id);
-    let (caller, matches, written) = shared.store.crm().write(call.portal_id, |crm| {
+    let source = WriteSource::integration(app_id);
+    let (caller, matches, written) = shared.store.crm().write(portal_id, |crm| {
         let caller = caller_e164(&request.from_number.e164_number, crm);
         let matches = caller
             .as_deref()
-            .map(|caller| match_caller(crm, call.portal_id, caller))
+            .map(|caller| match_caller(crm, portal_id, caller))
             .unwrap_or_default();
         let written = request
             .create_engagement
@@ -96,8 +104,8 @@ async fn inbound_call(req: HttpRequest, payload: web::Payload) -> Result<HttpRes
     shared.call_reports.push(|id| CallReport {
         id,
         time: now,
-        app_id: call.app_id,
-        portal_id: call.portal_id,
+        app_id,
+        portal_id,
         path,
         request,
         caller_e164: caller,
@@ -121,4 +129,19 @@ async fn not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
         ),
         allow: vec![Method::POST],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::routes::PATH_FAMILIES;
+
+    #[test]
+    fn one_endpoint_under_each_path_family() {
+        let families: Vec<String> = ENDPOINTS
+            .iter()
+            .map(|(_, path)| path.trim_end_matches("/inbound-call").to_string())
+            .collect();
+        assert_eq!(families, PATH_FAMILIES);
+    }
 }

@@ -1,12 +1,14 @@
 //! The emulated HubSpot API: the calling settings' three resources under both path families
 //! (`/crm/v3/extensions/calling/{appId}` and `/crm/extensions/calling/2026-03/{appId}`), served by
-//! one set of generic handlers, the inbound-call API under both families (`inbound_call`), and
-//! the CRM object APIs (`crm`, `/crm/v3/objects/{type}`). `call` authenticates and rate-limits,
-//! `body` reads request bodies, `observe` adds HubSpot's headers and journals every call,
-//! `fallback` explains wrong routes.
+//! one set of generic handlers, the connection statuses (`connection_status`), the inbound-call
+//! API under both families (`inbound_call`) and the CRM object APIs (`crm`,
+//! `/crm/v3/objects/{type}`), whose app is the access token's. `call` and `token`
+//! authenticate and rate-limit, `body` reads request bodies, `observe` adds HubSpot's headers and
+//! journals every call, `fallback` explains wrong routes.
 
 pub(crate) mod body;
 pub(crate) mod call;
+pub(crate) mod connection_status;
 pub(crate) mod crm;
 pub mod error;
 pub(crate) mod fallback;
@@ -14,6 +16,7 @@ pub(crate) mod inbound_call;
 pub(crate) mod observe;
 pub(crate) mod resource;
 pub(crate) mod routes;
+pub(crate) mod token;
 
 use actix_web::middleware::from_fn;
 use actix_web::{web, Scope};
@@ -33,11 +36,8 @@ pub fn scope() -> Scope<
     >,
 > {
     let mut api = web::scope("");
-    // A family's own operations first: `/inbound-call` must not be read as an `{appId}`.
-    for prefix in PATH_FAMILIES {
-        for operation in routes::family_operations() {
-            api = api.service((operation.service)(prefix));
-        }
+    for token_api in routes::TOKEN_APIS {
+        api = api.configure(token_api.configure);
     }
     for prefix in PATH_FAMILIES {
         // One scope per family, so a request matches one `{appId}` pattern and then a static

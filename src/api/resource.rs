@@ -98,11 +98,11 @@ async fn method_not_allowed<R: CallingResource>(
 }
 
 /// The state, borrowed from the request rather than cloned (see `observe`).
-fn shared(req: &HttpRequest) -> &EmulatorState {
+pub(crate) fn shared(req: &HttpRequest) -> &EmulatorState {
     state_of(req).expect("the state is registered by the composition root")
 }
 
-fn json_ok(record: &impl serde::Serialize) -> HttpResponse {
+pub(crate) fn json_ok(record: &impl serde::Serialize) -> HttpResponse {
     match serde_json::to_vec(record) {
         Ok(body) => HttpResponse::build(StatusCode::OK)
             .insert_header((

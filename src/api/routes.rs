@@ -1,12 +1,12 @@
-//! The HubSpot API's route table: the path families, every resource of an app once with its path
-//! and methods (its handlers generic over `CallingResource`), and the operations of a family
-//! that belong to no app (`inbound-call`). The scope is built from it and so are the 404's
-//! suggestions, so a new resource appears in both by being added here.
+//! The HubSpot API's route table: the path families and every app resource once with its path
+//! and methods (its handlers are generic over `CallingResource`), and the APIs whose paths have
+//! no `{appId}` (the app is the access token's), one row per family. The scope is built from it
+//! and so are the 404's suggestions, so a new resource appears in both by being added here.
 
 use actix_web::http::Method;
-use actix_web::Resource;
+use actix_web::{web, Resource};
 
-use super::{inbound_call, resource};
+use super::{connection_status, inbound_call, resource};
 use crate::domain::channel_connection::ChannelConnectionResource;
 use crate::domain::recording::RecordingResource;
 use crate::domain::settings::SettingsResource;
@@ -43,21 +43,23 @@ pub fn endpoints() -> [Endpoint; 3] {
     ]
 }
 
-/// An operation under `{family}` itself, not under an app (`/inbound-call`): mounted before the
-/// `{appId}` scopes, so that its static path wins over being read as an app id.
-pub struct FamilyOperation {
-    /// Relative to `{family}`, e.g. `/inbound-call`.
-    pub path: &'static str,
-    pub methods: &'static [Method],
-    /// The resource under one family's prefix.
-    pub service: fn(&str) -> Resource,
+/// A family of endpoints without `{appId}` in their paths: the app is known by its access token
+/// (`api::token`).
+pub struct TokenApi {
+    /// Each endpoint's methods (`"GET, HEAD"`) and full path.
+    pub endpoints: &'static [(&'static str, &'static str)],
+    /// Adds the family's resources to the API's scope.
+    pub configure: fn(&mut web::ServiceConfig),
 }
 
-/// Every operation of a family.
-pub fn family_operations() -> [FamilyOperation; 1] {
-    [FamilyOperation {
-        path: inbound_call::PATH,
-        methods: &[Method::POST],
-        service: inbound_call::service,
-    }]
-}
+/// Every API whose app is the access token's.
+pub const TOKEN_APIS: &[TokenApi] = &[
+    TokenApi {
+        endpoints: connection_status::ENDPOINTS,
+        configure: connection_status::configure,
+    },
+    TokenApi {
+        endpoints: inbound_call::ENDPOINTS,
+        configure: inbound_call::configure,
+    },
+];

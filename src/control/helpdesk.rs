@@ -40,7 +40,8 @@ pub async fn offered_apps(shared: Ctx, path: web::Path<(PortalId, UserId)>) -> H
         .into_iter()
         .map(|app| {
             let connection = app.extension.channel_connection.as_ref();
-            let (state, findings) = match decide(connection, flag, false) {
+            let settings = app.extension.settings.as_ref();
+            let (state, findings) = match decide(connection, settings, flag, false) {
                 Gate::Send { notes } => ("selectable", notes),
                 Gate::Stop {
                     outcome: Outcome::NotRegistered,

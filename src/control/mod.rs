@@ -1,9 +1,10 @@
 //! The control API under `/_emulator/` (never a HubSpot path): health, reset, state export and
-//! import, the API request journal, firing the webhook, the delivery journal and replays, probes of the app, the inbound-call journal,
-//! and users' browser flags, behind an optional token (`token`). Its errors are plain `{"error": …}` JSON, not HubSpot's
+//! import, the API request journal, firing the webhook, the delivery journal and replays, probes of the app,
+//! the inbound-call journal, users' browser flags and connection statuses, behind an optional token (`token`). Its errors are plain `{"error": …}` JSON, not HubSpot's
 //! envelope, because no HubSpot client ever calls it.
 
 pub(crate) mod caller;
+mod connection_status;
 mod deliveries;
 mod error;
 mod fire;

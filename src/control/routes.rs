@@ -3,7 +3,10 @@
 
 use actix_web::{web, Route};
 
-use super::{deliveries, fire, health, helpdesk, inbound_calls, probe, requests, state, users};
+use super::{
+    connection_status, deliveries, fire, health, helpdesk, inbound_calls, probe, requests, state,
+    users,
+};
 
 /// One endpoint: method, path under the control prefix, and its actix route.
 pub struct Endpoint {
@@ -57,6 +60,16 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint("GET", "/portals/{portalId}/users/{userId}/apps", || {
         web::get().to(helpdesk::offered_apps)
     }),
+    endpoint(
+        "GET",
+        "/portals/{portalId}/users/{userId}/connection-status",
+        || web::get().to(connection_status::get),
+    ),
+    endpoint(
+        "PUT",
+        "/portals/{portalId}/users/{userId}/connection-status",
+        || web::put().to(connection_status::set),
+    ),
 ];
 
 /// `GET /_emulator/health, POST /_emulator/reset, …` for the 404, with the mounted pages' own.

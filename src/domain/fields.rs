@@ -86,7 +86,9 @@ pub fn parse_body<T: DeserializeOwned>(
     })
 }
 
-fn parse_object(body: &[u8], schema: &Schema) -> Result<Map<String, Value>, Invalid> {
+/// `body` as a JSON object, or why not (empty, not JSON with the line and column, not an
+/// object), each message showing `schema`'s example.
+pub(crate) fn parse_object(body: &[u8], schema: &Schema) -> Result<Map<String, Value>, Invalid> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Invalid::Body(format!(
             "The request body is empty. Send a JSON {} such as {}",
@@ -234,7 +236,7 @@ fn check_kind(spec: &FieldSpec, value: &Value) -> Result<(), ErrorDetail> {
     }
 }
 
-fn describe_value(value: &Value) -> String {
+pub(crate) fn describe_value(value: &Value) -> String {
     let mut shown = value.to_string();
     if shown.chars().count() > 40 {
         shown = shown.chars().take(40).collect::<String>() + "…";

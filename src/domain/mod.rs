@@ -1,9 +1,10 @@
 //! HubSpot's calling-extension vocabulary as types: ids, secrets, scopes, the legacy signature
 //! version, the three settings resources and the field rules their request bodies follow (with
-//! `Invalid` saying why a body breaks them). No HTTP and no fixture format here. Parsing happens here once, so the API
+//! `Invalid` saying why a body breaks them), and users' connection statuses (`connection_status`). No HTTP and no fixture format here. Parsing happens here once, so the API
 //! handlers and the store only ever see valid values.
 
 pub mod channel_connection;
+pub mod connection_status;
 pub mod extension;
 pub mod fields;
 pub mod ids;
@@ -17,6 +18,7 @@ pub mod settings;
 pub mod signature;
 
 pub use channel_connection::ChannelConnection;
+pub use connection_status::ConnectionStatus;
 pub use extension::CallingExtension;
 pub use ids::{AppId, PortalId, UserId};
 pub use invalid::{ErrorDetail, Invalid};

@@ -8,6 +8,9 @@ pub const SCOPE_READ: &str = "developers-read";
 /// Calling settings: writes.
 pub const SCOPE_WRITE: &str = "developers-write";
 
+/// Connection statuses (`/crm/extensions/calling/v3/connection-statuses`): either scope.
+pub const CONNECTION_STATUS_SCOPES: &[&str] = &["automation", "crm.objects.owners.read"];
+
 /// Every scope the emulator knows, with what it grants (for the fixture schema and errors).
 pub const KNOWN_SCOPES: &[(&str, &str)] = &[
     (SCOPE_READ, "read the calling settings"),
@@ -64,5 +67,6 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), KNOWN_SCOPES.len());
         assert!(is_known(SCOPE_READ) && !is_known("developers"));
+        assert!(CONNECTION_STATUS_SCOPES.iter().all(|scope| is_known(scope)));
     }
 }

@@ -1,11 +1,13 @@
 //! The in-memory state of the emulated HubSpot: apps (with their calling extension), portals,
-//! their users and their CRM (`crate::crm`), options from the fixture, and the seed to reset to.
+//! their users (with their connection statuses, `connection_status`) and their CRM
+//! (`crate::crm`), options from the fixture, and the seed to reset to.
 //!
 //! Every method takes what it needs and returns owned values; a map guard never outlives the
 //! call, so no handler can hold one across an `.await`. Each change to one app happens under that
 //! app's entry lock, so concurrent PATCHes never tear a record.
 
 pub mod app;
+pub mod connection_status;
 pub mod error;
 pub mod rate_limit;
 pub mod seed;
@@ -250,15 +252,18 @@ impl Store {
             .and_then(|users| users.get(&user_id).map(|u| u.supports_channel_connection))
     }
 
-    /// Sets a user's flag, declaring the portal and user if needed.
+    /// Sets a user's flag (their connection status stays), declaring the portal and user if
+    /// needed.
     pub fn set_user_flag(&self, portal_id: PortalId, user_id: UserId, supports: bool) {
-        self.portals.entry(portal_id).or_default().insert(
-            user_id,
-            User {
-                user_id,
-                supports_channel_connection: supports,
-            },
-        );
+        self.change_user(portal_id, user_id, |user| {
+            user.supports_channel_connection = supports
+        });
+    }
+
+    /// Applies `change` to a user, declaring the portal and user first if needed.
+    fn change_user(&self, portal_id: PortalId, user_id: UserId, change: impl FnOnce(&mut User)) {
+        let mut users = self.portals.entry(portal_id).or_default();
+        change(users.entry(user_id).or_insert_with(|| User::new(user_id)));
     }
 
     /// The seed's first portal and user where the caller names none (see `Seed::first_recipient`).
@@ -282,6 +287,16 @@ impl Store {
                     .as_ref()
                     .is_some_and(|secret| secret.matches(token))
             })
+            .map(|entry| entry.value().clone())
+    }
+
+    /// The app any request acts on when no access token names one: the first (by id) whose
+    /// fixture sets `authRequired: false`.
+    pub fn open_app(&self) -> Option<AppRecord> {
+        self.apps
+            .iter()
+            .filter(|entry| !entry.profile.auth_required)
+            .min_by_key(|entry| *entry.key())
             .map(|entry| entry.value().clone())
     }
 

@@ -6,7 +6,7 @@
 use super::app::AppRecord;
 use super::rate_limit::RateLimits;
 use crate::crm::CrmSeed;
-use crate::domain::{PortalId, UserId};
+use crate::domain::{ConnectionStatus, PortalId, UserId};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Seed {
@@ -47,11 +47,24 @@ pub struct PortalSeed {
     pub crm: CrmSeed,
 }
 
-/// A help-desk user and their browser flag `LocalSettings:Calling:supportsChannelConnection`.
+/// A user of a portal: their browser flag `LocalSettings:Calling:supportsChannelConnection` (the
+/// help desk) and their calling connection status (`connection-statuses`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct User {
     pub user_id: UserId,
     pub supports_channel_connection: bool,
+    pub connection_status: ConnectionStatus,
+}
+
+impl User {
+    /// A user as declared by id alone: no flag, not connected.
+    pub fn new(user_id: UserId) -> Self {
+        User {
+            user_id,
+            supports_channel_connection: false,
+            connection_status: ConnectionStatus::default(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -63,13 +76,7 @@ mod tests {
             .iter()
             .map(|(portal_id, users)| PortalSeed {
                 portal_id: *portal_id,
-                users: users
-                    .iter()
-                    .map(|&user_id| User {
-                        user_id,
-                        supports_channel_connection: false,
-                    })
-                    .collect(),
+                users: users.iter().map(|&user_id| User::new(user_id)).collect(),
                 crm: CrmSeed::default(),
             })
             .collect();

@@ -63,7 +63,8 @@ impl Webhooks<'_> {
         let flag = self.store.user_flag(request.portal_id, request.user_id);
         let connection = app.extension.channel_connection.as_ref();
         let mut verdict = Verdict::new(request.app_id, request.portal_id, request.user_id);
-        match decide(connection, flag, request.force) {
+        let settings = app.extension.settings.as_ref();
+        match decide(connection, settings, flag, request.force) {
             Gate::Stop { outcome, findings } => {
                 verdict.outcome = outcome;
                 verdict.findings = findings;

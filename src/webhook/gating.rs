@@ -1,10 +1,12 @@
 //! isReady gating, as the help desk decides it per user: an app without a channel connection is
 //! not offered; with `isReady=false` it is offered only to users whose browser has the flag
 //! `LocalSettings:Calling:supportsChannelConnection` and greyed out for everyone else. `force`
-//! sends anyway (for testing the app before it is ready).
+//! sends anyway (for testing the app before it is ready). An app with a channel connection also
+//! gets info notes about the help desk's prerequisites its calling settings lack
+//! (`prerequisites`): info only, so they never fail a delivery, not even under `--strict`.
 
 use super::verdict::{Finding, Outcome};
-use crate::domain::ChannelConnection;
+use crate::domain::{ChannelConnection, Settings};
 
 /// The gate's decision for one user.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,9 +20,11 @@ pub enum Gate {
     },
 }
 
-/// `user_flag` is `None` when the fixture does not declare the user (treated as flag off).
+/// `user_flag` is `None` when the fixture does not declare the user (treated as flag off);
+/// `settings` are the app's main calling settings, if registered.
 pub fn decide(
     connection: Option<&ChannelConnection>,
+    settings: Option<&Settings>,
     user_flag: Option<bool>,
     force: bool,
 ) -> Gate {
@@ -44,6 +48,7 @@ pub fn decide(
             findings: notes,
         };
     };
+    notes.extend(prerequisites(settings));
     let flag = user_flag.unwrap_or(false);
     if connection.is_ready || flag {
         if !connection.is_ready {
@@ -74,10 +79,30 @@ pub fn decide(
     }
 }
 
+/// What HubSpot's help-desk guide requires before a channel connection besides the connection
+/// itself: the Calling Extensions SDK set up (the app's main calling settings registered) and
+/// inbound calling (`supportsInboundCalling`), since a help-desk channel takes inbound calls.
+pub fn prerequisites(settings: Option<&Settings>) -> Vec<Finding> {
+    match settings {
+        None => vec![Finding::info(
+            "no-calling-settings",
+            "",
+            "The app has a channel connection but no calling settings (POST /crm/v3/extensions/calling/{appId}/settings was never called). HubSpot's help-desk guide lists the Calling Extensions SDK setup and the inbound calling API as prerequisites: a help-desk channel takes inbound calls, which HubSpot rings in the calling widget those settings declare. Register them at start-up, before the channel connection: POST …/settings {\"name\": \"My app\", \"url\": \"https://…\", \"supportsInboundCalling\": true}.",
+        )],
+        Some(settings) if !settings.supports_inbound_calling => vec![Finding::info(
+            "inbound-calling-off",
+            "",
+            "The app's calling settings have supportsInboundCalling false, so HubSpot rings no inbound call in its widget; a help-desk channel takes inbound calls, and HubSpot's help-desk guide lists the inbound calling API as a prerequisite. Turn it on: PATCH /crm/v3/extensions/calling/{appId}/settings {\"supportsInboundCalling\": true}.",
+        )],
+        Some(_) => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::clock::Timestamp;
+    use crate::webhook::Severity;
 
     fn connection(is_ready: bool) -> ChannelConnection {
         ChannelConnection {
@@ -100,20 +125,91 @@ mod tests {
         for force in [false, true] {
             for flag in [Some(false), Some(true), None] {
                 assert_eq!(
-                    outcome(&decide(None, flag, force)),
+                    outcome(&decide(None, None, flag, force)),
                     Some(Outcome::NotRegistered)
                 );
-                assert_eq!(outcome(&decide(Some(&connection(true)), flag, force)), None);
+                assert_eq!(
+                    outcome(&decide(Some(&connection(true)), None, flag, force)),
+                    None
+                );
                 let expected = if force || flag == Some(true) {
                     None
                 } else {
                     Some(Outcome::GreyedOut)
                 };
                 assert_eq!(
-                    outcome(&decide(Some(&connection(false)), flag, force)),
+                    outcome(&decide(Some(&connection(false)), None, flag, force)),
                     expected
                 );
             }
         }
+    }
+
+    fn settings(inbound: bool) -> Settings {
+        Settings {
+            name: "Demo".into(),
+            url: "https://example.com".into(),
+            height: 600,
+            width: 400,
+            is_ready: true,
+            supports_custom_objects: false,
+            supports_inbound_calling: inbound,
+            uses_calling_window: true,
+            uses_remote: false,
+            created_at: Timestamp::now(),
+            updated_at: Timestamp::now(),
+        }
+    }
+
+    fn codes(gate: &Gate) -> Vec<(&str, Severity)> {
+        let findings = match gate {
+            Gate::Send { notes } => notes,
+            Gate::Stop { findings, .. } => findings,
+        };
+        findings
+            .iter()
+            .map(|f| (f.code.as_str(), f.severity))
+            .collect()
+    }
+
+    #[test]
+    fn missing_prerequisites_are_info_beside_any_outcome_with_a_connection() {
+        let ready = connection(true);
+        assert_eq!(
+            codes(&decide(Some(&ready), None, Some(true), false)),
+            [("no-calling-settings", Severity::Info)]
+        );
+        assert_eq!(
+            codes(&decide(
+                Some(&ready),
+                Some(&settings(false)),
+                Some(true),
+                false
+            )),
+            [("inbound-calling-off", Severity::Info)]
+        );
+        assert!(codes(&decide(
+            Some(&ready),
+            Some(&settings(true)),
+            Some(true),
+            false
+        ))
+        .is_empty());
+        // Greyed out: the note explains beside the warning.
+        let gate = decide(Some(&connection(false)), None, Some(false), false);
+        let greyed = codes(&gate);
+        assert!(
+            greyed.contains(&("no-calling-settings", Severity::Info)),
+            "{greyed:?}"
+        );
+        assert!(
+            greyed.contains(&("greyed-out", Severity::Warning)),
+            "{greyed:?}"
+        );
+        // No connection: nothing to say about its prerequisites.
+        assert_eq!(
+            codes(&decide(None, None, Some(true), false)),
+            [("not-registered", Severity::Error)]
+        );
     }
 }

@@ -14,6 +14,23 @@ impl TestApp {
     pub async fn crm(&self, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
         json_of(self.send(method, path, body, Auth::Bearer(TOKEN)).await).await
     }
+
+    /// A CRM call that must fail with HubSpot's envelope; the error body.
+    pub async fn crm_error(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        status: u16,
+        category: &str,
+    ) -> Value {
+        expect_error(
+            self.send(method, path, body, Auth::Bearer(TOKEN)).await,
+            status,
+            category,
+        )
+        .await
+    }
 }
 
 fn call_body(title: &str) -> Value {
@@ -99,18 +116,15 @@ async fn create_get_update_archive_with_hubspots_codes() {
         )
         .await;
     assert_eq!(response.status(), 204);
-    let body = expect_error(
-        app.send(
+    let body = app
+        .crm_error(
             Method::GET,
             &format!("{CALLS}/{id}"),
             None,
-            Auth::Bearer(TOKEN),
+            404,
+            "OBJECT_NOT_FOUND",
         )
-        .await,
-        404,
-        "OBJECT_NOT_FOUND",
-    )
-    .await;
+        .await;
     assert!(
         body["message"].as_str().unwrap().contains("archived=true"),
         "{body}"
@@ -136,26 +150,18 @@ async fn create_get_update_archive_with_hubspots_codes() {
         (status, by_email["id"].as_str()),
         (200, Some(contact_id.as_str()))
     );
-    expect_error(
-        app.send(
-            Method::POST,
-            CONTACTS,
-            Some(&json!({"properties": {"email": "ada@example.com"}})),
-            Auth::Bearer(TOKEN),
-        )
-        .await,
+    app.crm_error(
+        Method::POST,
+        CONTACTS,
+        Some(&json!({"properties": {"email": "ada@example.com"}})),
         409,
         "CONFLICT",
     )
     .await;
-    expect_error(
-        app.send(
-            Method::GET,
-            &format!("{CALLS}/not-a-number"),
-            None,
-            Auth::Bearer(TOKEN),
-        )
-        .await,
+    app.crm_error(
+        Method::GET,
+        &format!("{CALLS}/not-a-number"),
+        None,
         404,
         "OBJECT_NOT_FOUND",
     )
@@ -166,13 +172,9 @@ async fn create_get_update_archive_with_hubspots_codes() {
 async fn unknown_properties_and_bad_values_are_400s_that_name_them() {
     let app = spawn_app().await;
     let body = json!({"properties": {"hs_timestamp": "2026-11-27T17:30:00.000Z", "hs_call_tittle": "x", "hs_call_status": "DONE"}});
-    let error = expect_error(
-        app.send(Method::POST, CALLS, Some(&body), Auth::Bearer(TOKEN))
-            .await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    let error = app
+        .crm_error(Method::POST, CALLS, Some(&body), 400, "VALIDATION_ERROR")
+        .await;
     let codes: Vec<&str> = error["errors"]
         .as_array()
         .unwrap()
@@ -190,43 +192,39 @@ async fn unknown_properties_and_bad_values_are_400s_that_name_them() {
         message.contains("hs_call_title") && message.contains("COMPLETED"),
         "{message}"
     );
-    let missing = expect_error(
-        app.send(
+    let missing = app
+        .crm_error(
             Method::POST,
             CALLS,
             Some(&json!({"properties": {}})),
-            Auth::Bearer(TOKEN),
+            400,
+            "VALIDATION_ERROR",
         )
-        .await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+        .await;
     assert_eq!(missing["errors"][0]["code"], "REQUIRED", "{missing}");
-    let broken = expect_error(
-        app.send(
+    let broken = app
+        .crm_error(
             Method::POST,
             CALLS,
             Some(&json!({"properties": []})),
-            Auth::Bearer(TOKEN),
+            400,
+            "VALIDATION_ERROR",
         )
-        .await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+        .await;
     assert!(
         broken["message"].as_str().unwrap().contains("properties"),
         "{broken}"
     );
     let association = json!({"properties": {"hs_timestamp": "1700000000000"}, "associations": [{"to": {"id": "1"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 9}]}]});
-    let bad = expect_error(
-        app.send(Method::POST, CALLS, Some(&association), Auth::Bearer(TOKEN))
-            .await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    let bad = app
+        .crm_error(
+            Method::POST,
+            CALLS,
+            Some(&association),
+            400,
+            "VALIDATION_ERROR",
+        )
+        .await;
     assert!(bad["message"].as_str().unwrap().contains("194"), "{bad}");
 }
 
@@ -414,18 +412,15 @@ async fn searches_past_hubspots_limits_are_400s() {
     let app = spawn_app().await;
     let filter = json!({"propertyName": "hs_call_title", "operator": "HAS_PROPERTY"});
     let body = json!({"filterGroups": [{"filters": vec![filter; 7]}]});
-    let error = expect_error(
-        app.send(
+    let error = app
+        .crm_error(
             Method::POST,
             &format!("{CALLS}/search"),
             Some(&body),
-            Auth::Bearer(TOKEN),
+            400,
+            "VALIDATION_ERROR",
         )
-        .await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+        .await;
     assert!(
         error["message"]
             .as_str()
@@ -434,18 +429,15 @@ async fn searches_past_hubspots_limits_are_400s() {
         "{error}"
     );
     let body = json!({"filterGroups": [{"filters": [{"propertyName": "hs_call_title", "operator": "LIKE", "value": "x"}]}]});
-    let error = expect_error(
-        app.send(
+    let error = app
+        .crm_error(
             Method::POST,
             &format!("{CALLS}/search"),
             Some(&body),
-            Auth::Bearer(TOKEN),
+            400,
+            "VALIDATION_ERROR",
         )
-        .await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+        .await;
     assert!(
         error["message"]
             .as_str()
@@ -454,14 +446,10 @@ async fn searches_past_hubspots_limits_are_400s() {
         "lists the operators: {error}"
     );
     let body = json!({"filterGroups": [{"filters": [{"propertyName": "hs_call_title", "operator": "IN"}]}]});
-    expect_error(
-        app.send(
-            Method::POST,
-            &format!("{CALLS}/search"),
-            Some(&body),
-            Auth::Bearer(TOKEN),
-        )
-        .await,
+    app.crm_error(
+        Method::POST,
+        &format!("{CALLS}/search"),
+        Some(&body),
         400,
         "VALIDATION_ERROR",
     )
@@ -494,18 +482,15 @@ async fn the_crm_takes_the_apps_token_and_its_scopes() {
         "INVALID_AUTHENTICATION",
     )
     .await;
-    let error = expect_error(
-        app.send(
+    let error = app
+        .crm_error(
             Method::GET,
             "/crm/v3/objects/deals",
             None,
-            Auth::Bearer(TOKEN),
+            404,
+            "OBJECT_NOT_FOUND",
         )
-        .await,
-        404,
-        "OBJECT_NOT_FOUND",
-    )
-    .await;
+        .await;
     assert!(
         error["message"].as_str().unwrap().contains("contacts"),
         "{error}"

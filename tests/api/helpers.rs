@@ -161,8 +161,19 @@ pub fn uuid_v4(text: &str) {
 }
 
 impl TestApp {
-    /// Registers the demo app's channel connection (creating or changing it).
+    /// Registers the demo app as a complete help-desk app does at start-up: its main calling
+    /// settings with inbound calling (the help desk's prerequisites, kept if already there), then
+    /// its channel connection (created or changed).
     pub async fn register(&self, url: &str, is_ready: bool) {
+        let path = format!("/crm/v3/extensions/calling/{APP_ID}/settings");
+        let body = serde_json::json!({"name": "Demo", "url": "https://example.com/calling", "supportsInboundCalling": true});
+        let created = self.call(Method::POST, &path, Some(&body)).await;
+        assert!(matches!(created.status().as_u16(), 200 | 409));
+        self.register_connection_only(url, is_ready).await;
+    }
+
+    /// Registers the demo app's channel connection (creating or changing it), and nothing else.
+    pub async fn register_connection_only(&self, url: &str, is_ready: bool) {
         let path = format!("/crm/v3/extensions/calling/{APP_ID}/settings/channel-connection");
         let body = serde_json::json!({"url": url, "isReady": is_ready});
         let created = self.call(Method::POST, &path, Some(&body)).await;

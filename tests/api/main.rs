@@ -3,6 +3,7 @@
 mod binary;
 mod cli_webhook;
 mod concurrency;
+mod connection_statuses;
 mod control;
 mod crm_objects;
 mod crm_state;
@@ -13,6 +14,7 @@ mod delivery_loops;
 mod errors;
 mod explained_errors;
 mod faults;
+mod help_desk_prerequisites;
 mod helpers;
 
 mod human_output;

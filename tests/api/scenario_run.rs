@@ -70,12 +70,12 @@ async fn the_help_desk_example_passes_against_the_demo_app() {
     );
     let junit = std::fs::read_to_string(junit).unwrap();
     assert!(
-        junit.contains("tests=\"10\" skipped=\"0\" failures=\"0\""),
+        junit.contains("tests=\"12\" skipped=\"0\" failures=\"0\""),
         "{junit}"
     );
     let report: Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
     assert_eq!(report["passed"], true);
-    assert_eq!(report["steps"]["passed"], 10);
+    assert_eq!(report["steps"]["passed"], 12);
     // The probe step passed with the whole suite rejected and the burst in time.
     let probe = report["reports"]
         .as_array()

@@ -6,7 +6,8 @@ Two kinds of thing live here:
    documented assumptions (docs/fidelity.md, "Features and limitations"), so that schemathesis's
    positive/negative data checks judge real deviations rather than known, deliberate ones:
    unknown body fields refused, null = not given, SettingsRequest needing only `name` and `url`,
-   `appId` >= 1, `height` and `width` >= 0. The *response* schemas, which `response_schema_conformance` validates against,
+   `appId` >= 1, `height` and `width` >= 0, connection-status user ids positive int32s (as
+   digits in a batch input) and a batch of 1 to 100 inputs. The *response* schemas, which `response_schema_conformance` validates against,
    are left exactly as HubSpot publishes them. It also describes the `oauth2` scheme as the http
    bearer scheme it is on the wire (so `ignored_auth` can probe it), and adds OpenAPI links
    (create -> read/update/delete of the same appId) so the stateful phase can chain calls.
@@ -26,9 +27,18 @@ from urllib.parse import parse_qs, urlsplit
 
 import schemathesis
 
-# The operations under test: the settings, channel-connection and recording settings of an app.
+# The operations under test: the settings, channel-connection and recording settings of an app,
+# and the connection statuses (whose app is the access token's).
 SETTINGS_PATH = re.compile(
     r"^/crm/(v3/extensions/calling|extensions/calling/2026-03)/\{appId\}/settings(/channel-connection|/recording)?$"
+)
+STATUS_PATH = re.compile(r"^/crm/extensions/calling/v3/connection-statuses(/batch/read|/me)?$")
+
+# docs/connection-statuses.md: a user id is a positive int32 (1 to 2147483647), written in a batch
+# input as its digits (no sign, spaces or leading zeros).
+USER_ID_PATTERN = (
+    r"^([1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+    r"|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$"
 )
 
 # --- 1. The spec, adjusted on the request side only ----------------------------------------------
@@ -64,6 +74,16 @@ def before_load_schema(context, raw_schema):
             if field in ("height", "width"):
                 prop["minimum"] = 0
 
+    # docs/connection-statuses.md: a batch read takes 1 to 100 inputs, each exactly {"id": "<user
+    # id>"}; unknown keys are refused, as in the settings bodies.
+    if "BatchInputPublicObjectId" in schemas:
+        batch = schemas["BatchInputPublicObjectId"]
+        batch["additionalProperties"] = False
+        batch["properties"]["inputs"].update({"minItems": 1, "maxItems": 100})
+    if "PublicObjectId" in schemas:
+        schemas["PublicObjectId"]["additionalProperties"] = False
+        schemas["PublicObjectId"]["properties"]["id"]["pattern"] = USER_ID_PATTERN
+
     # The current spec declares OAuth 2.0 (scopes developers-read / developers-write). On the wire
     # that is `Authorization: Bearer <access token>`; described as an http bearer scheme,
     # schemathesis's ignored_auth check can also send the calls without it and with a wrong
@@ -74,6 +94,13 @@ def before_load_schema(context, raw_schema):
 
     paths = raw_schema.get("paths", {})
     for path, item in paths.items():
+        if STATUS_PATH.match(path):
+            for op in item.values():
+                for param in op.get("parameters", []) if isinstance(op, dict) else []:
+                    if param.get("name") == "userId" and param.get("in") == "query":
+                        # docs/connection-statuses.md: user ids are positive; 0 and negatives are a 400.
+                        param["schema"]["items"]["minimum"] = 1
+            continue
         if not SETTINGS_PATH.match(path):
             continue
         ops = {m: o for m, o in item.items() if m in ("get", "post", "patch", "delete")}
@@ -124,7 +151,11 @@ CATEGORY_BY_STATUS = {
     413: "VALIDATION_ERROR",
     415: "VALIDATION_ERROR",
 }
-DETAIL_CODES = {"REQUIRED", "INVALID_TYPE", "INVALID_INTEGER", "UNKNOWN_FIELD", "INVALID_APP_ID"}
+DETAIL_CODES = {
+    "REQUIRED", "INVALID_TYPE", "INVALID_INTEGER", "UNKNOWN_FIELD", "INVALID_APP_ID",
+    # docs/connection-statuses.md, the batch read's size.
+    "EMPTY_INPUTS", "TOO_MANY_INPUTS",
+}
 AUTH_MESSAGE = (
     "Authentication credentials not found. This API supports both API Key and OAuth 2.0 "
     "authentication and you can find more details at "
@@ -152,7 +183,7 @@ def _uuid4(value):
 
 
 def _is_settings_call(case):
-    return bool(SETTINGS_PATH.match(case.operation.path))
+    return bool(SETTINGS_PATH.match(case.operation.path) or STATUS_PATH.match(case.operation.path))
 
 
 @schemathesis.check

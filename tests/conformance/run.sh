@@ -4,8 +4,9 @@
 # specs/README.md) - the current `v3` (OAuth: Authorization: Bearer), the hapikey-era
 # `v3-developer_hapikey-2026-04-08` (?hapikey=) and the date-versioned `2026-03`
 # (/crm/extensions/calling/2026-03/..., Bearer) - restricted to the settings,
-# channel-connection and recording operations (the other calling operations, such as
-# inbound-call, recordings/ready and connection-statuses, are not emulated).
+# channel-connection and recording operations, and the three connection-statuses operations
+# (/crm/extensions/calling/v3/connection-statuses..., in the current v3 spec only; the other
+# calling operations, such as inbound-call and recordings/ready, are not emulated).
 #
 # Required of every response: no 5xx, the spec's schema for its status, HubSpot's error envelope
 # on every 4xx (hooks.py), the exact success statuses, HubSpot's headers; and every operation
@@ -48,8 +49,9 @@ SCHEMATHESIS_VERSION=4.32.5
 MAX_EXAMPLES="${CONFORMANCE_MAX_EXAMPLES:-100}"
 SEED="${CONFORMANCE_SEED:-20261127}"
 FIXTURE="$HERE/fixture.json"
-# The settings, channel-connection and recording operations, under either path family.
-OPERATIONS_REGEX='^/crm/(v3/extensions/calling|extensions/calling/2026-03)/\{appId\}/settings(/channel-connection|/recording)?$'
+# The settings, channel-connection and recording operations, under either path family, and the
+# connection statuses.
+OPERATIONS_REGEX='^/crm/((v3/extensions/calling|extensions/calling/2026-03)/\{appId\}/settings(/channel-connection|/recording)?|extensions/calling/v3/connection-statuses(/batch/read|/me)?)$'
 
 # --- schemathesis ------------------------------------------------------------------------
 # shellcheck source=SCRIPTDIR/../support/python-env.sh

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Official clients as judges: runs HubSpot's own Python (hubspot-api-client 12.0.0) and Node
 # (@hubspot/api-client 14.0.1) clients against the emulator and fails if either rejects it:
-# their API clients against the settings API, their Signature helpers against the signed
-# webhook deliveries the emulator fires (signature_suite.sh), and docs/api.md's client snippets
-# as written (docs_snippets.sh).
+# their API clients against the settings API and the CRM object APIs (calls, contacts,
+# companies), their Signature helpers against the signed webhook deliveries the emulator fires
+# (signature_suite.sh), and docs/api.md's client snippets as written (docs_snippets.sh).
 #
 # Usage: tests/official-clients/run.sh [EMULATOR_BINARY]
 #   EMULATOR_BINARY defaults to target/release/hubspot-emulator under the repo root.
@@ -24,6 +24,8 @@ NODE_CLIENT_VERSION=14.0.1
 # The embedded default fixture (fixtures/default.json): one app, nothing registered yet.
 APP_ID=1234567
 DEVELOPER_API_KEY=demo-developer-api-key
+# Its access token (every scope, installed in the default portal 62515): the CRM suites use it.
+ACCESS_TOKEN=demo-access-token
 
 # --- Python client -----------------------------------------------------------------------
 # shellcheck source=SCRIPTDIR/../support/python-env.sh
@@ -64,7 +66,8 @@ run_suite() {
   fi
   local log="$WORK/$name.log" rc=0
   HUBSPOT_API_BASE_URL="$EMULATOR_URL" HUBSPOT_APP_ID="$APP_ID" \
-    HUBSPOT_DEVELOPER_API_KEY="$DEVELOPER_API_KEY" "$@" 2>&1 | tee "$log" || rc=$?
+    HUBSPOT_DEVELOPER_API_KEY="$DEVELOPER_API_KEY" HUBSPOT_ACCESS_TOKEN="$ACCESS_TOKEN" \
+    "$@" 2>&1 | tee "$log" || rc=$?
   stop_emulator
   add_summary "$name" "$log" "$rc"
 }
@@ -98,6 +101,9 @@ add_summary() {
 
 run_suite python "$PYTHON" "$HERE/python_client_suite.py"
 run_suite node node "$HERE/node_client_suite.mjs"
+# The CRM object APIs (calls, contacts, companies) through both clients' typed APIs.
+run_suite python-crm "$PYTHON" "$HERE/python_crm_suite.py"
+run_suite node-crm node "$HERE/node_crm_suite.mjs"
 # docs/api.md's curl, Python and Node snippets, run as a reader would run them.
 run_suite docs-snippets "$HERE/docs_snippets.sh" "$PYTHON"
 # Live deliveries: the emulator's signed webhook, verified by both clients' Signature helpers.

@@ -501,6 +501,7 @@ impl Model {
                     .map(|(&user_id, &flag)| UserFixture {
                         user_id,
                         supports_channel_connection: flag,
+                        connection_status: Default::default(),
                     })
                     .collect(),
                 ..PortalFixture::new(portal_id)

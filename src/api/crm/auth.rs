@@ -1,20 +1,17 @@
 //! `CrmCall`, the extractor every CRM handler starts with. The CRM APIs have no `{appId}` in
-//! their path: the app is the one whose access token the request carries (`Authorization:
-//! Bearer`), and the portal is that app's installation. A developer API key is refused, as
-//! HubSpot refuses it there. The call needs one of its object type's read or write scopes, and
-//! counts against the app's rate limit; what was learned is left for `observe` to journal.
+//! their path: the app is the one whose access token the request carries, and the portal is
+//! that app's installation (`api::token`, shared with the other token APIs). The call needs one
+//! of its object type's read or write scopes.
 
 use std::future::{ready, Ready};
 
 use actix_web::http::Method;
-use actix_web::{dev::Payload, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{dev::Payload, FromRequest, HttpRequest};
 
-use super::super::call::{credential_of, CallInfo};
 use super::super::error::ApiError;
-use crate::context::state_of;
+use super::super::token::authorize_token;
 use crate::crm::{ObjectType, WriteSource};
 use crate::domain::{AppId, PortalId};
-use crate::store::{Credential, Scopes};
 
 /// An authorized call on one object type of one portal.
 #[derive(Clone, Copy, Debug)]
@@ -61,71 +58,10 @@ fn authorize(req: &HttpRequest) -> Result<CrmCall, ApiError> {
     } else {
         object_type.write_scopes()
     };
-    let call = authorize_token(req, "The CRM object APIs take", scopes)?;
+    let call = authorize_token(req, scopes)?;
     Ok(CrmCall {
-        app_id: call.app_id,
-        portal_id: call.portal_id,
+        app_id: call.app.app_id,
+        portal_id: call.portal()?,
         object_type,
-    })
-}
-
-/// An app acting in the portal it is installed in, by its access token.
-#[derive(Clone, Copy, Debug)]
-pub struct TokenCall {
-    pub app_id: AppId,
-    pub portal_id: PortalId,
-}
-
-/// How every API without `{appId}` in its path authenticates: the app's access token, one of
-/// `scopes`, the app's rate limit, and the portal it is installed in. `api_takes` starts the
-/// 401's sentence for a developer API key ("The CRM object APIs take").
-pub fn authorize_token(
-    req: &HttpRequest,
-    api_takes: &str,
-    scopes: Scopes,
-) -> Result<TokenCall, ApiError> {
-    let shared = state_of(req).expect("the state is registered by the composition root");
-    let credential = credential_of(req);
-    let token = match &credential {
-        Credential::Bearer(token) => token,
-        Credential::ApiKey(_) => {
-            return Err(ApiError::WrongCredential(format!(
-                "{api_takes} the app's OAuth access token (Authorization: Bearer <accessToken>), not a developer API key (?hapikey=). With the official clients: Client.create(access_token=…) in Python, new Client({{ accessToken }}) in Node."
-            )))
-        }
-        Credential::None => return Err(ApiError::Unauthenticated),
-    };
-    let app = shared
-        .store
-        .app_by_access_token(token)
-        .ok_or(ApiError::Unauthenticated)?;
-    let mut info = CallInfo {
-        app_id: app.profile.app_id,
-        credential: credential.kind(),
-        rate: None,
-    };
-    let authorized = app.profile.authorize_scopes(&credential, scopes);
-    if authorized.is_ok() {
-        info.rate = Some(
-            shared
-                .store
-                .hit_rate_limit(i64::from(app.profile.app_id.get())),
-        );
-    }
-    req.extensions_mut().insert(info);
-    authorized?;
-    if info.rate.is_some_and(|rate| rate.exceeded) {
-        return Err(ApiError::RateLimited);
-    }
-    let (portal_id, _) = shared.store.installation(&app.profile);
-    let portal_id = portal_id.ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "App {} is installed in no portal, so its token reaches no CRM. Declare a portal in the fixture (\"portals\": [{{\"portalId\": 62515}}]) or give the app \"installedPortalId\".",
-            app.profile.app_id
-        ))
-    })?;
-    Ok(TokenCall {
-        app_id: app.profile.app_id,
-        portal_id,
     })
 }

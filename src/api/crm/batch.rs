@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::auth::CrmCall;
-use super::objects::written_options;
+use super::objects::written;
 use super::query::QueryParams;
 use super::reply::{json, read_body, shared};
 use crate::api::error::ApiError;
@@ -148,12 +148,7 @@ pub async fn create(
             StatusCode::CREATED,
             |input| {
                 let id = crm.create(call.object_type, input, &source)?;
-                let object = crm.object(call.object_type, id).expect("just created");
-                Ok(crm.render(
-                    call.object_type,
-                    object,
-                    &written_options(call.object_type, &input.properties),
-                ))
+                Ok(written(crm, call.object_type, id, &input.properties))
             },
             |index, _| ("inputs".into(), index.to_string()),
         )
@@ -226,12 +221,7 @@ pub async fn update(
                     &input.properties,
                     &source,
                 )?;
-                let object = crm.object(call.object_type, id).expect("just updated");
-                Ok(crm.render(
-                    call.object_type,
-                    object,
-                    &written_options(call.object_type, &input.properties),
-                ))
+                Ok(written(crm, call.object_type, id, &input.properties))
             },
             |_, input| ("ids".into(), input.id.clone()),
         )
@@ -264,12 +254,7 @@ pub async fn upsert(
                     &input.properties,
                     &source,
                 )?;
-                let object = crm.object(call.object_type, id).expect("just written");
-                let mut view = crm.render(
-                    call.object_type,
-                    object,
-                    &written_options(call.object_type, &input.properties),
-                );
+                let mut view = written(crm, call.object_type, id, &input.properties);
                 view.new = Some(new);
                 Ok(view)
             },

@@ -99,12 +99,7 @@ pub async fn create(
     .await?;
     let view = shared(&req).store.crm().write(call.portal_id, |crm| {
         let id = crm.create(call.object_type, &input, &call.source())?;
-        let object = crm.object(call.object_type, id).expect("just created");
-        Ok::<_, ApiError>(crm.render(
-            call.object_type,
-            object,
-            &written_options(call.object_type, &input.properties),
-        ))
+        Ok::<_, ApiError>(written(crm, call.object_type, id, &input.properties))
     })?;
     Ok(json(StatusCode::CREATED, &view))
 }
@@ -130,6 +125,23 @@ pub fn written_options(
         properties: names,
         ..ReadOptions::default()
     }
+}
+
+/// The object `id` just written, as the write answers it.
+pub fn written(
+    crm: &crate::crm::PortalCrm,
+    object_type: crate::crm::ObjectType,
+    id: u64,
+    properties: &Map<String, Value>,
+) -> ObjectView {
+    let object = crm
+        .object(object_type, id)
+        .expect("the object was just written");
+    crm.render(
+        object_type,
+        object,
+        &written_options(object_type, properties),
+    )
 }
 
 pub async fn get(call: CrmCall, req: HttpRequest) -> Result<HttpResponse, ApiError> {
@@ -178,12 +190,7 @@ pub async fn update(
             &input.properties,
             &call.source(),
         )?;
-        let object = crm.object(call.object_type, id).expect("just updated");
-        Ok::<_, ApiError>(crm.render(
-            call.object_type,
-            object,
-            &written_options(call.object_type, &input.properties),
-        ))
+        Ok::<_, ApiError>(written(crm, call.object_type, id, &input.properties))
     })?;
     Ok(json(StatusCode::OK, &view))
 }

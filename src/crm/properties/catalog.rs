@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::crm::object_type::ObjectType;
 
 /// HubSpot's property `type`s (what a value is checked and compared as).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PropertyKind {
     #[default]
