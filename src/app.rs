@@ -15,7 +15,8 @@ use crate::domain::Secret;
 use crate::fixture::loader::DEFAULT_MAX_FIXTURE_BYTES;
 use crate::fixture::Fixture;
 use crate::journal::{
-    DEFAULT_BUDGET_BYTES, DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY, PROBE_JOURNAL_CAPACITY,
+    CALL_REPORT_CAPACITY, DEFAULT_BUDGET_BYTES, DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY,
+    PROBE_JOURNAL_CAPACITY,
 };
 use crate::state::{EmulatorState, JournalLimits};
 use crate::store::Store;
@@ -88,6 +89,7 @@ impl Emulator {
                 requests: config.journal_capacity,
                 deliveries: config.delivery_capacity,
                 probes: PROBE_JOURNAL_CAPACITY,
+                call_reports: CALL_REPORT_CAPACITY,
                 bytes: config.journal_bytes,
             },
             config.extra_ca_pem,

@@ -6,6 +6,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+use crate::inbound_call::CallReport;
 use crate::journal::{ApiRequestEntry, ByteBudget, Journal};
 use crate::probe::report::ProbeReport;
 use crate::probe::Prober;
@@ -23,6 +24,8 @@ pub struct EmulatorState {
     pub deliveries: Arc<Journal<Verdict>>,
     /// Probe reports (`POST /_emulator/probe`), newest kept.
     pub probes: Arc<Journal<ProbeReport>>,
+    /// Inbound calls the apps submitted, with what the emulator made of them.
+    pub call_reports: Arc<Journal<CallReport>>,
     /// Built on the first delivery: the web's root certificates cost memory an API-only run
     /// never needs.
     tls: OnceLock<TlsConfig>,
@@ -39,6 +42,8 @@ pub struct JournalLimits {
     pub deliveries: usize,
     /// Probe reports kept.
     pub probes: usize,
+    /// Inbound-call reports kept.
+    pub call_reports: usize,
     /// Bytes all journals together keep.
     pub bytes: usize,
 }
@@ -53,6 +58,7 @@ impl EmulatorState {
             api_journal: Journal::new(limits.requests, &budget),
             deliveries: Journal::new(limits.deliveries, &budget),
             probes: Journal::new(limits.probes, &budget),
+            call_reports: Journal::new(limits.call_reports, &budget),
             journal_budget: budget,
             tls: OnceLock::new(),
             extra_ca_pem,

@@ -99,5 +99,7 @@ mod tests {
             best.ends_with("/crm/extensions/calling/2026-03/{appId}/settings"),
             "{best}"
         );
+        let best = &closest_endpoints("/crm/v3/extensions/calling/inbound-cal", 1)[0];
+        assert_eq!(best, "POST /crm/v3/extensions/calling/inbound-call");
     }
 }

@@ -1,7 +1,8 @@
 //! The emulated HubSpot API: the calling settings' three resources under both path families
 //! (`/crm/v3/extensions/calling/{appId}` and `/crm/extensions/calling/2026-03/{appId}`), served by
-//! one set of generic handlers, the connection statuses (`connection_status`) and the CRM object
-//! APIs (`crm`, `/crm/v3/objects/{type}`), whose app is the access token's. `call` and `token`
+//! one set of generic handlers, the connection statuses (`connection_status`), the inbound-call
+//! API under both families (`inbound_call`) and the CRM object APIs (`crm`,
+//! `/crm/v3/objects/{type}`), whose app is the access token's. `call` and `token`
 //! authenticate and rate-limit, `body` reads request bodies, `observe` adds HubSpot's headers and
 //! journals every call, `fallback` explains wrong routes.
 
@@ -11,6 +12,7 @@ pub(crate) mod connection_status;
 pub(crate) mod crm;
 pub mod error;
 pub(crate) mod fallback;
+pub(crate) mod inbound_call;
 pub(crate) mod observe;
 pub(crate) mod resource;
 pub(crate) mod routes;

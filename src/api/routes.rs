@@ -6,7 +6,7 @@
 use actix_web::http::Method;
 use actix_web::{web, Resource};
 
-use super::{connection_status, resource};
+use super::{connection_status, inbound_call, resource};
 use crate::domain::channel_connection::ChannelConnectionResource;
 use crate::domain::recording::RecordingResource;
 use crate::domain::settings::SettingsResource;
@@ -53,7 +53,13 @@ pub struct TokenApi {
 }
 
 /// Every API whose app is the access token's.
-pub const TOKEN_APIS: &[TokenApi] = &[TokenApi {
-    endpoints: connection_status::ENDPOINTS,
-    configure: connection_status::configure,
-}];
+pub const TOKEN_APIS: &[TokenApi] = &[
+    TokenApi {
+        endpoints: connection_status::ENDPOINTS,
+        configure: connection_status::configure,
+    },
+    TokenApi {
+        endpoints: inbound_call::ENDPOINTS,
+        configure: inbound_call::configure,
+    },
+];

@@ -1,6 +1,6 @@
 //! The control API under `/_emulator/` (never a HubSpot path): health, reset, state export and
 //! import, the API request journal, firing the webhook, the delivery journal and replays, probes of the app,
-//! users' browser flags and connection statuses, behind an optional token (`token`). Its errors are plain `{"error": …}` JSON, not HubSpot's
+//! the inbound-call journal, users' browser flags and connection statuses, behind an optional token (`token`). Its errors are plain `{"error": …}` JSON, not HubSpot's
 //! envelope, because no HubSpot client ever calls it.
 
 pub(crate) mod caller;
@@ -11,6 +11,7 @@ mod fire;
 mod guard;
 mod health;
 mod helpdesk;
+mod inbound_calls;
 mod probe;
 mod requests;
 mod routes;

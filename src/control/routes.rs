@@ -3,7 +3,10 @@
 
 use actix_web::{web, Route};
 
-use super::{connection_status, deliveries, fire, health, helpdesk, probe, requests, state, users};
+use super::{
+    connection_status, deliveries, fire, health, helpdesk, inbound_calls, probe, requests, state,
+    users,
+};
 
 /// One endpoint: method, path under the control prefix, and its actix route.
 pub struct Endpoint {
@@ -39,6 +42,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint("POST", "/probe", || web::post().to(probe::probe)),
     endpoint("GET", "/probes", || web::get().to(probe::list)),
     endpoint("GET", "/probes/{id}", || web::get().to(probe::one)),
+    endpoint("GET", "/inbound-calls", || {
+        web::get().to(inbound_calls::list)
+    }),
+    endpoint("DELETE", "/inbound-calls", || {
+        web::delete().to(inbound_calls::clear)
+    }),
+    endpoint("GET", "/inbound-calls/{id}", || {
+        web::get().to(inbound_calls::one)
+    }),
     endpoint("GET", "/portals/{portalId}/users/{userId}", || {
         web::get().to(users::get)
     }),

@@ -12,6 +12,7 @@
 pub mod associations;
 pub mod error;
 pub mod input;
+pub mod link;
 pub mod object;
 pub mod object_type;
 pub mod portal;

@@ -16,7 +16,9 @@ mod explained_errors;
 mod faults;
 mod help_desk_prerequisites;
 mod helpers;
+
 mod human_output;
+mod inbound_calls;
 mod memory_caps;
 mod probe;
 mod probe_like_fixture;

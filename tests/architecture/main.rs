@@ -15,7 +15,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("journal", &["domain", "clock"]),
     ("webhook", &["store", "journal", "domain", "clock"]),
     ("probe", &["webhook", "store", "journal", "domain", "clock"]),
-    ("inbound_call", &["webhook", "domain", "clock"]),
+    (
+        "inbound_call",
+        &["crm", "webhook", "journal", "domain", "clock"],
+    ),
     (
         "fixture",
         &["probe", "webhook", "store", "crm", "domain", "clock"],
@@ -29,14 +32,28 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "state",
         &[
-            "scenario", "probe", "webhook", "store", "journal", "domain", "clock",
+            "scenario",
+            "probe",
+            "inbound_call",
+            "webhook",
+            "store",
+            "journal",
+            "domain",
+            "clock",
         ],
     ),
     ("context", &["state"]),
     (
         "api",
         &[
-            "context", "state", "store", "crm", "journal", "domain", "clock",
+            "context",
+            "state",
+            "inbound_call",
+            "store",
+            "crm",
+            "journal",
+            "domain",
+            "clock",
         ],
     ),
     (

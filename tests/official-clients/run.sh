@@ -104,6 +104,7 @@ run_suite node node "$HERE/node_client_suite.mjs"
 # The CRM object APIs (calls, contacts, companies) through both clients' typed APIs.
 run_suite python-crm "$PYTHON" "$HERE/python_crm_suite.py"
 run_suite node-crm node "$HERE/node_crm_suite.mjs"
+run_suite node-inbound-call node "$HERE/node_inbound_call_suite.mjs"
 # docs/api.md's curl, Python and Node snippets, run as a reader would run them.
 run_suite docs-snippets "$HERE/docs_snippets.sh" "$PYTHON"
 # Live deliveries: the emulator's signed webhook, verified by both clients' Signature helpers.

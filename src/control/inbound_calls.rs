@@ -1,0 +1,28 @@
+//! The inbound-call journal: `GET /_emulator/inbound-calls[?after=ID][&limit=N]` (call reports,
+//! oldest first: the request, the matches, the engagement written, the findings),
+//! `GET /_emulator/inbound-calls/{id}`, `DELETE` to empty.
+
+use actix_web::{web, HttpResponse};
+
+use super::ControlError;
+use crate::context::Ctx;
+use crate::journal::PageRequest;
+
+pub async fn list(shared: Ctx, query: web::Query<PageRequest>) -> HttpResponse {
+    HttpResponse::Ok().json(shared.call_reports.page(*query))
+}
+
+pub async fn one(shared: Ctx, id: web::Path<u64>) -> Result<HttpResponse, ControlError> {
+    let id = id.into_inner();
+    let report = shared.call_reports.get(id).ok_or_else(|| {
+        ControlError::NotFound(format!(
+            "no inbound-call report {id} is kept (the journal keeps the newest ones); GET /_emulator/inbound-calls lists them"
+        ))
+    })?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+pub async fn clear(shared: Ctx) -> HttpResponse {
+    shared.call_reports.clear();
+    HttpResponse::NoContent().finish()
+}
