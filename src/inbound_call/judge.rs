@@ -97,12 +97,23 @@ pub fn judge_inbound_call(
             "potentialRecipientUserIds is empty: no HubSpot user is named as one who could have taken the call.",
         ));
     }
-    findings.extend(judge_call_properties(
-        &call.engagement_properties,
-        "/engagementProperties",
-        Written::Partial,
-        has_recording_settings && call.create_engagement,
-    ));
+    // With createEngagement the call HubSpot keeps is the whole engagement (the request's fields
+    // overlaid by engagementProperties), so it is judged whole: a recording property the app
+    // never sent is missing, and the app fixes it in engagementProperties.
+    findings.extend(match call.create_engagement {
+        true => judge_call_properties(
+            &super::engagement::properties(call, now),
+            "/engagementProperties",
+            Written::Whole,
+            has_recording_settings,
+        ),
+        false => judge_call_properties(
+            &call.engagement_properties,
+            "/engagementProperties",
+            Written::Partial,
+            false,
+        ),
+    });
     findings
 }
 
@@ -326,6 +337,24 @@ mod tests {
     fn recording_properties_are_judged_only_for_apps_with_recording_settings() {
         let call = call(|_| {});
         assert!(judge_inbound_call(&call, now(), false).is_empty());
+        // The engagement HubSpot would keep lacks what a recording needs but the external id.
+        assert_eq!(
+            codes(&judge_inbound_call(&call, now(), true)),
+            [
+                (
+                    "recording-property-missing",
+                    "/engagementProperties/hs_call_external_account_id"
+                ),
+                (
+                    "recording-property-missing",
+                    "/engagementProperties/hs_call_app_id"
+                ),
+                (
+                    "recording-property-missing",
+                    "/engagementProperties/hs_call_source"
+                )
+            ]
+        );
         let mut properties = BTreeMap::new();
         properties.insert(
             "hs_timestamp".to_string(),
