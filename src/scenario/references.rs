@@ -9,7 +9,9 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use super::runner::ONE_CONDITION;
 use super::template::{lookup, pieces, seed_context, strings, Piece};
+use crate::crm::ObjectType;
 use crate::fixture::steps::{Scenario, Step};
 use crate::fixture::suite::Suite;
 use crate::fixture::{Fixture, FixtureError};
@@ -69,11 +71,19 @@ impl<'a> Checker<'a> {
                 Ok(())
             }
             Step::WaitFor(wait) => {
-                if wait.channel_connection.is_some() == wait.settings.is_some() {
-                    return Err(self.error(
-                        at.to_string(),
-                        "waitFor needs exactly one condition: \"channelConnection\" or \"settings\"".into(),
-                    ));
+                if wait.conditions() != 1 {
+                    return Err(self.error(at.to_string(), ONE_CONDITION.into()));
+                }
+                if let Some(condition) = &wait.crm_object {
+                    if ObjectType::parse(&condition.object_type).is_none() {
+                        return Err(self.error(
+                            format!("{at}.crmObject.objectType"),
+                            format!(
+                                "{:?} is not an object type the emulator's CRM keeps: use calls, contacts or companies",
+                                condition.object_type
+                            ),
+                        ));
+                    }
                 }
                 if let Some(condition) = &wait.channel_connection {
                     let at = format!("{at}.channelConnection");

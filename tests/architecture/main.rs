@@ -26,7 +26,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "scenario",
         &[
-            "fixture", "probe", "webhook", "store", "journal", "domain", "clock",
+            "fixture",
+            "probe",
+            "inbound_call",
+            "webhook",
+            "store",
+            "crm",
+            "journal",
+            "domain",
+            "clock",
         ],
     ),
     (

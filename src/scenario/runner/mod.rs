@@ -6,9 +6,12 @@
 //! `fire_step`, `probe_step`); this one runs scenarios and dispatches their steps.
 
 mod api_step;
+mod crm_wait;
 mod fire_step;
 mod probe_step;
 mod wait_step;
+
+pub(crate) use wait_step::ONE_CONDITION;
 
 use std::time::{Duration, Instant};
 
@@ -241,9 +244,14 @@ fn describe(step: &Step) -> String {
     let app = |name: &Option<String>| name.clone().unwrap_or_else(|| "the first app".into());
     match step {
         Step::Api(s) => format!("api {} {}", s.method.to_ascii_uppercase(), s.path),
-        Step::WaitFor(s) => match (&s.channel_connection, &s.settings) {
-            (Some(c), _) => format!("waitFor channel connection of {}", app(&c.app)),
-            (_, Some(c)) => format!("waitFor calling settings of {}", app(&c.app)),
+        Step::WaitFor(s) => match (&s.channel_connection, &s.settings, &s.crm_object) {
+            (Some(c), _, _) => format!("waitFor channel connection of {}", app(&c.app)),
+            (_, Some(c), _) => format!("waitFor calling settings of {}", app(&c.app)),
+            (_, _, Some(c)) => format!(
+                "waitFor {} with {}",
+                c.object_type,
+                serde_json::to_string(&c.properties).unwrap_or_default()
+            ),
             _ => "waitFor".into(),
         },
         Step::Fire(s) => format!(

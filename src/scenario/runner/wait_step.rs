@@ -3,22 +3,29 @@
 
 use super::*;
 
+/// What a `waitFor` without exactly one condition is told (at load and, for library callers, at
+/// run time).
+pub(crate) const ONE_CONDITION: &str =
+    "waitFor needs exactly one condition: \"channelConnection\", \"settings\" or \"crmObject\"";
+
 impl Runner<'_> {
     pub(super) async fn wait_for(
         &self,
         step: &WaitForStep,
         fixture: &Fixture,
     ) -> Result<Outcomes, String> {
+        if step.conditions() != 1 {
+            return Err(ONE_CONDITION.into());
+        }
+        if let Some(condition) = &step.crm_object {
+            return self.wait_for_crm(step.timeout_ms, condition, fixture).await;
+        }
         let deadline = Instant::now() + Duration::from_millis(step.timeout_ms);
-        let (app_name, what) =
-            match (&step.channel_connection, &step.settings) {
-                (Some(c), None) => (c.app.as_deref(), "channel connection"),
-                (None, Some(s)) => (s.app.as_deref(), "calling settings"),
-                _ => return Err(
-                    "waitFor needs exactly one condition: \"channelConnection\" or \"settings\""
-                        .into(),
-                ),
-            };
+        let (app_name, what) = match (&step.channel_connection, &step.settings) {
+            (Some(c), None) => (c.app.as_deref(), "channel connection"),
+            (None, Some(s)) => (s.app.as_deref(), "calling settings"),
+            _ => return Err(ONE_CONDITION.into()),
+        };
         let id = app_id(fixture, app_name)?;
         let pattern = match &step.channel_connection {
             Some(condition) => condition.url_pattern()?,
