@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use app_process::AppProcess;
 
 use crate::app::{Emulator, EmulatorConfig};
+use crate::fixture::steps::Step;
 use crate::fixture::suite::Suite;
 use crate::fixture::Fixture;
 use crate::scenario::report::{RunReport, ScenarioReport, StepStatus};
@@ -130,17 +131,19 @@ impl Harness {
         }
     }
 
-    /// Was the app started without `app_ready` and did the first `waitFor` (the readiness
-    /// gate then) fail? Then the app never became ready.
+    /// Was the app started without `app_ready` and did the first `waitFor` for a registration
+    /// (the readiness gate then; a `crmObject` one waits for the app's work, not its start)
+    /// fail? Then the app never became ready.
     fn app_never_ready(&self, report: &RunReport) -> Option<String> {
+        // The reports follow the suite's scenarios and steps in order.
+        let scenarios = self.suite.files.iter().flat_map(|file| &file.scenarios);
         let gate_failed = !self.app.is_empty()
             && self.app_ready.is_none()
-            && report
-                .reports
-                .iter()
-                .flat_map(|r| &r.steps)
-                .find(|s| s.kind == "waitFor")
-                .is_some_and(|s| s.status == StepStatus::Failed);
+            && scenarios
+                .zip(&report.reports)
+                .flat_map(|(scenario, report)| scenario.steps.iter().zip(&report.steps))
+                .find(|(step, _)| matches!(step, Step::WaitFor(wait) if wait.crm_object.is_none()))
+                .is_some_and(|(_, step)| step.status == StepStatus::Failed);
         gate_failed.then(|| {
             "the app never became ready: the first waitFor timed out (see its step)".to_string()
         })
