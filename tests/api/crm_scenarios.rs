@@ -124,3 +124,16 @@ async fn a_call_never_logged_fails_with_what_was_looked_for() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_call_not_logged_by_a_running_app_is_the_apps_failure_not_a_start_up_failure() {
+    // The app runs (and never logs the call): exit 1, the contract, not 3 ("never became ready").
+    let (code, report) = run_steps(
+        "crm-gate",
+        json!([{"waitFor": {"timeoutMs": 200, "crmObject": {"properties": {"hs_call_external_id": "never"}}}}]),
+        &["--", "sleep", "30"],
+    )
+    .await;
+    assert_eq!(code, Some(1), "{report}");
+    assert!(report.get("error").is_none(), "{report}");
+}
