@@ -6,7 +6,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use crate::inbound_call::CallReport;
+use crate::inbound_call::{CallReport, CallWriteReport};
 use crate::journal::{ApiRequestEntry, ByteBudget, Journal};
 use crate::probe::report::ProbeReport;
 use crate::probe::Prober;
@@ -26,6 +26,8 @@ pub struct EmulatorState {
     pub probes: Arc<Journal<ProbeReport>>,
     /// Inbound calls the apps submitted, with what the emulator made of them.
     pub call_reports: Arc<Journal<CallReport>>,
+    /// Call engagements the apps wrote through the CRM's calls API, judged.
+    pub call_writes: Arc<Journal<CallWriteReport>>,
     /// Built on the first delivery: the web's root certificates cost memory an API-only run
     /// never needs.
     tls: OnceLock<TlsConfig>,
@@ -42,7 +44,7 @@ pub struct JournalLimits {
     pub deliveries: usize,
     /// Probe reports kept.
     pub probes: usize,
-    /// Inbound-call reports kept.
+    /// Inbound-call reports kept, and as many call-write reports.
     pub call_reports: usize,
     /// Bytes all journals together keep.
     pub bytes: usize,
@@ -59,6 +61,7 @@ impl EmulatorState {
             deliveries: Journal::new(limits.deliveries, &budget),
             probes: Journal::new(limits.probes, &budget),
             call_reports: Journal::new(limits.call_reports, &budget),
+            call_writes: Journal::new(limits.call_reports, &budget),
             journal_budget: budget,
             tls: OnceLock::new(),
             extra_ca_pem,

@@ -51,6 +51,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint("GET", "/inbound-calls/{id}", || {
         web::get().to(inbound_calls::one)
     }),
+    endpoint("GET", "/call-writes", || {
+        web::get().to(inbound_calls::list_writes)
+    }),
+    endpoint("DELETE", "/call-writes", || {
+        web::delete().to(inbound_calls::clear_writes)
+    }),
+    endpoint("GET", "/call-writes/{id}", || {
+        web::get().to(inbound_calls::one_write)
+    }),
     endpoint("GET", "/portals/{portalId}/users/{userId}", || {
         web::get().to(users::get)
     }),

@@ -17,6 +17,7 @@ pub mod report;
 pub mod request;
 pub mod status;
 pub mod write;
+pub mod write_report;
 
 /// The OAuth scopes the inbound-call API takes (one of them), as HubSpot's spec lists them.
 pub const REQUIRED_SCOPES: &[&str] = &[
@@ -30,3 +31,4 @@ pub use caller_id::{CallerIdMatch, ObjectCoordinates};
 pub use report::{CallReport, EngagementOutcome};
 pub use request::{InboundCall, PhoneNumberType, ReportedNumber};
 pub use status::FinalCallStatus;
+pub use write_report::CallWriteReport;

@@ -557,3 +557,87 @@ async fn crm_calls_are_journaled() {
     let text = journal.to_string();
     assert!(text.contains("/crm/v3/objects/calls?limit=1"), "{text}");
 }
+
+#[tokio::test]
+async fn calls_written_through_the_api_are_judged_and_journaled() {
+    let app = spawn_with(
+        r#"{"apps": [{"name": "demo", "appId": 7, "accessToken": "t", "clientSecret": "s"}],
+            "portals": [{"portalId": 62515, "users": [{"userId": 101}]}]}"#,
+    )
+    .await;
+    let send = |method: Method, path: &str, body: Value| {
+        let (url, client) = (app.url(path), reqwest::Client::new());
+        async move {
+            client
+                .request(method, url)
+                .bearer_auth("t")
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // A completed call of "95" ms (seconds, surely) and an upsert of a call with an unknown status.
+    let created = send(
+        Method::POST,
+        "/crm/v3/objects/calls",
+        json!({"properties": {"hs_timestamp": "2026-01-01T10:00:00Z", "hs_call_status": "COMPLETED", "hs_call_duration": "95"}}),
+    )
+    .await;
+    assert_eq!(
+        created.status(),
+        201,
+        "the write is HubSpot's answer whatever the findings"
+    );
+    let id = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let fixed = send(
+        Method::PATCH,
+        &format!("/crm/v3/objects/calls/{id}"),
+        json!({"properties": {"hs_call_duration": "95000"}}),
+    )
+    .await;
+    assert_eq!(fixed.status(), 200);
+
+    let (status, page) = json_of(
+        app.control(Method::GET, "/_emulator/call-writes", None)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    let entries = page["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{page}");
+    assert_eq!(entries[0]["request"], "POST /crm/v3/objects/calls");
+    assert_eq!(entries[0]["callId"], id.as_str());
+    let codes = |entry: &Value| -> Vec<String> {
+        entry["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(codes(&entries[0]), ["duration-looks-like-seconds"]);
+    assert!(
+        codes(&entries[1]).is_empty(),
+        "the update fixed it: {}",
+        entries[1]
+    );
+
+    // Contacts are not calls: nothing is journaled for them.
+    let contact = send(
+        Method::POST,
+        "/crm/v3/objects/contacts",
+        json!({"properties": {"firstname": "Ada"}}),
+    )
+    .await;
+    assert_eq!(contact.status(), 201);
+    let (_, page) = json_of(
+        app.control(Method::GET, "/_emulator/call-writes", None)
+            .await,
+    )
+    .await;
+    assert_eq!(page["entries"].as_array().unwrap().len(), 2);
+}

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::auth::CrmCall;
+use super::judged::journal_call_writes;
 use super::objects::written;
 use super::query::QueryParams;
 use super::reply::{json, read_body, shared};
@@ -142,17 +143,21 @@ pub async fn create(
     .await?;
     check_count(body.inputs.len())?;
     let source = call.source();
-    Ok(shared(&req).store.crm().write(call.portal_id, |crm| {
+    let mut ids = Vec::new();
+    let response = shared(&req).store.crm().write(call.portal_id, |crm| {
         respond(
             &body.inputs,
             StatusCode::CREATED,
             |input| {
                 let id = crm.create(call.object_type, input, &source)?;
+                ids.push(id);
                 Ok(written(crm, call.object_type, id, &input.properties))
             },
             |index, _| ("inputs".into(), index.to_string()),
         )
-    }))
+    });
+    journal_call_writes(&req, &call, &ids);
+    Ok(response)
 }
 
 pub async fn read(
@@ -209,7 +214,8 @@ pub async fn update(
     .await?;
     check_count(body.inputs.len())?;
     let source = call.source();
-    Ok(shared(&req).store.crm().write(call.portal_id, |crm| {
+    let mut ids = Vec::new();
+    let response = shared(&req).store.crm().write(call.portal_id, |crm| {
         respond(
             &body.inputs,
             StatusCode::OK,
@@ -221,11 +227,14 @@ pub async fn update(
                     &input.properties,
                     &source,
                 )?;
+                ids.push(id);
                 Ok(written(crm, call.object_type, id, &input.properties))
             },
             |_, input| ("ids".into(), input.id.clone()),
         )
-    }))
+    });
+    journal_call_writes(&req, &call, &ids);
+    Ok(response)
 }
 
 pub async fn upsert(
@@ -242,7 +251,8 @@ pub async fn upsert(
     .await?;
     check_count(body.inputs.len())?;
     let source = call.source();
-    Ok(shared(&req).store.crm().write(call.portal_id, |crm| {
+    let mut ids = Vec::new();
+    let response = shared(&req).store.crm().write(call.portal_id, |crm| {
         respond(
             &body.inputs,
             StatusCode::OK,
@@ -254,13 +264,16 @@ pub async fn upsert(
                     &input.properties,
                     &source,
                 )?;
+                ids.push(id);
                 let mut view = written(crm, call.object_type, id, &input.properties);
                 view.new = Some(new);
                 Ok(view)
             },
             |_, input| ("ids".into(), input.id.clone()),
         )
-    }))
+    });
+    journal_call_writes(&req, &call, &ids);
+    Ok(response)
 }
 
 pub async fn archive(

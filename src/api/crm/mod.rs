@@ -6,6 +6,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod batch;
+pub(crate) mod judged;
 pub(crate) mod objects;
 pub(crate) mod query;
 pub(crate) mod reply;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::auth::CrmCall;
+use super::judged::journal_call_writes;
 use super::query::QueryParams;
 use super::reply::{json, read_body, shared};
 use crate::api::error::ApiError;
@@ -97,10 +98,11 @@ pub async fn create(
         r#"{"properties": {"hs_timestamp": "2026-11-27T17:30:00.000Z", "hs_call_title": "Support call"}, "associations": [{"to": {"id": "500"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 194}]}]}"#,
     )
     .await?;
-    let view = shared(&req).store.crm().write(call.portal_id, |crm| {
+    let (id, view) = shared(&req).store.crm().write(call.portal_id, |crm| {
         let id = crm.create(call.object_type, &input, &call.source())?;
-        Ok::<_, ApiError>(written(crm, call.object_type, id, &input.properties))
+        Ok::<_, ApiError>((id, written(crm, call.object_type, id, &input.properties)))
     })?;
+    journal_call_writes(&req, &call, &[id]);
     Ok(json(StatusCode::CREATED, &view))
 }
 
@@ -182,7 +184,7 @@ pub async fn update(
     )
     .await?;
     let id = object_id(&req);
-    let view = shared(&req).store.crm().write(call.portal_id, |crm| {
+    let (id, view) = shared(&req).store.crm().write(call.portal_id, |crm| {
         let id = crm.update(
             call.object_type,
             &id,
@@ -190,8 +192,9 @@ pub async fn update(
             &input.properties,
             &call.source(),
         )?;
-        Ok::<_, ApiError>(written(crm, call.object_type, id, &input.properties))
+        Ok::<_, ApiError>((id, written(crm, call.object_type, id, &input.properties)))
     })?;
+    journal_call_writes(&req, &call, &[id]);
     Ok(json(StatusCode::OK, &view))
 }
 

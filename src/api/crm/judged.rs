@@ -1,0 +1,46 @@
+//! Every call engagement an app writes through the calls API is judged as HubSpot would keep it
+//! (`inbound_call::judge`, the whole call as it stands after the write, needing what a recording
+//! needs when the app has recording settings) and journaled for the control API and the
+//! dashboard. The write itself is HubSpot's answer; findings never change it.
+
+use actix_web::HttpRequest;
+
+use super::auth::CrmCall;
+use crate::clock::Timestamp;
+use crate::context::state_of;
+use crate::crm::ObjectType;
+use crate::inbound_call::judge::{judge_call_properties, Written};
+use crate::inbound_call::CallWriteReport;
+
+/// Judges and journals the calls `ids` that `req` wrote (nothing for contacts and companies).
+pub fn journal_call_writes(req: &HttpRequest, call: &CrmCall, ids: &[u64]) {
+    if call.object_type != ObjectType::Calls || ids.is_empty() {
+        return;
+    }
+    let shared = state_of(req).expect("the state is registered by the composition root");
+    let needs_recording = shared
+        .store
+        .app(call.app_id)
+        .is_some_and(|app| app.extension.recording.is_some());
+    let request = format!("{} {}", req.method(), req.path());
+    for &id in ids {
+        let Some(properties) = shared.store.crm().read(call.portal_id, |crm| {
+            crm.object(ObjectType::Calls, id)
+                .map(|object| object.properties.clone())
+        }) else {
+            continue;
+        };
+        let findings =
+            judge_call_properties(&properties, "/properties", Written::Whole, needs_recording);
+        shared.call_writes.push(|journal_id| CallWriteReport {
+            id: journal_id,
+            time: Timestamp::now(),
+            app_id: call.app_id,
+            portal_id: call.portal_id,
+            request: request.clone(),
+            call_id: id.to_string(),
+            properties,
+            findings,
+        });
+    }
+}
