@@ -6,6 +6,7 @@ mod concurrency;
 mod connection_statuses;
 mod control;
 mod crm_objects;
+mod crm_spec_conformance;
 mod crm_state;
 mod cross_site;
 mod dashboard;

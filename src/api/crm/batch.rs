@@ -1,6 +1,8 @@
 //! The batch endpoints: create (201, or 207 when some inputs failed), read, update and upsert
 //! (200/207), archive (204). Each input succeeds or fails on its own; a failed one becomes a
-//! `StandardError` in `errors[]` naming the input. At most 100 inputs, as HubSpot allows.
+//! `StandardError` in `errors[]` naming the input. At most 100 inputs, as HubSpot allows. An
+//! `idProperty` that cannot identify objects fails the whole request (400), as HubSpot answers
+//! "Unable to perform update/upsert by non-unique … property" for the batch.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -49,8 +51,12 @@ struct UpdateInput {
     id: String,
     #[serde(default)]
     id_property: Option<String>,
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::crm::input::scalar_properties")]
     properties: Map<String, Value>,
+    /// Sent by the official clients; read (a string or null) and otherwise unused.
+    #[serde(default)]
+    #[allow(dead_code)]
+    object_write_trace_id: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -119,6 +125,18 @@ fn standard_error(error: &ApiError, context: Value) -> Value {
     entry
 }
 
+/// Every `idProperty` of the request can identify objects of the type; else a 400 for the batch.
+fn check_id_properties<'a>(
+    crm: &crate::crm::PortalCrm,
+    object_type: crate::crm::ObjectType,
+    names: impl IntoIterator<Item = Option<&'a str>>,
+) -> Result<(), ApiError> {
+    for name in names.into_iter().flatten() {
+        crm.check_id_property(object_type, name)?;
+    }
+    Ok(())
+}
+
 fn check_count(count: usize) -> Result<(), ApiError> {
     if count > MAX_BATCH_INPUTS {
         return Err(ApiError::bad_request(format!(
@@ -177,8 +195,9 @@ pub async fn read(
         archived,
     };
     let id_property = body.id_property;
-    Ok(shared(&req).store.crm().read(call.portal_id, |crm| {
-        respond(
+    shared(&req).store.crm().read(call.portal_id, |crm| {
+        check_id_properties(crm, call.object_type, [id_property.as_deref()])?;
+        Ok(respond(
             &body.inputs,
             StatusCode::OK,
             |input| {
@@ -191,8 +210,8 @@ pub async fn read(
                 Ok(crm.render(call.object_type, object, &options))
             },
             |_, input| ("ids".into(), input.id.clone()),
-        )
-    }))
+        ))
+    })
 }
 
 pub async fn update(
@@ -209,8 +228,13 @@ pub async fn update(
     .await?;
     check_count(body.inputs.len())?;
     let source = call.source();
-    Ok(shared(&req).store.crm().write(call.portal_id, |crm| {
-        respond(
+    shared(&req).store.crm().write(call.portal_id, |crm| {
+        check_id_properties(
+            crm,
+            call.object_type,
+            body.inputs.iter().map(|i| i.id_property.as_deref()),
+        )?;
+        Ok(respond(
             &body.inputs,
             StatusCode::OK,
             |input| {
@@ -224,8 +248,8 @@ pub async fn update(
                 Ok(written(crm, call.object_type, id, &input.properties))
             },
             |_, input| ("ids".into(), input.id.clone()),
-        )
-    }))
+        ))
+    })
 }
 
 pub async fn upsert(
@@ -242,8 +266,13 @@ pub async fn upsert(
     .await?;
     check_count(body.inputs.len())?;
     let source = call.source();
-    Ok(shared(&req).store.crm().write(call.portal_id, |crm| {
-        respond(
+    shared(&req).store.crm().write(call.portal_id, |crm| {
+        check_id_properties(
+            crm,
+            call.object_type,
+            body.inputs.iter().map(|i| i.id_property.as_deref()),
+        )?;
+        Ok(respond(
             &body.inputs,
             StatusCode::OK,
             |input| {
@@ -259,8 +288,8 @@ pub async fn upsert(
                 Ok(view)
             },
             |_, input| ("ids".into(), input.id.clone()),
-        )
-    }))
+        ))
+    })
 }
 
 pub async fn archive(
