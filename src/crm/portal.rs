@@ -188,7 +188,12 @@ impl PortalCrm {
         }
     }
 
-    fn check_id_property(&self, object_type: ObjectType, property: &str) -> Result<(), CrmError> {
+    /// `property` can identify an object (`idProperty`): a unique property of the type.
+    pub fn check_id_property(
+        &self,
+        object_type: ObjectType,
+        property: &str,
+    ) -> Result<(), CrmError> {
         let catalog = self.catalog(object_type);
         if catalog.is_unique(property) {
             return Ok(());
@@ -272,7 +277,7 @@ impl PortalCrm {
                 with_key.insert(property.to_string(), Value::String(value.to_string()));
                 let input = ObjectInput {
                     properties: with_key,
-                    associations: Vec::new(),
+                    ..ObjectInput::default()
                 };
                 self.create(object_type, &input, source)
                     .map(|id| (id, true))
@@ -422,7 +427,10 @@ impl PortalCrm {
                 ));
             }
             for spec in &input.types {
-                let kind = AssociationType::find(object_type, spec.association_type_id).ok_or_else(|| {
+                let kind = u32::try_from(spec.association_type_id)
+                    .ok()
+                    .and_then(|id| AssociationType::find(object_type, id))
+                    .ok_or_else(|| {
                     CrmError::invalid(
                         format!("{at}.types"),
                         "INVALID_ASSOCIATION_TYPE",

@@ -56,6 +56,7 @@ pub fn log_engagement(
             let input = ObjectInput {
                 properties: as_json(&properties),
                 associations: matches.iter().map(association_input).collect(),
+                object_write_trace_id: None,
             };
             let id = crm
                 .create(ObjectType::Calls, &input, source)
@@ -104,7 +105,8 @@ fn association_input(record: &CallerIdMatch) -> AssociationInput {
         to: ObjectRef { id: id.to_string() },
         types: vec![AssociationSpec {
             association_category: AssociationCategory::HubspotDefined,
-            association_type_id: association_type(object_type),
+            // 194 and 182: an int32 as the CRM's input types it.
+            association_type_id: association_type(object_type) as i32,
         }],
     }
 }

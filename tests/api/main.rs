@@ -7,6 +7,7 @@ mod connection_statuses;
 mod control;
 mod crm_objects;
 mod crm_scenarios;
+mod crm_spec_conformance;
 mod crm_state;
 mod cross_site;
 mod dashboard;

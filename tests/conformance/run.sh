@@ -6,18 +6,25 @@
 # (/crm/extensions/calling/2026-03/..., Bearer) - restricted to the settings,
 # channel-connection and recording operations, and the three connection-statuses operations
 # (/crm/extensions/calling/v3/connection-statuses..., in the current v3 spec only; the other
-# calling operations, such as inbound-call and recordings/ready, are not emulated).
+# calling operations, such as inbound-call and recordings/ready, are not emulated). Three more
+# runs test the CRM object APIs against HubSpot's CRM specs (crm-calls-v3, crm-contacts-v3,
+# crm-companies-v3; Bearer with the fixture's access token): basic (list, create, read, update,
+# archive), batch (create, read, update, upsert, archive) and search of calls, contacts and
+# companies, with the fixture's seeded objects; hooks.py adjusts those specs to what a portal
+# accepts (its properties, unique properties, objects; docs/crm.md, "Conformance").
 #
 # Required of every response: no 5xx, the spec's schema for its status, HubSpot's error envelope
 # on every 4xx (hooks.py), the exact success statuses, HubSpot's headers; and every operation
-# must reach its success status (200, DELETE 204) at least once. Prints the statuses the emulator
+# must reach its success status (200, DELETE 204; on the CRM a create and batch create 201, a batch
+# archive 204) at least once. Prints the statuses the emulator
 # answered, then `conformance: N passed, N failed`; exits 0 only if nothing failed.
 #
 # Usage: tests/conformance/run.sh [EMULATOR_BINARY]
 #   EMULATOR_BINARY defaults to target/release/hubspot-emulator under the repo root.
 # Environment: CONFORMANCE_MAX_EXAMPLES (default 100 per operation), CONFORMANCE_SEED
 #   (default fixed, for reproducible runs), HUBSPOT_SPEC_DIR (default specs/ here; another
-#   folder with the same layout, e.g. newer copies of the specs).
+#   folder with the same layout, e.g. newer copies of the specs), CONFORMANCE_ONLY (run names
+#   separated by spaces, e.g. "crm-calls crm-contacts": only those runs).
 #
 # Installs schemathesis on first use (a venv in .venv/, or .pydeps/ where python3 has no venv
 # module), so it needs PyPI the first time and nothing but loopback afterwards.
@@ -36,7 +43,17 @@ RUNS=(
   "v3-bearer v3/callingExtensions.json"
   "v3-developer_hapikey-2026-04-08 v3-developer_hapikey-2026-04-08/callingExtensions.json"
   "2026-03-bearer 2026-03/callingExtensions.json"
+  "crm-calls crm-calls-v3/calls.json"
+  "crm-contacts crm-contacts-v3/contacts.json"
+  "crm-companies crm-companies-v3/companies.json"
 )
+if [ -n "${CONFORMANCE_ONLY:-}" ]; then # e.g. CONFORMANCE_ONLY="crm-calls crm-contacts"
+  selected=()
+  for run in "${RUNS[@]}"; do
+    case " $CONFORMANCE_ONLY " in *" ${run%% *} "*) selected+=("$run") ;; esac
+  done
+  RUNS=("${selected[@]}")
+fi
 for run in "${RUNS[@]}"; do
   spec="$SPEC_DIR/${run#* }"
   if [ ! -f "$spec" ]; then
@@ -52,6 +69,9 @@ FIXTURE="$HERE/fixture.json"
 # The settings, channel-connection and recording operations, under either path family, and the
 # connection statuses.
 OPERATIONS_REGEX='^/crm/((v3/extensions/calling|extensions/calling/2026-03)/\{appId\}/settings(/channel-connection|/recording)?|extensions/calling/v3/connection-statuses(/batch/read|/me)?)$'
+# The CRM object APIs (docs/crm.md): basic, batch and search of calls, contacts and companies
+# (not contacts' merge and gdpr-delete, nor companies' merge, which the emulator does not serve).
+OPERATIONS_REGEX+='|^/crm/v3/objects/(calls|contacts|companies)(/batch/(create|read|update|upsert|archive)|/search|/\{(callId|contactId|companyId)\})?$'
 
 # --- schemathesis ------------------------------------------------------------------------
 # shellcheck source=SCRIPTDIR/../support/python-env.sh

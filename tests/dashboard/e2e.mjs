@@ -412,6 +412,13 @@ async function main() {
     for (const part of ['warning', 'friendly-name-truncated', '/phoneNumbers/0/friendlyName', 'extension-not-selectable', '/phoneNumbers/1/extension']) {
       assert(findings.includes(part), `the findings lack ${part}`);
     }
+    // Worst first, as the command line lists them; pointers wrap only at their slashes.
+    const severities = await row.locator('table.findings tbody tr td:first-child').allInnerTexts();
+    assert(severities.length >= 2, `the findings table has ${severities.length} rows`);
+    const rank = { error: 0, warning: 1, info: 2 };
+    const ranks = severities.map((s) => rank[s.trim()]);
+    assert(ranks.every((r, i) => i === 0 || ranks[i - 1] <= r), `the findings are not worst first: ${severities}`);
+    assert(await row.locator('table.findings code wbr').count() > 0, 'pointers have no <wbr> at their slashes');
   });
 
   await check('an open row stays open, and keeps the focus, while new deliveries arrive', async () => {

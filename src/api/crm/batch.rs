@@ -1,6 +1,8 @@
 //! The batch endpoints: create (201, or 207 when some inputs failed), read, update and upsert
 //! (200/207), archive (204). Each input succeeds or fails on its own; a failed one becomes a
-//! `StandardError` in `errors[]` naming the input. At most 100 inputs, as HubSpot allows.
+//! `StandardError` in `errors[]` naming the input. At most 100 inputs, as HubSpot allows. An
+//! `idProperty` that cannot identify objects fails the whole request (400), as HubSpot answers
+//! "Unable to perform update/upsert by non-unique … property" for the batch.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -50,8 +52,12 @@ struct UpdateInput {
     id: String,
     #[serde(default)]
     id_property: Option<String>,
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::crm::input::scalar_properties")]
     properties: Map<String, Value>,
+    /// Sent by the official clients; read (a string or null) and otherwise unused.
+    #[serde(default)]
+    #[allow(dead_code)]
+    object_write_trace_id: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -120,6 +126,18 @@ fn standard_error(error: &ApiError, context: Value) -> Value {
     entry
 }
 
+/// Every `idProperty` of the request can identify objects of the type; else a 400 for the batch.
+fn check_id_properties<'a>(
+    crm: &crate::crm::PortalCrm,
+    object_type: crate::crm::ObjectType,
+    names: impl IntoIterator<Item = Option<&'a str>>,
+) -> Result<(), ApiError> {
+    for name in names.into_iter().flatten() {
+        crm.check_id_property(object_type, name)?;
+    }
+    Ok(())
+}
+
 fn check_count(count: usize) -> Result<(), ApiError> {
     if count > MAX_BATCH_INPUTS {
         return Err(ApiError::bad_request(format!(
@@ -182,8 +200,9 @@ pub async fn read(
         archived,
     };
     let id_property = body.id_property;
-    Ok(shared(&req).store.crm().read(call.portal_id, |crm| {
-        respond(
+    shared(&req).store.crm().read(call.portal_id, |crm| {
+        check_id_properties(crm, call.object_type, [id_property.as_deref()])?;
+        Ok(respond(
             &body.inputs,
             StatusCode::OK,
             |input| {
@@ -196,8 +215,8 @@ pub async fn read(
                 Ok(crm.render(call.object_type, object, &options))
             },
             |_, input| ("ids".into(), input.id.clone()),
-        )
-    }))
+        ))
+    })
 }
 
 pub async fn update(
@@ -216,7 +235,12 @@ pub async fn update(
     let source = call.source();
     let mut ids = Vec::new();
     let response = shared(&req).store.crm().write(call.portal_id, |crm| {
-        respond(
+        check_id_properties(
+            crm,
+            call.object_type,
+            body.inputs.iter().map(|i| i.id_property.as_deref()),
+        )?;
+        Ok::<_, ApiError>(respond(
             &body.inputs,
             StatusCode::OK,
             |input| {
@@ -231,8 +255,8 @@ pub async fn update(
                 Ok(written(crm, call.object_type, id, &input.properties))
             },
             |_, input| ("ids".into(), input.id.clone()),
-        )
-    });
+        ))
+    })?;
     journal_call_writes(&req, &call, &ids);
     Ok(response)
 }
@@ -253,7 +277,12 @@ pub async fn upsert(
     let source = call.source();
     let mut ids = Vec::new();
     let response = shared(&req).store.crm().write(call.portal_id, |crm| {
-        respond(
+        check_id_properties(
+            crm,
+            call.object_type,
+            body.inputs.iter().map(|i| i.id_property.as_deref()),
+        )?;
+        Ok::<_, ApiError>(respond(
             &body.inputs,
             StatusCode::OK,
             |input| {
@@ -270,8 +299,8 @@ pub async fn upsert(
                 Ok(view)
             },
             |_, input| ("ids".into(), input.id.clone()),
-        )
-    });
+        ))
+    })?;
     journal_call_writes(&req, &call, &ids);
     Ok(response)
 }

@@ -165,7 +165,7 @@ pub async fn get(call: CrmCall, req: HttpRequest) -> Result<HttpResponse, ApiErr
 
 #[derive(serde::Deserialize)]
 struct PropertiesInput {
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::crm::input::scalar_properties")]
     properties: Map<String, Value>,
 }
 

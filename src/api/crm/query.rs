@@ -61,12 +61,19 @@ impl QueryParams {
         }
     }
 
+    /// A count: digits, at most an int32 (HubSpot's spec types these parameters int32).
     pub fn number(&self, key: &str) -> Result<Option<usize>, ApiError> {
         self.single(key)
-            .map(|v| {
-                v.trim().parse::<usize>().map_err(|_| {
-                    invalid(key, format!("{key} must be a positive integer, got {v:?}"))
-                })
+            .map(|v| match v.trim().parse::<usize>() {
+                Ok(n) if n <= i32::MAX as usize => Ok(n),
+                Ok(_) => Err(invalid(
+                    key,
+                    format!("{key} is {v}, past the largest value HubSpot takes (2147483647)"),
+                )),
+                Err(_) => Err(invalid(
+                    key,
+                    format!("{key} must be a positive integer, got {v:?}"),
+                )),
             })
             .transpose()
     }
@@ -94,6 +101,9 @@ mod tests {
         assert_eq!(q.number("limit").unwrap(), Some(5));
         assert_eq!(q.single("x"), Some(" y z"));
         assert!(q.number("x").is_err());
+        let big = QueryParams::parse("limit=2147483647&after=2147483648");
+        assert_eq!(big.number("limit").unwrap(), Some(2_147_483_647));
+        assert!(big.number("after").is_err(), "past int32");
         assert!(!q.flag("archived").unwrap());
         assert!(QueryParams::parse("archived=TRUE")
             .flag("archived")

@@ -115,8 +115,18 @@ pub fn to_number(text: &str) -> Option<f64> {
     to_millis(text).map(|ms| ms as f64)
 }
 
-/// Milliseconds since the epoch of a time given as milliseconds, ISO-8601 or a date.
+/// The times a datetime or date property takes: years 1 to 9999, the ones ISO-8601 writes with
+/// four digits (and the official clients' date-time parsers read), in milliseconds.
+pub const MIN_MILLIS: i64 = -62_135_596_800_000; // 0001-01-01T00:00:00.000Z
+pub const MAX_MILLIS: i64 = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+
+/// Milliseconds since the epoch of a time given as milliseconds, ISO-8601 or a date, within
+/// years 1 to 9999.
 pub fn to_millis(text: &str) -> Option<i64> {
+    any_millis(text).filter(|ms| (MIN_MILLIS..=MAX_MILLIS).contains(ms))
+}
+
+fn any_millis(text: &str) -> Option<i64> {
     let text = text.trim();
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
         if let Ok(ms) = text.parse::<i64>() {
@@ -180,6 +190,27 @@ mod tests {
         assert_eq!(
             normalize(&datetime, "yesterday".into()).unwrap_err().code,
             "INVALID_DATETIME"
+        );
+        // Years past 9999 (or before 1) would print as "+200000-01-01T…", which no client reads.
+        for far in [
+            "253402300800000",
+            "-62135596800001",
+            "-8334601315199999",
+            "+10000-01-01T00:00:00Z",
+        ] {
+            assert_eq!(
+                normalize(&datetime, far.into()).unwrap_err().code,
+                "INVALID_DATETIME",
+                "{far}"
+            );
+        }
+        assert_eq!(
+            normalize(&datetime, "253402300799999".into()).unwrap(),
+            "9999-12-31T23:59:59.999Z"
+        );
+        assert_eq!(
+            normalize(&datetime, "-62135596800000".into()).unwrap(),
+            "0001-01-01T00:00:00.000Z"
         );
         assert_eq!(
             normalize(&def(PropertyKind::Number, &[]), "x".into())

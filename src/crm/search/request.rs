@@ -29,7 +29,7 @@ pub struct SearchRequest {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FilterGroup {
-    #[serde(default)]
+    /// Required, as HubSpot's spec has it (`{"filters": []}` matches everything).
     pub filters: Vec<Filter>,
 }
 

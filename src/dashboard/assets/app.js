@@ -235,13 +235,21 @@ function cell(label, ...content) {
 
 // ---- verdicts: findings, number picker, exchange --------------------------------------------
 
+// Worst first, as the command line lists them (stable within a severity).
+const SEVERITY_RANK = { error: 0, warning: 1, info: 2 };
+
 function findingsTable(findings) {
   if (!findings.length) return h('p', { class: 'dim' }, 'No findings.');
-  return table('findings', 'Findings', ['severity', 'code', 'pointer', 'message'], findings.map((f) =>
+  const worstFirst = findings
+    .map((f, i) => [f, i])
+    .sort(([a, i], [b, j]) => (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3) || i - j)
+    .map(([f]) => f);
+  return table('findings', 'Findings', ['severity', 'code', 'pointer', 'message'], worstFirst.map((f) =>
     h('tr', null,
       cell('severity', severity(f.severity)),
       cell('code', h('code', null, f.code)),
-      cell('pointer', h('code', null, f.pointer || '(whole reply)')),
+      // A JSON pointer wraps at its slashes, like a path, never inside a key.
+      cell('pointer', h('code', null, f.pointer ? breakable(f.pointer) : '(whole reply)')),
       cell('message', f.message))));
 }
 
