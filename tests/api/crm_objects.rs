@@ -626,6 +626,28 @@ async fn calls_written_through_the_api_are_judged_and_journaled() {
         entries[1]
     );
 
+    // A batch upsert of a call logged in seconds is judged too.
+    let upserted = send(
+        Method::POST,
+        "/crm/v3/objects/calls/batch/upsert",
+        json!({"inputs": [{"id": "ext-9", "idProperty": "hs_call_external_id",
+                           "properties": {"hs_timestamp": "2026-01-01T10:00:00Z", "hs_call_status": "COMPLETED", "hs_call_duration": "42"}}]}),
+    )
+    .await;
+    assert_eq!(upserted.status(), 200);
+    let (_, page) = json_of(
+        app.control(Method::GET, "/_emulator/call-writes", None)
+            .await,
+    )
+    .await;
+    let entries = page["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 3, "{page}");
+    assert_eq!(
+        entries[2]["request"],
+        "POST /crm/v3/objects/calls/batch/upsert"
+    );
+    assert_eq!(codes(&entries[2]), ["duration-looks-like-seconds"]);
+
     // Contacts are not calls: nothing is journaled for them.
     let contact = send(
         Method::POST,
@@ -639,5 +661,5 @@ async fn calls_written_through_the_api_are_judged_and_journaled() {
             .await,
     )
     .await;
-    assert_eq!(page["entries"].as_array().unwrap().len(), 2);
+    assert_eq!(page["entries"].as_array().unwrap().len(), 3);
 }

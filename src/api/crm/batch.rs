@@ -17,7 +17,7 @@ use super::reply::{json, read_body, shared};
 use crate::api::error::ApiError;
 use crate::clock::Timestamp;
 use crate::crm::input::id_text;
-use crate::crm::{ObjectInput, ObjectView, ReadOptions};
+use crate::crm::{ObjectInput, ObjectView, PortalCrm, ReadOptions};
 
 /// HubSpot's cap on a batch's inputs.
 pub const MAX_BATCH_INPUTS: usize = 100;
@@ -109,6 +109,37 @@ fn respond<T>(
     json(status, &body)
 }
 
+/// A batch that writes, the one shape of create, update and upsert: `check` looks at the whole
+/// batch first (a 400 refuses it all), then `write` runs on every input under the portal's lock
+/// and gives the id written with its view; the answer is `respond`'s, and every call written is
+/// judged (`journal_call_writes`).
+fn write_batch<T>(
+    req: &HttpRequest,
+    call: &CrmCall,
+    inputs: &[T],
+    ok: StatusCode,
+    check: impl FnOnce(&PortalCrm) -> Result<(), ApiError>,
+    mut write: impl FnMut(&mut PortalCrm, &T) -> Result<(u64, ObjectView), ApiError>,
+    label: impl Fn(usize, &T) -> (String, String),
+) -> Result<HttpResponse, ApiError> {
+    let mut ids = Vec::new();
+    let response = shared(req).store.crm().write(call.portal_id, |crm| {
+        check(crm)?;
+        Ok::<_, ApiError>(respond(
+            inputs,
+            ok,
+            |input| {
+                let (id, view) = write(crm, input)?;
+                ids.push(id);
+                Ok(view)
+            },
+            label,
+        ))
+    })?;
+    journal_call_writes(req, call, &ids);
+    Ok(response)
+}
+
 /// An error as one entry of a batch's `errors[]` (HubSpot's `StandardError`).
 fn standard_error(error: &ApiError, context: Value) -> Value {
     let body = error.body("");
@@ -161,21 +192,18 @@ pub async fn create(
     .await?;
     check_count(body.inputs.len())?;
     let source = call.source();
-    let mut ids = Vec::new();
-    let response = shared(&req).store.crm().write(call.portal_id, |crm| {
-        respond(
-            &body.inputs,
-            StatusCode::CREATED,
-            |input| {
-                let id = crm.create(call.object_type, input, &source)?;
-                ids.push(id);
-                Ok(written(crm, call.object_type, id, &input.properties))
-            },
-            |index, _| ("inputs".into(), index.to_string()),
-        )
-    });
-    journal_call_writes(&req, &call, &ids);
-    Ok(response)
+    write_batch(
+        &req,
+        &call,
+        &body.inputs,
+        StatusCode::CREATED,
+        |_| Ok(()),
+        |crm, input| {
+            let id = crm.create(call.object_type, input, &source)?;
+            Ok((id, written(crm, call.object_type, id, &input.properties)))
+        },
+        |index, _| ("inputs".into(), index.to_string()),
+    )
 }
 
 pub async fn read(
@@ -233,32 +261,30 @@ pub async fn update(
     .await?;
     check_count(body.inputs.len())?;
     let source = call.source();
-    let mut ids = Vec::new();
-    let response = shared(&req).store.crm().write(call.portal_id, |crm| {
-        check_id_properties(
-            crm,
-            call.object_type,
-            body.inputs.iter().map(|i| i.id_property.as_deref()),
-        )?;
-        Ok::<_, ApiError>(respond(
-            &body.inputs,
-            StatusCode::OK,
-            |input| {
-                let id = crm.update(
-                    call.object_type,
-                    &input.id,
-                    input.id_property.as_deref(),
-                    &input.properties,
-                    &source,
-                )?;
-                ids.push(id);
-                Ok(written(crm, call.object_type, id, &input.properties))
-            },
-            |_, input| ("ids".into(), input.id.clone()),
-        ))
-    })?;
-    journal_call_writes(&req, &call, &ids);
-    Ok(response)
+    write_batch(
+        &req,
+        &call,
+        &body.inputs,
+        StatusCode::OK,
+        |crm| {
+            check_id_properties(
+                crm,
+                call.object_type,
+                body.inputs.iter().map(|i| i.id_property.as_deref()),
+            )
+        },
+        |crm, input| {
+            let id = crm.update(
+                call.object_type,
+                &input.id,
+                input.id_property.as_deref(),
+                &input.properties,
+                &source,
+            )?;
+            Ok((id, written(crm, call.object_type, id, &input.properties)))
+        },
+        |_, input| ("ids".into(), input.id.clone()),
+    )
 }
 
 pub async fn upsert(
@@ -275,34 +301,32 @@ pub async fn upsert(
     .await?;
     check_count(body.inputs.len())?;
     let source = call.source();
-    let mut ids = Vec::new();
-    let response = shared(&req).store.crm().write(call.portal_id, |crm| {
-        check_id_properties(
-            crm,
-            call.object_type,
-            body.inputs.iter().map(|i| i.id_property.as_deref()),
-        )?;
-        Ok::<_, ApiError>(respond(
-            &body.inputs,
-            StatusCode::OK,
-            |input| {
-                let (id, new) = crm.upsert(
-                    call.object_type,
-                    input.id_property.as_deref(),
-                    &input.id,
-                    &input.properties,
-                    &source,
-                )?;
-                ids.push(id);
-                let mut view = written(crm, call.object_type, id, &input.properties);
-                view.new = Some(new);
-                Ok(view)
-            },
-            |_, input| ("ids".into(), input.id.clone()),
-        ))
-    })?;
-    journal_call_writes(&req, &call, &ids);
-    Ok(response)
+    write_batch(
+        &req,
+        &call,
+        &body.inputs,
+        StatusCode::OK,
+        |crm| {
+            check_id_properties(
+                crm,
+                call.object_type,
+                body.inputs.iter().map(|i| i.id_property.as_deref()),
+            )
+        },
+        |crm, input| {
+            let (id, new) = crm.upsert(
+                call.object_type,
+                input.id_property.as_deref(),
+                &input.id,
+                &input.properties,
+                &source,
+            )?;
+            let mut view = written(crm, call.object_type, id, &input.properties);
+            view.new = Some(new);
+            Ok((id, view))
+        },
+        |_, input| ("ids".into(), input.id.clone()),
+    )
 }
 
 pub async fn archive(
