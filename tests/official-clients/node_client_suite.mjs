@@ -12,6 +12,7 @@
 // Prints one line per check and ends with `N passed, N failed`; exits 1 on any failure.
 
 import { createRequire } from 'node:module';
+import { callOk, check, runSuite, show } from './checks.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('@hubspot/api-client');
@@ -34,38 +35,6 @@ const makeClient = (developerApiKey) => new Client({ developerApiKey, basePath: 
 const api = makeClient(DEV_KEY).crm.extensions.calling;
 const badApi = makeClient(`not-the-${DEV_KEY}`).crm.extensions.calling;
 const keylessApi = new Client({ basePath: BASE_URL }).crm.extensions.calling;
-
-let passed = 0;
-let failed = 0;
-
-function check(name, ok, detail = '') {
-  if (ok) {
-    passed += 1;
-    console.log(`PASS ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL ${name}${detail ? `: ${detail}` : ''}`);
-  }
-  return ok;
-}
-
-const show = (value) => {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-};
-
-// A call that must succeed; a thrown error (including a client-side parse error) is a failure.
-async function callOk(name, fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    check(name, false, `threw ${e?.constructor?.name}: code=${e?.code} ${e?.message}`);
-    return undefined;
-  }
-}
 
 // A call that must throw the client's own ApiException with this status and error category.
 async function callFails(name, fn, code, category) {
@@ -253,13 +222,13 @@ async function recordingSuite() {
 }
 
 console.log(`# @hubspot/api-client ${clientVersion} against ${BASE_URL}, appId ${APP_ID}`);
-for (const suite of [settingsSuite, channelConnectionSuite, recordingSuite]) {
-  try {
-    await suite();
-  } catch (e) {
-    // A bug in a suite must still count, not hide the summary line.
-    check(`${suite.name} ran to the end`, false, e?.stack ?? String(e));
+await runSuite(async () => {
+  for (const suite of [settingsSuite, channelConnectionSuite, recordingSuite]) {
+    try {
+      await suite();
+    } catch (e) {
+      // A bug in one suite must not keep the others from running.
+      check(`${suite.name} ran to the end`, false, e?.stack ?? String(e));
+    }
   }
-}
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+});

@@ -13,6 +13,7 @@
 // Prints one line per check and ends with `N passed, N failed`; exits 1 on any failure.
 
 import { createRequire } from 'node:module';
+import { callOk, check, runSuite, show } from './checks.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('@hubspot/api-client');
@@ -27,37 +28,6 @@ const TOKEN = process.env.HUBSPOT_ACCESS_TOKEN;
 const client = new Client({ accessToken: TOKEN, basePath: BASE_URL });
 const badClient = new Client({ accessToken: `not-the-${TOKEN}`, basePath: BASE_URL });
 const callsApi = client.crm.objects.calls;
-
-let passed = 0;
-let failed = 0;
-
-function check(name, ok, detail = '') {
-  if (ok) {
-    passed += 1;
-    console.log(`PASS ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL ${name}${detail ? `: ${detail}` : ''}`);
-  }
-  return ok;
-}
-
-const show = (value) => {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-};
-
-async function callOk(name, fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    check(name, false, `threw ${e?.constructor?.name}: code=${e?.code} ${e?.message}`);
-    return undefined;
-  }
-}
 
 async function callFails(name, fn, exceptionClass, code, category) {
   let result;
@@ -221,11 +191,4 @@ async function main() {
     calls.ApiException, 401, 'INVALID_AUTHENTICATION');
 }
 
-try {
-  await main();
-} catch (e) {
-  failed += 1;
-  console.log(`FAIL the suite crashed: ${e?.stack ?? e}`);
-}
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await runSuite(main);

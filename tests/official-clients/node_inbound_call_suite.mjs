@@ -16,6 +16,7 @@
 // Prints one line per check and ends with `N passed, N failed`; exits 1 on any failure.
 
 import { createRequire } from 'node:module';
+import { callOk, check, runSuite, show } from './checks.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('@hubspot/api-client');
@@ -26,37 +27,6 @@ const BASE_URL = process.env.HUBSPOT_API_BASE_URL.replace(/\/+$/, '');
 const TOKEN = process.env.HUBSPOT_ACCESS_TOKEN;
 
 const client = new Client({ accessToken: TOKEN, basePath: BASE_URL });
-
-let passed = 0;
-let failed = 0;
-
-function check(name, ok, detail = '') {
-  if (ok) {
-    passed += 1;
-    console.log(`PASS ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL ${name}${detail ? `: ${detail}` : ''}`);
-  }
-  return ok;
-}
-
-const show = (value) => {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-};
-
-async function callOk(name, fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    check(name, false, `threw ${e?.constructor?.name}: code=${e?.code} ${e?.message} ${show(e?.body)}`);
-    return undefined;
-  }
-}
 
 const request = (externalCallId, finalCallStatus) => ({
   externalCallId,
@@ -145,10 +115,4 @@ async function suite() {
 }
 
 console.log(`# @hubspot/api-client inbound call against ${BASE_URL}`);
-try {
-  await suite();
-} catch (e) {
-  check('suite ran to the end', false, e?.stack ?? String(e));
-}
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+await runSuite(suite);
