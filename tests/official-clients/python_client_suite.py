@@ -16,10 +16,10 @@ Prints one line per check and ends with `N passed, N failed`; exits 1 on any fai
 import json
 import os
 import sys
-import traceback
 from importlib import metadata
 
 import hubspot
+from checks import call_ok, check, run_suites
 from hubspot.crm.extensions.calling import (
     ChannelConnectionSettingsPatchRequest,
     ChannelConnectionSettingsRequest,
@@ -59,36 +59,6 @@ calling = client.crm.extensions.calling
 settings_api = calling.settings_api
 channel_api = calling.channel_connection_settings_api
 recording_api = calling.recording_settings_api
-
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"PASS {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
-    return ok
-
-
-def call_ok(name, fn):
-    """Runs a call that must succeed; a raised exception is a failure, not a crash.
-
-    Note the generated client returns None (no model) for any 2xx status it does not expect,
-    e.g. 201 from a create; the isinstance checks after each call catch that.
-    """
-    try:
-        return fn()
-    except ApiException as e:
-        check(name, False, f"raised {type(e).__name__} status={e.status} body={e.body!r}")
-    except Exception as e:  # a deserialisation error in the client is exactly what we judge
-        check(name, False, f"raised {type(e).__name__}: {e}")
-    return None
-
 
 def error_category(exc):
     try:
@@ -302,13 +272,7 @@ def recording_suite():
 def main():
     print(f"# hubspot-api-client {metadata.version('hubspot-api-client')} against {BASE_URL},"
           f" appId {APP_ID}")
-    for suite in (settings_suite, channel_connection_suite, recording_suite):
-        try:
-            suite()
-        except Exception:  # a bug in a suite must still count, not hide the summary line
-            check(f"{suite.__name__} ran to the end", False, traceback.format_exc().strip())
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return run_suites(settings_suite, channel_connection_suite, recording_suite)
 
 
 if __name__ == "__main__":

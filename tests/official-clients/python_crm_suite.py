@@ -16,9 +16,9 @@ import datetime
 import json
 import os
 import sys
-import traceback
 
 import hubspot
+from checks import call_ok, check, run_suites
 from hubspot.crm import companies as companies_models
 from hubspot.crm import contacts as contacts_models
 from hubspot.crm.objects import calls as calls_models
@@ -39,32 +39,6 @@ calls = client.crm.objects.calls
 calls_basic, calls_batch, calls_search = calls.basic_api, calls.batch_api, calls.search_api
 contacts_basic, contacts_search = client.crm.contacts.basic_api, client.crm.contacts.search_api
 companies_basic, companies_search = client.crm.companies.basic_api, client.crm.companies.search_api
-
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"PASS {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
-    return ok
-
-
-def call_ok(name, fn):
-    """A call that must succeed; an exception (the client's or its deserializer's) is a failure."""
-    try:
-        return fn()
-    except ApiException as e:
-        check(name, False, f"raised {type(e).__name__} status={e.status} body={e.body!r}")
-    except Exception as e:
-        check(name, False, f"raised {type(e).__name__}: {e}")
-    return None
-
 
 def call_fails(name, fn, status, exc_class, category):
     try:
@@ -224,10 +198,4 @@ def main():
                401, UnauthorizedException, "INVALID_AUTHENTICATION")
 
 
-try:
-    main()
-except Exception:
-    failed += 1
-    print("FAIL the suite crashed:\n" + traceback.format_exc())
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(run_suites(main))
