@@ -63,6 +63,24 @@ async fn post(app: &TestApp, path: &str, body: &Value, token: &str) -> (u16, Val
     .await
 }
 
+/// POSTs `body` with `token` and checks HubSpot's error envelope: its body.
+async fn post_error(
+    app: &TestApp,
+    path: &str,
+    body: &Value,
+    token: &str,
+    status: u16,
+    category: &str,
+) -> Value {
+    expect_error(
+        app.send(Method::POST, path, Some(body), Auth::Bearer(token))
+            .await,
+        status,
+        category,
+    )
+    .await
+}
+
 /// `(callerIdType, objectId)` of each match, in order.
 fn matched(response: &Value) -> Vec<(String, u64)> {
     response["callerIdMatches"]
@@ -306,14 +324,11 @@ async fn unknown_engagement_properties_are_refused_as_the_crm_refuses_them() {
     let app = spawn_with(FIXTURE).await;
     let mut request = body("+14155552671", "ext-bad", true);
     request["engagementProperties"] = json!({"hs_call_titel": "typo"});
-    let error = expect_error(
-        app.send(
-            Method::POST,
-            &inbound(FAMILIES[0]),
-            Some(&request),
-            Auth::Bearer("tok"),
-        )
-        .await,
+    let error = post_error(
+        &app,
+        &inbound(FAMILIES[0]),
+        &request,
+        "tok",
         400,
         "VALIDATION_ERROR",
     )
@@ -347,14 +362,11 @@ async fn a_malformed_body_is_a_400_naming_each_field() {
     request.as_object_mut().unwrap().remove("externalCallId");
     request["fromNumber"] = json!({"e164Number": "+14155552671"});
     request["durationSeconds"] = json!("95");
-    let error = expect_error(
-        app.send(
-            Method::POST,
-            &inbound(FAMILIES[1]),
-            Some(&request),
-            Auth::Bearer("tok"),
-        )
-        .await,
+    let error = post_error(
+        &app,
+        &inbound(FAMILIES[1]),
+        &request,
+        "tok",
         400,
         "VALIDATION_ERROR",
     )
@@ -402,14 +414,11 @@ async fn scopes_api_keys_and_methods_get_hubspots_errors() {
     let app = spawn_with(FIXTURE).await;
     let request = body("+14155552671", "c-10", false);
     for family in FAMILIES {
-        let error = expect_error(
-            app.send(
-                Method::POST,
-                &inbound(family),
-                Some(&request),
-                Auth::Bearer("tok-read"),
-            )
-            .await,
+        let error = post_error(
+            &app,
+            &inbound(family),
+            &request,
+            "tok-read",
             403,
             "MISSING_SCOPES",
         )
