@@ -15,6 +15,7 @@ mod cross_site;
 mod dashboard;
 mod delivery_connections;
 mod delivery_loops;
+mod demo_app_calls;
 mod errors;
 mod explained_errors;
 mod faults;
