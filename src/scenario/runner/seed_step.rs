@@ -57,8 +57,8 @@ impl Runner<'_> {
             Ok((id, properties)) => Ok(Outcomes::passed(
                 json!({ "id": id.to_string(), "properties": properties }),
             )),
+            // The CRM's message names the property or association to fix.
             Err(error) => Ok(Outcomes {
-                expected: Some(serde_json::to_value(step).unwrap_or_default()),
                 got: Some(json!({ "portalId": portal_id })),
                 ..Outcomes::failed(format!(
                     "portal {portal_id}'s CRM refused the {}: {error}",
