@@ -7,12 +7,16 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+use tokio::sync::Semaphore;
+
 use crate::domain::{AppId, PortalId};
 use crate::inbound_call::crm_view::{self, CrmPageRequest, PortalCrmView};
 use crate::inbound_call::{CallReport, CallWriteReport};
-use crate::journal::{ApiRequestEntry, ByteBudget, Journal};
+use crate::journal::{ApiRequestEntry, ByteBudget, Journal, RECORDING_CAPACITY};
+use crate::playback::{Playbacks, CONCURRENT_PLAYS};
 use crate::probe::report::ProbeReport;
 use crate::probe::Prober;
+use crate::recording::PlaybackVerdict;
 use crate::scenario::runner::ScenarioContext;
 use crate::store::Store;
 use crate::webhook::fire::Webhooks;
@@ -31,6 +35,10 @@ pub struct EmulatorState {
     pub call_reports: Arc<Journal<CallReport>>,
     /// Call engagements the apps wrote through the CRM's calls API, judged.
     pub call_writes: Arc<Journal<CallWriteReport>>,
+    /// Recordings played as HubSpot would (on `recordings/ready` or on demand), judged.
+    pub recordings: Arc<Journal<PlaybackVerdict>>,
+    /// Plays fetching at once (`playback::CONCURRENT_PLAYS`).
+    playback_slots: Semaphore,
     /// Built on the first delivery: the web's root certificates cost memory an API-only run
     /// never needs.
     tls: OnceLock<TlsConfig>,
@@ -65,6 +73,8 @@ impl EmulatorState {
             probes: Journal::new(limits.probes, &budget),
             call_reports: Journal::new(limits.call_reports, &budget),
             call_writes: Journal::new(limits.call_reports, &budget),
+            recordings: Journal::new(RECORDING_CAPACITY, &budget),
+            playback_slots: Semaphore::new(CONCURRENT_PLAYS),
             journal_budget: budget,
             tls: OnceLock::new(),
             extra_ca_pem,
@@ -78,6 +88,16 @@ impl EmulatorState {
             store: &self.store,
             journal: &self.deliveries,
             tls: self.tls(),
+        }
+    }
+
+    /// The recording playback machinery over this state.
+    pub fn playbacks(&self) -> Playbacks<'_> {
+        Playbacks {
+            store: &self.store,
+            journal: &self.recordings,
+            tls: self.tls(),
+            slots: &self.playback_slots,
         }
     }
 

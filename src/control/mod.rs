@@ -1,6 +1,7 @@
 //! The control API under `/_emulator/` (never a HubSpot path): health, reset, state export and
 //! import, the API request journal, firing the webhook, the delivery journal and replays, probes
-//! of the app, the inbound-call and call-write journals, a portal's CRM with its calls judged,
+//! of the app, the inbound-call and call-write journals, playing a call's recording as HubSpot
+//! would and the recordings journal, a portal's CRM with its calls judged,
 //! users' browser flags and connection statuses, behind an optional token (`token`). Its errors
 //! are plain `{"error": …}` JSON, not HubSpot's envelope, because no HubSpot client ever calls it.
 
@@ -15,6 +16,7 @@ mod health;
 mod helpdesk;
 mod inbound_calls;
 mod probe;
+mod recordings;
 mod requests;
 mod routes;
 mod state;

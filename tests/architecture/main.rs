@@ -16,12 +16,36 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("webhook", &["store", "journal", "domain", "clock"]),
     ("probe", &["webhook", "store", "journal", "domain", "clock"]),
     (
-        "inbound_call",
+        "recording",
         &["crm", "webhook", "journal", "domain", "clock"],
     ),
     (
+        "playback",
+        &[
+            "recording",
+            "webhook",
+            "store",
+            "crm",
+            "journal",
+            "domain",
+            "clock",
+        ],
+    ),
+    (
+        "inbound_call",
+        &["recording", "crm", "webhook", "journal", "domain", "clock"],
+    ),
+    (
         "fixture",
-        &["probe", "webhook", "store", "crm", "domain", "clock"],
+        &[
+            "probe",
+            "recording",
+            "webhook",
+            "store",
+            "crm",
+            "domain",
+            "clock",
+        ],
     ),
     (
         "scenario",
@@ -41,6 +65,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "state",
         &[
             "scenario",
+            "playback",
+            "recording",
             "probe",
             "inbound_call",
             "webhook",
@@ -56,6 +82,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &[
             "context",
             "state",
+            "playback",
+            "recording",
             "inbound_call",
             "store",
             "crm",
@@ -67,7 +95,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "control",
         &[
-            "context", "state", "fixture", "probe", "webhook", "store", "journal", "domain",
+            "context",
+            "state",
+            "fixture",
+            "playback",
+            "recording",
+            "probe",
+            "webhook",
+            "store",
+            "journal",
+            "domain",
             "clock",
         ],
     ),
@@ -342,7 +379,7 @@ fn every_module_imports_only_the_layers_it_may() {
     );
 }
 
-/// HubSpot's vocabulary, the state and the journals know nothing of HTTP.
+/// HubSpot's vocabulary, the state, the journals and the recordings' judges know nothing of HTTP.
 #[test]
 fn the_inner_layers_use_no_http_crate() {
     let mut files = Vec::new();
@@ -352,7 +389,7 @@ fn the_inner_layers_use_no_http_crate() {
         let module = module_path(&src(), file);
         if !matches!(
             module.first().map(String::as_str),
-            Some("domain" | "store" | "journal" | "clock")
+            Some("domain" | "store" | "journal" | "clock" | "recording")
         ) {
             continue;
         }
