@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::clock;
 use crate::domain::{LegacyVersion, Secret};
-use crate::recording::judge::Served;
+use crate::recording::judge::{slow_ms, Served};
 use crate::recording::verdict::{Exchange, Step};
 use crate::webhook::delivery::USER_AGENT;
 use crate::webhook::sender::{self, Purpose, RawResponse, TlsConfig};
@@ -49,6 +49,7 @@ impl Fetched {
             body: &raw.body,
             truncated: raw.truncated,
             latency_ms: self.exchange.latency_ms,
+            slow_ms: slow_ms(self.exchange.timeout_ms),
         })
     }
 }

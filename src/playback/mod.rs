@@ -209,7 +209,8 @@ impl Playbacks<'_> {
                 format!("App {app_id} has no clientSecret in the emulator's state, so its recording requests go unsigned; HubSpot signs them (assumed). Add \"clientSecret\" to the app in the fixture to test the app's check."),
             ));
         }
-        let timeout = Duration::from_millis(TIMEOUT_MS);
+        // The app's own timeout where it has one (the webhook's), else HubSpot's assumed one.
+        let timeout = Duration::from_millis(app.profile.webhook_timeout_ms.unwrap_or(TIMEOUT_MS));
         if refuse_control_api(&url, verdict) {
             return;
         }
@@ -252,7 +253,6 @@ impl Playbacks<'_> {
         };
         verdict.audio = judgement.info.clone().map(|info| AudioSummary {
             transcribable: info.container.transcribable(),
-            playable: info.container.playable(),
             info,
             total_bytes: judgement.total_bytes,
         });

@@ -2,7 +2,8 @@
 //! from the `Content-Type` the app sent: the container (told by its signature, then demuxed), the
 //! codec, the channels, the sample rate and the duration; the first packet is decoded to show that
 //! the data is audio and not only a header. HubSpot transcribes WAV, FLAC and MP4 recordings and
-//! plays MP3 ones too; anything else it cannot use.
+//! plays MP3 ones too (its calls guide names .mp3 and .wav for playback); anything else it cannot
+//! use, so it is not audio as far as HubSpot is concerned.
 
 use std::io::Cursor;
 
@@ -21,7 +22,6 @@ pub enum Container {
     Flac,
     Mp4,
     Mp3,
-    Ogg,
 }
 
 impl Container {
@@ -30,19 +30,12 @@ impl Container {
         matches!(self, Container::Wav | Container::Flac | Container::Mp4)
     }
 
-    /// HubSpot's call player plays these (the calls guide names .mp3 and .wav; FLAC and MP4 are
-    /// transcribed, so fetched and played as well).
-    pub fn playable(self) -> bool {
-        !matches!(self, Container::Ogg)
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             Container::Wav => "wav",
             Container::Flac => "flac",
             Container::Mp4 => "mp4",
             Container::Mp3 => "mp3",
-            Container::Ogg => "ogg",
         }
     }
 
@@ -53,7 +46,6 @@ impl Container {
             Container::Flac => &["audio/flac", "audio/x-flac"],
             Container::Mp4 => &["audio/mp4", "video/mp4", "audio/x-m4a", "audio/m4a"],
             Container::Mp3 => &["audio/mpeg", "audio/mp3", "audio/mpeg3"],
-            Container::Ogg => &["audio/ogg", "application/ogg"],
         }
     }
 }
@@ -154,8 +146,6 @@ pub fn sniff(bytes: &[u8]) -> Option<Container> {
         Some(Container::Flac)
     } else if at(4, b"ftyp") {
         Some(Container::Mp4)
-    } else if at(0, b"OggS") {
-        Some(Container::Ogg)
     } else if at(0, b"ID3") || (bytes.len() >= 2 && bytes[0] == 0xFF && bytes[1] & 0xE0 == 0xE0) {
         Some(Container::Mp3)
     } else {
@@ -169,6 +159,8 @@ fn looks_like(bytes: &[u8]) -> String {
     let start = text.trim_start().to_ascii_lowercase();
     if bytes.is_empty() {
         "the body is empty".into()
+    } else if bytes.starts_with(b"OggS") {
+        "the body is an Ogg file, which HubSpot neither plays nor transcribes".into()
     } else if start.starts_with("<!doctype html") || start.starts_with("<html") {
         "the body is an HTML page".into()
     } else if start.starts_with('{') || start.starts_with('[') {
@@ -222,7 +214,7 @@ mod tests {
     #[test]
     fn only_wav_flac_and_mp4_are_transcribable() {
         assert!(Container::Wav.transcribable() && Container::Mp4.transcribable());
-        assert!(!Container::Mp3.transcribable() && Container::Mp3.playable());
+        assert!(!Container::Mp3.transcribable());
         assert_eq!(sniff(b"fLaC\0\0"), Some(Container::Flac));
         assert_eq!(sniff(b"\0\0\0\x20ftypM4A "), Some(Container::Mp4));
         assert_eq!(sniff(&[0xFF, 0xFB, 0x90, 0x64]), Some(Container::Mp3));

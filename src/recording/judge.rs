@@ -22,20 +22,25 @@ pub const RECORDING_PROPERTIES: &[&str] = &[
     "hs_call_app_id",
     "hs_call_source",
 ];
-/// The only `hs_call_source` of a call an app logs.
-pub const INTEGRATIONS_PLATFORM: &str = "INTEGRATIONS_PLATFORM";
 
 /// The first range the emulator asks for (assumed: what a browser's audio element sends first).
 pub const FIRST_RANGE: &str = "bytes=0-";
-/// Each GET's deadline (assumed, like the webhook's).
+/// Each GET's deadline unless the app has its own (`webhookTimeoutMs`): assumed, like the
+/// webhook's.
 pub const TIMEOUT_MS: u64 = 10_000;
-/// Replies slower than this are a `slow-reply` warning.
+/// Replies slower than this, or than half the timeout if that is less, are a `slow-reply`
+/// warning.
 pub const SLOW_MS: u64 = 3_000;
+
+/// The slow-reply threshold under a timeout of `timeout_ms`.
+pub fn slow_ms(timeout_ms: u64) -> u64 {
+    SLOW_MS.min(timeout_ms / 2)
+}
 /// The largest authenticated-URL reply read.
 pub const RETRIEVAL_BODY_CAP: usize = 64 * 1024;
 /// The most audio bytes the emulator reads of one reply (its own bound, not HubSpot's): enough for
 /// any header and several minutes of telephone audio; the rest is left unread.
-pub const AUDIO_READ_CAP: usize = 16 * 1024 * 1024;
+pub const AUDIO_READ_CAP: usize = 8 * 1024 * 1024;
 /// A recording larger than this is a warning (assumed; HubSpot publishes no limit).
 pub const MAX_RECORDING_BYTES: u64 = 256 * 1024 * 1024;
 /// A recording longer than this is a warning (assumed; HubSpot publishes no limit).
@@ -50,6 +55,8 @@ pub struct Served<'a> {
     /// The cap was reached: more followed.
     pub truncated: bool,
     pub latency_ms: f64,
+    /// Slower than this is a `slow-reply` warning (`slow_ms` of the request's timeout).
+    pub slow_ms: u64,
 }
 
 impl Served<'_> {
@@ -100,15 +107,8 @@ pub fn judge_call(
             ));
         }
     }
-    if let Some(value) = get("hs_call_source") {
-        if value != INTEGRATIONS_PLATFORM {
-            findings.push(Finding::error(
-                "recording-property-wrong",
-                "/properties/hs_call_source",
-                format!("hs_call_source is {value:?}: HubSpot fetches recordings of calls whose source is \"{INTEGRATIONS_PLATFORM}\" only."),
-            ));
-        }
-    }
+    // hs_call_source needs no check of its value: the CRM takes no other than
+    // INTEGRATIONS_PLATFORM (it is an enumeration of one).
     let keys = get("hs_call_external_id").map(|id| CallKeys {
         external_id: id.to_string(),
         external_account_id: get("hs_call_external_account_id")
@@ -220,7 +220,8 @@ pub struct AudioJudgement {
     pub info: Option<AudioInfo>,
     /// The recording's size as the app declared it.
     pub total_bytes: Option<u64>,
-    /// The reply was a proper 206 for the first range, whole within the read cap: worth a seek.
+    /// The reply was a proper 206 with the whole recording, within the read cap: a seek can be
+    /// checked against it.
     pub seekable: bool,
 }
 
@@ -261,7 +262,10 @@ pub fn judge_audio(served: &Served<'_>) -> AudioJudgement {
                         format!("Content-Range announces bytes {}-{} ({} bytes) but the body has {} bytes.", range.start, range.end, range.end - range.start + 1, served.body.len()),
                     ));
                 } else {
-                    judgement.seekable = !served.truncated && range.total.is_some_and(|t| t > 1);
+                    // A seek is checked against the first reply's bytes, so only when that
+                    // reply was the whole recording.
+                    judgement.seekable = !served.truncated
+                        && range.total.is_some_and(|t| t > 1 && t == range.end + 1);
                 }
             }
         },
@@ -393,7 +397,6 @@ fn judge_content_type_matches(
         Container::Flac,
         Container::Mp4,
         Container::Mp3,
-        Container::Ogg,
     ]
     .into_iter()
     .filter(|c| *c != container)
@@ -409,13 +412,7 @@ fn judge_content_type_matches(
 
 fn judge_info(info: &AudioInfo, total_bytes: Option<u64>, findings: &mut Vec<Finding>) {
     let name = info.container.as_str().to_uppercase();
-    if !info.container.playable() {
-        findings.push(Finding::error(
-            "recording-not-playable",
-            "",
-            format!("The recording is {name}: HubSpot plays WAV, FLAC, MP4 and MP3. Convert it, to WAV or FLAC for transcription."),
-        ));
-    } else if !info.container.transcribable() {
+    if !info.container.transcribable() {
         findings.push(Finding::warning(
             "recording-not-transcribable",
             "",
@@ -435,18 +432,12 @@ fn judge_info(info: &AudioInfo, total_bytes: Option<u64>, findings: &mut Vec<Fin
         )),
         _ => {}
     }
-    match info.duration_ms {
-        Some(0) => findings.push(Finding::error(
-            "recording-empty",
-            "",
-            "The recording lasts 0 seconds: there is nothing to play. Serve the call's audio.",
-        )),
-        Some(ms) if ms > MAX_RECORDING_MS => findings.push(Finding::warning(
+    if let Some(ms) = info.duration_ms.filter(|ms| *ms > MAX_RECORDING_MS) {
+        findings.push(Finding::warning(
             "recording-too-long",
             "",
             format!("The recording lasts {} min, past the {} min the emulator assumes HubSpot handles (HubSpot publishes no limit).", ms / 60_000, MAX_RECORDING_MS / 60_000),
-        )),
-        _ => {}
+        ));
     }
     if let Some(total) = total_bytes.filter(|t| *t > MAX_RECORDING_BYTES) {
         findings.push(Finding::warning(
@@ -457,13 +448,13 @@ fn judge_info(info: &AudioInfo, total_bytes: Option<u64>, findings: &mut Vec<Fin
     }
 }
 
-/// A `slow-reply` warning when `served` took longer than `SLOW_MS`.
+/// A `slow-reply` warning when `served` took longer than its `slow_ms`.
 fn slow(served: &Served<'_>, what: &str) -> Vec<Finding> {
-    if served.latency_ms > SLOW_MS as f64 {
+    if served.latency_ms > served.slow_ms as f64 {
         vec![Finding::warning(
             "slow-reply",
             "",
-            format!("{what} took {:.0} ms to answer (more than {SLOW_MS} ms): the recording waits that long on the record page, and HubSpot gives up at its timeout ({TIMEOUT_MS} ms assumed).", served.latency_ms),
+            format!("{what} took {:.0} ms to answer (more than {} ms): the recording waits that long on the record page, and HubSpot gives up at its timeout ({TIMEOUT_MS} ms assumed, or the app's webhookTimeoutMs).", served.latency_ms, served.slow_ms),
         )]
     } else {
         Vec::new()
@@ -513,6 +504,7 @@ mod tests {
             body,
             truncated: false,
             latency_ms: 5.0,
+            slow_ms: SLOW_MS,
         }
     }
 
@@ -553,14 +545,14 @@ mod tests {
 
     #[test]
     fn missing_and_wrong_properties_are_errors() {
-        let properties = call(&[("hs_call_app_id", "99"), ("hs_call_source", "CALLING")]);
+        let properties = call(&[("hs_call_app_id", "99")]);
         let (findings, keys) = judge_call(&properties, app());
         assert_eq!(
             codes(&findings),
             [
                 "recording-property-missing",
                 "recording-property-missing",
-                "recording-property-wrong",
+                "recording-property-missing",
                 "recording-property-wrong"
             ]
         );

@@ -58,7 +58,6 @@ pub struct AudioSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_bytes: Option<u64>,
     pub transcribable: bool,
-    pub playable: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
