@@ -23,6 +23,10 @@ pub enum Fault {
     WrongStart,
     /// A seek (a range from the middle) gets the file from the start, as 206.
     SeekFromStart,
+    /// A seek gets the whole file as 200 (only the first range is honoured).
+    SeekIgnored,
+    /// An MP4 whose index is past the first 8 MiB (9 MiB in all): more than the emulator reads.
+    LongMp4,
     /// The audio comes as this content type.
     ContentType(&'static str),
     /// MP3 instead of WAV (labelled audio/mpeg).
@@ -142,6 +146,11 @@ pub fn respond(base: &str, fault: &Fault, request: &Recorded) -> Behaviour {
         Fault::ThreeChannels => (wav(3, 8000, 1000), "audio/wav"),
         Fault::HtmlAudio => (b"<!DOCTYPE html><p>Please log in</p>".to_vec(), "text/html"),
         Fault::Huge => (huge_wav_header(), "audio/wav"),
+        Fault::LongMp4 => {
+            let mut mp4 = b"\0\0\0\x18ftypisom\0\0\x02\0isommp41".to_vec();
+            mp4.resize(9 * 1024 * 1024, 0);
+            (mp4, "audio/mp4")
+        }
         Fault::ContentType(content_type) => (the_wav(), *content_type),
         _ => (the_wav(), "audio/wav"),
     };
@@ -163,6 +172,7 @@ pub fn respond(base: &str, fault: &Fault, request: &Recorded) -> Behaviour {
     let answer = match (fault, start) {
         (Fault::IgnoresRange, _) | (_, None) => whole,
         (Fault::SeekFromStart, Some(_)) => partial(&bytes, 0, total, content_type),
+        (Fault::SeekIgnored, Some(from)) if from > 0 => whole,
         (Fault::WrongStart, Some(0)) => partial(&bytes, 4, total, content_type),
         (Fault::NoContentRange, Some(from)) => {
             let mut answer = partial(&bytes, from, total, content_type);

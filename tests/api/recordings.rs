@@ -10,7 +10,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::helpers::{
-    codes, finding, json_of, spawn_app, spawn_with, Auth, TestApp, APP_ID, TOKEN,
+    assert_no_trailing_spaces, codes, finding, json_of, run_binary, spawn_app, spawn_with,
+    stdout_of, Auth, TestApp, APP_ID, TOKEN,
 };
 use super::recording_app::{the_wav, Fault, RecordingApp};
 
@@ -193,6 +194,7 @@ async fn content_range_must_be_there_and_right() {
         (Fault::BadContentRange, "content-range-invalid"),
         (Fault::WrongStart, "content-range-wrong"),
         (Fault::SeekFromStart, "recording-seek-wrong"),
+        (Fault::SeekIgnored, "recording-seek-ignored"),
     ] {
         let verdict = verdict_of(fault.clone()).await;
         assert_eq!(verdict["outcome"], "fail", "{fault:?}");
@@ -259,6 +261,24 @@ async fn an_html_page_is_not_audio() {
         "{found}"
     );
     assert!(verdict.get("audio").is_none());
+}
+
+#[tokio::test]
+async fn a_recording_the_emulator_cannot_read_within_its_cap_is_only_noted() {
+    let verdict = verdict_of(Fault::LongMp4).await;
+    assert_eq!(verdict["outcome"], "pass", "{verdict:#}");
+    assert_eq!(
+        finding(&verdict, "recording-not-probed")["severity"],
+        "info"
+    );
+    let response = &verdict["exchanges"][1]["response"];
+    assert_eq!(response["bodyBytes"], 8 * 1024 * 1024);
+    assert_eq!(response["bodyTruncated"], true);
+    assert_eq!(
+        verdict["exchanges"].as_array().unwrap().len(),
+        2,
+        "no seek on a partial read"
+    );
 }
 
 #[tokio::test]
@@ -590,4 +610,64 @@ async fn the_control_endpoint_says_what_it_cannot_play() {
         .control(Method::DELETE, "/_emulator/recordings", None)
         .await;
     assert_eq!(cleared.status(), 204);
+}
+
+#[tokio::test]
+async fn play_recording_on_the_command_line_prints_the_verdict_and_exits_by_it() {
+    let (emulator, _app, call) = setup(Fault::None).await;
+    let args = |extra: &[&str]| {
+        let mut args: Vec<String> = [
+            "play-recording",
+            "--emulator",
+            &emulator.base,
+            "--engagement-id",
+            &call.to_string(),
+        ]
+        .map(String::from)
+        .to_vec();
+        args.extend(extra.iter().map(|a| a.to_string()));
+        args
+    };
+    let output = run_binary(args(&[]), Vec::new()).await;
+    let text = stdout_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "PASS  app {APP_ID} · portal 62515 · call {call} · recording\n"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("(bytes=0-) → 206 in "), "{text}");
+    assert!(
+        text.contains("  audio: WAV · pcm_s16le · 2 ch · 8000 Hz · 1.5 s · transcribable\n"),
+        "{text}"
+    );
+    assert_no_trailing_spaces(&text);
+    let output = run_binary(args(&["--format", "json", "--strict"]), Vec::new()).await;
+    assert_eq!(output.status.code(), Some(0), "infos do not fail --strict");
+    let verdict: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(verdict["outcome"], "pass");
+    // A failing app is exit 1; an unknown call exit 2.
+    let broken = RecordingApp::start(Fault::IgnoresRange).await;
+    let path = format!("/crm/v3/extensions/calling/{APP_ID}/settings/recording");
+    let patched = emulator
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&json!({"urlToRetrieveAuthedRecording": broken.settings_url()})),
+        )
+        .await;
+    assert_eq!(patched.status(), 200);
+    let output = run_binary(args(&[]), Vec::new()).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout_of(&output).contains("recording-range-ignored"));
+    let output = run_binary(
+        ["play-recording", "--engagement-id", "424242"]
+            .map(String::from)
+            .to_vec(),
+        vec![("HUBSPOT_EMULATOR_URL", emulator.base.clone())],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no portal has a live call"));
 }
