@@ -1,6 +1,7 @@
 //! The integration suite: one binary, every test talking to a real emulator over TCP (port 0).
 
 mod binary;
+mod call_scenarios;
 mod cli_webhook;
 mod concurrency;
 mod connection_statuses;
@@ -9,10 +10,12 @@ mod crm_objects;
 mod crm_scenarios;
 mod crm_spec_conformance;
 mod crm_state;
+mod crm_view;
 mod cross_site;
 mod dashboard;
 mod delivery_connections;
 mod delivery_loops;
+mod demo_app_calls;
 mod errors;
 mod explained_errors;
 mod faults;
