@@ -58,7 +58,9 @@ impl Sessions {
             let mut registry = self.inner.lock();
             registry.created += 1;
             let id = format!("s{}", registry.created);
-            session = Arc::new(Mutex::new(make(id.clone())));
+            let mut made = make(id.clone());
+            made.sequence = registry.created;
+            session = Arc::new(Mutex::new(made));
             evicted = if registry.sessions.len() >= MAX_SESSIONS {
                 let at = registry
                     .sessions
@@ -77,6 +79,11 @@ impl Sessions {
                 .close("a newer session replaced it (64 are kept)", &self.limits);
         }
         session
+    }
+
+    /// How many sessions were ever opened (the newest one's `sequence`).
+    pub fn created(&self) -> u64 {
+        self.inner.lock().created
     }
 
     pub fn get(&self, id: &str) -> Option<SharedSession> {
