@@ -202,6 +202,11 @@ impl HostSession {
         self.stream = Stream::Ended;
     }
 
+    /// Ends the page's stream without judging anything (the emulator is stopping).
+    pub fn end_stream(&mut self) {
+        self.stream = Stream::Ended;
+    }
+
     /// Queues an event for the page; `Err` when it cannot take it (not connected, or not
     /// reading: its queue is full).
     pub fn push(&self, event: SdkEvent) -> Result<(), &'static str> {

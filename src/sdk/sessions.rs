@@ -156,6 +156,20 @@ impl Sessions {
         }
     }
 
+    /// Ends every page's event stream, without judging (the emulator is stopping).
+    pub fn end_streams(&self) {
+        let sessions: Vec<SharedSession> = self
+            .inner
+            .lock()
+            .sessions
+            .iter()
+            .map(|(_, s)| s.clone())
+            .collect();
+        for session in sessions {
+            session.lock().end_stream();
+        }
+    }
+
     /// Every session, oldest first, judged as of now.
     pub fn list(&self) -> Vec<SessionView> {
         let sessions: Vec<SharedSession> = self
