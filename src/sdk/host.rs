@@ -141,7 +141,6 @@ impl SdkHost<'_> {
                     )));
                 }
                 if report.message_type == "SYNC" {
-                    session.sync_sent = true;
                     session.syncing();
                 }
                 let entry_id = self.journal(

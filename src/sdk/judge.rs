@@ -4,9 +4,10 @@
 //! need the session's state (a call never started, an engagement id that is not the call's).
 //!
 //! Never blame a correct app: the SDK's own `ERROR {type: UNKNOWN_MESSAGE_TYPE}` has no
-//! `message`, and `CALL_ENDED` without `engagementId` has its own, milder code; a message that
-//! reaches the page after its SYNC shows that the app answered it (the SDK drops everything an app
-//! sends before), whatever order the page's reports arrive in.
+//! `message`, and `CALL_ENDED` without `engagementId` has its own, milder code. A message before
+//! the handshake is one that reaches HubSpot before the app's SYNC_ACK: the SDK drops whatever an
+//! app sends before SYNC, and sends SYNC_ACK before anything else, so only an app that posts on
+//! its own (around the SDK) does that; the page reports what it sees in order.
 
 use super::catalogue::{self, HOST_EVENTS};
 use super::fields;
@@ -44,14 +45,11 @@ pub fn from_app(store: &Store, session: &mut HostSession, report: &Report) -> Ou
         }
     }
     if session.phase == Phase::Syncing && name != "SYNC_ACK" {
-        if !session.sync_sent {
-            found.push(findings::message_before_handshake(name));
-            return Outcome {
-                findings: found,
-                ..Outcome::default()
-            };
-        }
-        session.handshake_done();
+        found.push(findings::message_before_handshake(name));
+        return Outcome {
+            findings: found,
+            ..Outcome::default()
+        };
     }
     let mut outcome = Respond {
         store,
@@ -88,18 +86,23 @@ mod tests {
     }
 
     #[test]
-    fn before_the_page_synced_a_message_is_lost_after_it_the_handshake_is_taken_as_done() {
+    fn before_the_apps_sync_ack_a_message_is_lost() {
         let store = Store::new(Seed::default());
         let mut session =
             HostSession::new("s1".into(), AppId::new(1).unwrap(), 2, 3, None, Value::Null);
         let early = from_app(&store, &mut session, &report("LOGGED_IN", Value::Null));
         assert_eq!(codes(&early), ["message-before-handshake"]);
         assert!(early.actions.is_empty() && !session.logged_in);
-        session.sync_sent = true;
+        let ack = from_app(
+            &store,
+            &mut session,
+            &report("SYNC_ACK", json!({"version": "0.9.7"})),
+        );
+        assert!(codes(&ack).is_empty());
+        assert_eq!(session.phase, Phase::Ready);
         let late = from_app(&store, &mut session, &report("LOGGED_IN", Value::Null));
         assert!(codes(&late).is_empty());
         assert!(session.logged_in);
-        assert_eq!(session.phase, Phase::Ready);
     }
 
     #[test]
@@ -107,7 +110,7 @@ mod tests {
         let store = Store::new(Seed::default());
         let mut session =
             HostSession::new("s1".into(), AppId::new(1).unwrap(), 2, 3, None, Value::Null);
-        session.sync_sent = true;
+        session.handshake_done();
         let typo = from_app(&store, &mut session, &report("CALL_COMPLETE", json!({})));
         assert_eq!(codes(&typo), ["unknown-message-type"]);
         assert!(typo.findings[0].message.contains("CALL_COMPLETED"));

@@ -75,8 +75,6 @@ pub struct HostSession {
     created: Instant,
     /// When the iframe loaded, or the page first sent SYNC: the handshake's clock starts.
     syncing_since: Option<Instant>,
-    /// The page has sent SYNC: the app can have answered it.
-    pub sync_sent: bool,
     handshake_at: Option<Instant>,
     judged_handshake: bool,
     judged_initialized: bool,
@@ -138,7 +136,6 @@ impl HostSession {
             findings: Vec::new(),
             created: Instant::now(),
             syncing_since: None,
-            sync_sent: false,
             handshake_at: None,
             judged_handshake: false,
             judged_initialized: false,
