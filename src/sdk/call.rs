@@ -48,10 +48,22 @@ pub struct SdkCall {
     pub judged_incomplete: bool,
 }
 
+/// The most of an `externalCallId` a session keeps (and compares): an app's ids are short; a
+/// page that sends megabytes must not make 64 sessions of 32 calls hold them.
+pub const MAX_EXTERNAL_ID_CHARS: usize = 256;
+
+/// An `externalCallId` as a session keeps it.
+pub fn call_key(external_call_id: &str) -> String {
+    external_call_id
+        .chars()
+        .take(MAX_EXTERNAL_ID_CHARS)
+        .collect()
+}
+
 impl SdkCall {
     pub fn new(external_call_id: &str, direction: CallDirection) -> Self {
         SdkCall {
-            external_call_id: external_call_id.to_string(),
+            external_call_id: call_key(external_call_id),
             engagement_id: None,
             direction,
             state: CallState::Ringing,

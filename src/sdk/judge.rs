@@ -18,16 +18,21 @@ use super::session::{HostSession, Phase};
 use crate::clock::Timestamp;
 use crate::store::Store;
 
+/// The most of an unknown type a finding quotes.
+const MAX_TYPE_SHOWN: usize = 100;
+
 /// Judges a message from the app and, unless it is lost, lets HubSpot answer it.
 pub fn from_app(store: &Store, session: &mut HostSession, report: &Report) -> Outcome {
     let name = report.message_type.as_str();
     let Some(spec) = catalogue::from_app(name) else {
         let hubspot_sends_it = catalogue::to_app(name).is_some() || HOST_EVENTS.contains(&name);
+        // A type is any string the app posts: the finding quotes (and compares) its start only.
+        let shown: String = name.chars().take(MAX_TYPE_SHOWN).collect();
         return Outcome {
             findings: vec![findings::unknown_message_type(
-                name,
+                &shown,
                 hubspot_sends_it,
-                catalogue::closest(name),
+                catalogue::closest(&shown),
             )],
             ..Outcome::default()
         };
@@ -114,6 +119,12 @@ mod tests {
         let typo = from_app(&store, &mut session, &report("CALL_COMPLETE", json!({})));
         assert_eq!(codes(&typo), ["unknown-message-type"]);
         assert!(typo.findings[0].message.contains("CALL_COMPLETED"));
+        let huge = from_app(
+            &store,
+            &mut session,
+            &report(&"X".repeat(100_000), json!({})),
+        );
+        assert!(huge.findings[0].message.len() < 1000);
         let theirs = from_app(&store, &mut session, &report("DIAL_NUMBER", json!({})));
         assert!(theirs.findings[0]
             .message

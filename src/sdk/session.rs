@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::call::SdkCall;
+use super::call::{call_key, SdkCall};
 use super::findings;
 use super::limits::{SdkLimits, MAX_CALLS_PER_SESSION, MAX_SESSION_FINDINGS};
 use super::stream::SdkEvent;
@@ -288,10 +288,12 @@ impl HostSession {
     /// Where the call the app names by `external_call_id` is, else (no id) the current call.
     pub fn call_index(&self, external_call_id: Option<&str>) -> Option<usize> {
         match external_call_id {
-            Some(id) => self
-                .calls
-                .iter()
-                .rposition(|call| call.external_call_id == id),
+            Some(id) => {
+                let key = call_key(id);
+                self.calls
+                    .iter()
+                    .rposition(|call| call.external_call_id == key)
+            }
             None => self.calls.iter().rposition(|call| !call.is_done()),
         }
     }
@@ -421,6 +423,15 @@ mod tests {
         std::thread::sleep(Duration::from_millis(10));
         quick.close("the page closed", &limits);
         assert!(codes(&quick).is_empty());
+    }
+
+    #[test]
+    fn a_long_external_id_is_kept_short_and_still_found() {
+        let mut session = session();
+        let long = "c".repeat(100_000);
+        session.start_call(SdkCall::new(&long, CallDirection::Inbound));
+        assert_eq!(session.calls[0].external_call_id.len(), 256);
+        assert_eq!(session.call_index(Some(&long)), Some(0));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::domain::PortalId;
 use crate::inbound_call::caller_id::{caller_e164, match_caller};
 use crate::inbound_call::phone::to_e164;
 use crate::sdk::call::{CallDirection, CallState, SdkCall};
+use crate::sdk::catalogue::END_STATUSES;
 use crate::sdk::findings;
 use crate::sdk::message::Report;
 use crate::sdk::record::object_type;
@@ -189,7 +190,11 @@ pub fn progress(respond: &mut Respond) {
             }
             if !call.is_done() {
                 call.state = CallState::Ended;
-                call.end_status = report.text("callEndStatus").map(str::to_string);
+                // Kept only when it is one of the SDK's (a field-mistyped said so otherwise).
+                call.end_status = report
+                    .text("callEndStatus")
+                    .filter(|status| END_STATUSES.contains(status))
+                    .map(str::to_string);
             }
         }
         _ => {}
