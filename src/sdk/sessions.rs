@@ -158,30 +158,26 @@ impl Sessions {
 
     /// Ends every page's event stream, without judging (the emulator is stopping).
     pub fn end_streams(&self) {
-        let sessions: Vec<SharedSession> = self
-            .inner
-            .lock()
-            .sessions
-            .iter()
-            .map(|(_, s)| s.clone())
-            .collect();
-        for session in sessions {
+        for session in self.all() {
             session.lock().end_stream();
         }
     }
 
     /// Every session, oldest first, judged as of now.
     pub fn list(&self) -> Vec<SessionView> {
-        let sessions: Vec<SharedSession> = self
-            .inner
+        self.all()
+            .iter()
+            .map(|s| s.lock().view(&self.limits))
+            .collect()
+    }
+
+    /// Every session, oldest first (the registry's lock released before any session's is taken).
+    fn all(&self) -> Vec<SharedSession> {
+        self.inner
             .lock()
             .sessions
             .iter()
             .map(|(_, s)| s.clone())
-            .collect();
-        sessions
-            .iter()
-            .map(|s| s.lock().view(&self.limits))
             .collect()
     }
 }
