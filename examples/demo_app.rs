@@ -43,6 +43,9 @@
 //! registration failed. The one line on stdout says where it listens once it is registered;
 //! logs go to stderr.
 
+#[path = "demo_widget/mod.rs"]
+mod demo_widget;
+
 use std::io::Write;
 use std::net::TcpListener;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -67,7 +70,7 @@ const SECONDS_LOOKING_BELOW: u64 = 100_000_000_000;
 const PHONE_NUMBERS_PATH: &str = "/hubspot/phone-numbers";
 
 /// The path the app registers as its calling widget's `url` (the iframe HubSpot loads).
-const WIDGET_PATH: &str = "/calling";
+const WIDGET_PATH: &str = "/widget";
 
 /// The name HubSpot shows users for the app (its calling settings `name`).
 const APP_NAME: &str = "Demo calling app";
@@ -133,6 +136,7 @@ async fn main() {
         slow: config.slow,
     });
 
+    let line = demo_widget::Line::new();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -144,15 +148,8 @@ async fn main() {
                         .body("ok")
                 }),
             )
-            // The calling widget's page. A real app runs the Calling Extensions SDK here.
-            .route(
-                WIDGET_PATH,
-                web::get().to(|| async {
-                    HttpResponse::Ok().content_type(ContentType::html()).body(
-                        "<!DOCTYPE html>\n<title>Demo calling app</title>\n<p>The demo app's calling widget: a real app runs HubSpot's Calling Extensions SDK on this page.</p>\n",
-                    )
-                }),
-            )
+            // The calling widget (WIDGET_PATH), its ring line and HubSpot's demo-minimal-js.
+            .configure(|cfg| demo_widget::configure(cfg, line.clone()))
             // HubSpot only POSTs; anything else on these paths is a 405, not a confusing 404.
             .service(
                 web::resource(PHONE_NUMBERS_PATH)
