@@ -237,6 +237,7 @@ async function openSession(extra) {
   calling.closedByHubSpot = false;
   if (old.host) old.host.remove();
   if (old.events) old.events.close();
+  setConnectionState('live');
   showSession(session);
   hostWidget(session);
 }
@@ -438,9 +439,8 @@ async function refreshSessions() {
   const key = JSON.stringify(findings);
   if (key === calling.sessionFindingsKey) return;
   calling.sessionFindingsKey = key;
-  render($('session-findings'), findings.length
-    ? h('div', { class: 'session-findings' }, h('h3', null, 'Session findings'), findingsTable(findings))
-    : null);
+  if (!findings.length) render($('session-findings'));
+  else render($('session-findings'), h('div', { class: 'session-findings' }, h('h3', null, 'Session findings'), findingsTable(findings)));
 }
 
 async function poll() {
