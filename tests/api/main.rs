@@ -1,6 +1,7 @@
 //! The integration suite: one binary, every test talking to a real emulator over TCP (port 0).
 
 mod binary;
+mod calling_page;
 mod cli_webhook;
 mod concurrency;
 mod connection_statuses;

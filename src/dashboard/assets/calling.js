@@ -135,7 +135,16 @@ function onAppMessage(host, message) {
     post('host', { type: T.SYNC_ACK_FAILED });
     return;
   }
+  if (message.type === T.INCOMING_CALL) reopen(); // a ringing call shows the widget
   relayFromApp({ type: message.type, data: message.data, messageId: message.messageId });
+}
+
+// A widget HubSpot closed after a call opens again for the next one (an assumption:
+// docs/calling-widget.md).
+function reopen() {
+  if (!calling.closedByHubSpot) return;
+  calling.closedByHubSpot = false;
+  showFrame();
 }
 
 // A message from the app goes to the emulator, which journals and judges it and answers with
@@ -171,6 +180,7 @@ function post(direction, message, then) {
 // A command from the event stream: a message HubSpot sends the app (already journaled).
 function onCommand(command) {
   if (command.type === T.VISIBILITY_CHANGED && command.data) showVisibility(command.data);
+  if (command.type === T.DIAL_NUMBER) reopen(); // clicking a number opens the calling widget
   if (calling.ready) calling.host.sendMessage({ type: command.type, data: command.data });
   else calling.pending.push({ type: command.type, data: command.data });
   refreshLog();
