@@ -1,11 +1,14 @@
 //! What the emulated HubSpot is at any moment: the store, the journals (on one byte budget) and
 //! how deliveries reach https apps. The HTTP adapters reach it through the per-request context
 //! (`context`); the webhook, probe and scenario machinery get only the narrow views they need
-//! (`webhooks()`, `prober()`), never the whole.
+//! (`webhooks()`, `prober()`), never the whole. A portal's CRM is read for the control API with
+//! its calls judged (`portal_crm`).
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+use crate::domain::{AppId, PortalId};
+use crate::inbound_call::crm_view::{self, CrmPageRequest, PortalCrmView};
 use crate::inbound_call::{CallReport, CallWriteReport};
 use crate::journal::{ApiRequestEntry, ByteBudget, Journal};
 use crate::probe::report::ProbeReport;
@@ -96,6 +99,34 @@ impl EmulatorState {
         }
     }
 
+    /// A page of a portal's CRM as the control API shows it (`inbound_call::crm_view`), from the
+    /// query's `type`, `after` and `limit`; each call judged for the app that created it.
+    pub fn portal_crm(
+        &self,
+        portal_id: PortalId,
+        object_type: Option<&str>,
+        after: Option<u64>,
+        limit: Option<usize>,
+    ) -> Result<PortalCrmView, PortalCrmError> {
+        let request =
+            CrmPageRequest::parse(object_type, after, limit).map_err(PortalCrmError::BadQuery)?;
+        let known = self.store.portal_ids();
+        if !known.contains(&portal_id) {
+            return Err(PortalCrmError::UnknownPortal { known });
+        }
+        // Read before the CRM's lock is taken: the apps have locks of their own.
+        let recording_apps: Vec<AppId> = self
+            .store
+            .apps()
+            .into_iter()
+            .filter(|app| app.extension.recording.is_some())
+            .map(|app| app.profile.app_id)
+            .collect();
+        Ok(self.store.crm().read(portal_id, |crm| {
+            crm_view::view(crm, portal_id, &request, &recording_apps)
+        }))
+    }
+
     /// TLS settings for https receivers.
     pub fn tls(&self) -> &TlsConfig {
         self.tls.get_or_init(|| {
@@ -103,4 +134,13 @@ impl EmulatorState {
             tls_config(self.extra_ca_pem.as_deref()).expect("a CA checked at bind")
         })
     }
+}
+
+/// Why `portal_crm` shows no page.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PortalCrmError {
+    /// The emulator knows no such portal; these are the ones it knows.
+    UnknownPortal { known: Vec<PortalId> },
+    /// The query asks for no page there is; the message says what to ask instead.
+    BadQuery(String),
 }

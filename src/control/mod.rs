@@ -1,10 +1,12 @@
 //! The control API under `/_emulator/` (never a HubSpot path): health, reset, state export and
-//! import, the API request journal, firing the webhook, the delivery journal and replays, probes of the app,
-//! the inbound-call journal, users' browser flags and connection statuses, behind an optional token (`token`). Its errors are plain `{"error": …}` JSON, not HubSpot's
-//! envelope, because no HubSpot client ever calls it.
+//! import, the API request journal, firing the webhook, the delivery journal and replays, probes
+//! of the app, the inbound-call and call-write journals, a portal's CRM with its calls judged,
+//! users' browser flags and connection statuses, behind an optional token (`token`). Its errors
+//! are plain `{"error": …}` JSON, not HubSpot's envelope, because no HubSpot client ever calls it.
 
 pub(crate) mod caller;
 mod connection_status;
+mod crm;
 mod deliveries;
 mod error;
 mod fire;
@@ -84,7 +86,7 @@ pub fn scope(
         }))
         .app_data(web::QueryConfig::default().error_handler(|error, req| {
             ControlError::BadRequest(format!(
-                "the query {:?} does not parse: {error}; journal listings take ?after=ID&limit=N with whole numbers",
+                "the query {:?} does not parse: {error}; listings take ?after=ID&limit=N with whole numbers (a portal's crm also ?type=contacts, companies or calls)",
                 req.query_string()
             ))
             .into()

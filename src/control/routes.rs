@@ -4,8 +4,8 @@
 use actix_web::{web, Route};
 
 use super::{
-    connection_status, deliveries, fire, health, helpdesk, inbound_calls, probe, requests, state,
-    users,
+    connection_status, crm, deliveries, fire, health, helpdesk, inbound_calls, probe, requests,
+    state, users,
 };
 
 /// One endpoint: method, path under the control prefix, and its actix route.
@@ -60,6 +60,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint("GET", "/call-writes/{id}", || {
         web::get().to(inbound_calls::one_write)
     }),
+    endpoint("GET", "/portals/{portalId}/crm", || web::get().to(crm::get)),
     endpoint("GET", "/portals/{portalId}/users/{userId}", || {
         web::get().to(users::get)
     }),

@@ -5,7 +5,8 @@
 //! HubSpot's association types (`associations`), property catalogs with HubSpot's defaults as
 //! vendored data and the fixture's custom properties (`properties`), objects with their history
 //! (`object`), what writes send (`input`) and reads show (`view`), search (`search`), one
-//! portal's store and its limits (`portal`), its seed and snapshot (`seed`), and `Crm`, every
+//! portal's store and its limits (`portal`), bounded pages of it for the emulator's own readers
+//! (`page`), its seed and snapshot (`seed`), and `Crm`, every
 //! portal's CRM behind one lock per portal. Errors are `CrmError`; the HubSpot API adapter maps
 //! them to HubSpot's envelope.
 
@@ -15,6 +16,7 @@ pub mod input;
 pub mod link;
 pub mod object;
 pub mod object_type;
+pub mod page;
 pub mod portal;
 pub mod properties;
 pub mod search;
@@ -61,6 +63,13 @@ impl Crm {
     pub fn write<R>(&self, portal_id: PortalId, f: impl FnOnce(&mut PortalCrm) -> R) -> R {
         let mut crm = self.portals.entry(portal_id).or_default();
         f(&mut crm)
+    }
+
+    /// Every portal that has a CRM (seeded, or written to since), by id.
+    pub fn portal_ids(&self) -> Vec<PortalId> {
+        let mut ids: Vec<PortalId> = self.portals.iter().map(|entry| *entry.key()).collect();
+        ids.sort_unstable();
+        ids
     }
 
     /// Every portal that has a CRM, with its snapshot, by portal id.

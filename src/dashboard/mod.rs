@@ -1,6 +1,7 @@
 //! The dashboard: one page at `/_emulator/ui/` that shows and drives the emulator in a browser —
-//! apps and their settings, users' flags, the live delivery and API journals, and the help-desk
-//! view (what a user is offered and the number picker HubSpot would show). The HTML, CSS and JS
+//! apps and their settings, users' flags, each portal's CRM with its calls judged, the live
+//! delivery, inbound-call, call-write and API journals, and the help-desk view (what a user is
+//! offered and the number picker HubSpot would show). The HTML, CSS and JS
 //! are embedded in the binary (no CDN, no build step) and talk only to the control API, so the
 //! page holds no data of its own and needs no token to load; its calls send the token when the
 //! emulator has one. The calling host page (`calling`) is served beside it, sharing shared.js.

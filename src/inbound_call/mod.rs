@@ -7,9 +7,11 @@
 //! `finalCallStatus` onto `hs_call_status`, `write`: created, or updated when the external id is
 //! known). Like the webhook's replies, what the app sends is judged the way HubSpot would treat
 //! it (`judge`: findings on the request, and on any call engagement an app writes), and each
-//! call is reported to a journal (`report`).
+//! call is reported to a journal (`report`). A portal's CRM is shown with its calls judged the
+//! same way (`crm_view`).
 
 pub mod caller_id;
+pub mod crm_view;
 pub mod engagement;
 pub mod judge;
 pub mod phone;

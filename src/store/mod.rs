@@ -306,6 +306,16 @@ impl Store {
         self.first_recipient(app.installed_portal_id, app.installed_user_id)
     }
 
+    /// Every portal the emulator knows, by id: declared (by the seed or with a user since), or
+    /// with a CRM (an app wrote to a portal the fixture does not list).
+    pub fn portal_ids(&self) -> Vec<PortalId> {
+        let mut ids = self.crm.portal_ids();
+        ids.extend(self.portals.iter().map(|entry| *entry.key()));
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     /// Every portal's CRM objects.
     pub fn crm(&self) -> &Crm {
         &self.crm

@@ -10,6 +10,7 @@ mod crm_objects;
 mod crm_scenarios;
 mod crm_spec_conformance;
 mod crm_state;
+mod crm_view;
 mod cross_site;
 mod dashboard;
 mod delivery_connections;

@@ -67,6 +67,7 @@ async fn the_control_token_guards_every_control_call_but_health() {
         "/_emulator/state",
         "/_emulator/requests",
         "/_emulator/deliveries",
+        "/_emulator/portals/62515/crm",
     ] {
         let (status, body) = json_of(get(path).send().await.unwrap()).await;
         assert_eq!(status, 401, "{path}: {body}");

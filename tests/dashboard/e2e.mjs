@@ -6,8 +6,9 @@
 // greyed out, the flag is switched on in the users list, the app opens, the webhook is fired and
 // the number picker shows the 30-character name cut at 24 and the number with an extension
 // disabled. Around that: the live journals, replay, reset, the control token, a 375-px window,
-// keyboard use, contrast, labels, untrusted markup in replies. It saves the screenshots of the
-// README and docs/dashboard.md.
+// keyboard use, contrast, labels, untrusted markup in replies; the CRM view (seeded contacts and
+// companies, a call an app writes with its associations and findings) and the journals of
+// inbound calls and call writes. It saves the screenshots of the README and docs/dashboard.md.
 //
 // One PASS/FAIL line per check, then `N passed, N failed`; exit 1 on any failure. Children (the
 // emulators, the browser, the receiver) are stopped whatever happens.
@@ -30,6 +31,7 @@ const ASSETS = process.env.DASHBOARD_ASSET_DIR || '';
 const APP_ID = 1234567;
 const PORTAL = 62515;
 const OTHER_APP_ID = 7654321; // declared, no channel connection: not offered
+const DIALER_APP_ID = 5550001; // writes calls to the CRM and posts inbound calls, with its token
 const LONG_NAME = 'Customer Support Line (London)'; // 30 characters: HubSpot shows 24
 const NUMBERS = { phoneNumbers: [
   { e164PhoneNumber: '+14155552671', friendlyName: LONG_NAME },
@@ -45,6 +47,7 @@ const nonce = randomBytes(6).toString('hex');
 const SECRETS = {
   developerApiKey: `e2e-developer-key-${nonce}`,
   clientSecret: `e2e-client-secret-${nonce}`,
+  accessToken: `e2e-access-token-${nonce}`,
   controlToken: `e2e-control-token-${nonce}`,
 };
 
@@ -113,8 +116,22 @@ async function main() {
       settings: { name: 'Demo', url: 'https://example.com/calling' },
       channelConnection: { url: numbersUrl, isReady: false },
       recording: { urlToRetrieveAuthedRecording: 'https://example.com/recordings/%s' },
-    }, { name: 'unregistered', appId: OTHER_APP_ID, developerApiKey: `${SECRETS.developerApiKey}-2` }],
-    portals: [{ portalId: PORTAL, users: [{ userId: 101, supportsChannelConnection: true }, { userId: 102 }] }],
+    }, { name: 'unregistered', appId: OTHER_APP_ID, developerApiKey: `${SECRETS.developerApiKey}-2` },
+    { name: 'dialer', appId: DIALER_APP_ID, accessToken: SECRETS.accessToken, installedPortalId: PORTAL }],
+    portals: [{
+      portalId: PORTAL, users: [{ userId: 101, supportsChannelConnection: true }, { userId: 102 }],
+      contacts: [
+        { id: '500', properties: { firstname: 'Ada', lastname: 'Lovelace', email: 'ada@example.com', phone: '+14155552671',
+          mobilephone: '+14155550199', hubspot_owner_id: '101' } },
+        { id: '501', properties: { firstname: 'Grace', lastname: 'Hopper', email: 'grace@example.com', phone: '+442071838750' } },
+      ],
+      companies: [{ id: '9001', properties: { name: 'Acme Corp', domain: 'acme.example', phone: '+14155550100' },
+        associations: [{ toId: '500', associationTypeId: 2 }] }],
+      calls: [{ id: '700', properties: { hs_timestamp: '2026-01-01T09:00:00Z', hs_call_title: 'Seeded call',
+        hs_call_direction: 'INBOUND', hs_call_status: 'COMPLETED', hs_call_duration: '95000',
+        hs_call_from_number: '+442071838750', hs_call_to_number: '+14155550100', hubspot_owner_id: '102' },
+        associations: [{ toId: '501', associationTypeId: 194 }] }],
+    }],
   }));
   const { base } = await startEmulator(fixture);
   const hapikey = `?hapikey=${SECRETS.developerApiKey}`;
@@ -353,6 +370,122 @@ async function main() {
     } finally {
       await page.setViewportSize(viewport); // the later checks expect the usual width
     }
+  });
+
+  // ---- the CRM and the call journals -------------------------------------------------------
+  // A call in the CRM view: its row of values and the row under it (associations, findings).
+  const callText = async (id) => (await page.locator(`#crm-view table.crm-calls tr.object[data-id="${id}"]`).innerText())
+    + (await page.locator(`#crm-view table.crm-calls tr.call-details[data-call-id="${id}"]`).innerText());
+  const asDialer = (method, path, body) => fetch(`${base}${path}`, {
+    method, headers: { Authorization: `Bearer ${SECRETS.accessToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  }).then(async (res) => ({ status: res.status, body: await res.json() }));
+
+  await check("the CRM view shows the picked portal's seeded contacts and companies", async () => {
+    await page.selectOption('#crm-portal', String(PORTAL));
+    const ada = page.locator('#crm-view table.crm-contacts tr[data-id="500"]');
+    await ada.waitFor();
+    const row = await ada.innerText();
+    for (const part of ['Ada Lovelace', 'ada@example.com', '+14155552671', '+14155550199', '101']) {
+      assert(row.includes(part), `the contact row lacks ${part}: ${row}`);
+    }
+    const company = await page.locator('#crm-view table.crm-companies tr[data-id="9001"]').innerText();
+    for (const part of ['Acme Corp', 'acme.example', '+14155550100']) {
+      assert(company.includes(part), `the company row lacks ${part}: ${company}`);
+    }
+    const seeded = await callText('700');
+    for (const part of ['2026-01-01 09:00:00Z', 'INBOUND', 'COMPLETED', '1 min 35 s', 'Grace Hopper', '#501', 'PASS']) {
+      assert(seeded.includes(part), `the seeded call lacks ${part}: ${seeded}`);
+    }
+  });
+
+  let loggedCall = '';
+  await check('a call an app writes shows in the CRM view with its contact and company and its findings, worst first', async () => {
+    // Its duration in seconds, its recording over http: HubSpot keeps it, but not as meant.
+    const written = await asDialer('POST', '/crm/v3/objects/calls', {
+      properties: { hs_timestamp: '2026-01-01T10:00:00Z', hs_call_title: 'Support call', hs_call_direction: 'OUTBOUND',
+        hs_call_status: 'COMPLETED', hs_call_duration: '95', hs_call_from_number: '+14155550100',
+        hs_call_to_number: '+14155552671', hs_call_external_id: 'e2e-call-1', hubspot_owner_id: '101',
+        hs_call_recording_url: 'http://dialer.example/recordings/e2e-call-1.mp3' },
+      associations: [
+        { to: { id: '500' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 194 }] },
+        { to: { id: '9001' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 182 }] },
+      ],
+    });
+    assert(written.status === 201, `the calls API answered ${written.status}: ${JSON.stringify(written.body)}`);
+    loggedCall = written.body.id;
+    await page.locator(`#crm-view table.crm-calls tr.object[data-id="${loggedCall}"]`).waitFor(); // live: polled
+    const text = await callText(loggedCall);
+    for (const part of ['OUTBOUND', '95 ms', 'e2e-call-1', 'Ada Lovelace', '#500', 'Acme Corp', '#9001', 'WARN', '2 warnings']) {
+      assert(text.includes(part), `the call's rows lack ${part}: ${text}`);
+    }
+    const findings = page.locator(`#crm-view tr.call-details[data-call-id="${loggedCall}"] table.findings`);
+    const shown = await findings.innerText();
+    for (const part of ['warning', 'duration-looks-like-seconds', '/properties/hs_call_duration', 'send 95000',
+      'recording-url-not-https']) {
+      assert(shown.includes(part), `the findings lack ${part}: ${shown}`);
+    }
+    const severities = await findings.locator('tbody tr td:first-child').allInnerTexts();
+    const rank = { error: 0, warning: 1, info: 2 };
+    assert(severities.every((s, i) => i === 0 || rank[severities[i - 1].trim()] <= rank[s.trim()]), `not worst first: ${severities}`);
+    assert(await page.locator('#crm-view tr.call-details[data-call-id="700"] table.findings').count() === 0, 'the seeded call shows findings');
+    assert(!(await page.content()).includes(SECRETS.accessToken), 'the access token is in the page');
+  });
+
+  await check('the call-write journal shows the write, judged, and opens to its findings and the call written', async () => {
+    const row = page.locator(`#call-writes-list details[data-call-id="${loggedCall}"]`);
+    await row.waitFor();
+    const summary = await row.locator('summary').innerText();
+    assert(summary.includes('WARN') && summary.includes('POST /crm/v3/objects/calls') && summary.includes(`call #${loggedCall}`), summary);
+    await row.locator('summary').click();
+    assert((await row.locator('table.findings').innerText()).includes('duration-looks-like-seconds'), 'no findings');
+    assert((await row.locator('.reply').innerText()).includes('"hs_call_external_id": "e2e-call-1"'), 'not the call written');
+  });
+
+  let inboundEngagement = '';
+  await check('an inbound call posted to the API shows in the inbound-call journal: matches, request, reply, findings', async () => {
+    const posted = await asDialer('POST', '/crm/v3/extensions/calling/inbound-call', {
+      externalCallId: 'e2e-inbound-1', createEngagement: true, finalCallStatus: 'COMPLETED',
+      // Not E.164 (an error: HubSpot may match no record; the emulator reads it leniently), and
+      // no potential recipients (info).
+      fromNumber: { e164Number: '(415) 555-2671', phoneNumberType: 'MOBILE' },
+      toNumber: { e164Number: '+14155550100', phoneNumberType: 'FIXED_LINE' },
+      potentialRecipientUserIds: [], engagementProperties: { hs_call_title: 'Inbound support call' },
+      durationSeconds: 95, callStartedTimestamp: '2026-01-01T11:00:00Z', userId: 101,
+    });
+    assert(posted.status === 200, `the inbound-call API answered ${posted.status}: ${JSON.stringify(posted.body)}`);
+    const row = page.locator('#inbound-calls-list details').first();
+    await until(async () => (await row.locator('summary').innerText()).includes('(415) 555-2671'), 'the call on top of the journal');
+    const summary = await row.locator('summary').innerText();
+    assert(summary.includes('FAIL') && summary.includes('→ 200') && summary.includes('engagement created')
+      && summary.includes('1 error'), summary);
+    inboundEngagement = summary.match(/engagement created #(\d+)/)[1];
+    await row.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await row.locator('.exchange').waitFor();
+    const codes = await row.locator('table.findings tbody tr td[data-label="code"]').allInnerTexts();
+    assert(codes.join(' ') === 'inbound-number-not-e164 no-potential-recipients', `not worst first: ${codes}`);
+    assert((await row.locator('table.findings').innerText()).includes('/fromNumber/e164Number'), 'no pointer');
+    const matches = await row.locator('table.matches').innerText();
+    assert(matches.includes('500') && matches.includes('Ada Lovelace') && matches.includes('+14155552671'), `matches: ${matches}`);
+    assert((await row.locator('.request').innerText()).includes('"externalCallId": "e2e-inbound-1"'), 'no request');
+    assert((await row.locator('.reply').innerText()).includes('HTTP 200'), 'no reply');
+  });
+
+  await check('screenshot of the inbound-call journal with a row expanded saved (docs/screenshots/inbound-calls.png)', async () => {
+    await page.evaluate(() => document.activeElement.blur());
+    await shoot(page, '#inbound-calls', join(SHOTS, 'inbound-calls.png'));
+  });
+
+  await check('the engagement the inbound call wrote shows in the CRM view, associated with the caller', async () => {
+    await page.locator(`#crm-view table.crm-calls tr.object[data-id="${inboundEngagement}"]`).waitFor();
+    const text = await callText(inboundEngagement);
+    assert(text.includes('Ada Lovelace') && text.includes('#500') && text.includes('INBOUND') && text.includes('1 min 35 s'), text);
+  });
+
+  await check('screenshot of the CRM view saved (docs/screenshots/crm.png)', async () => {
+    await page.evaluate(() => document.activeElement.blur());
+    await shoot(page, '#crm', join(SHOTS, 'crm.png'));
   });
 
   await check("invalid entries are marked, and an app's markup is shown as text, never run", async () => {

@@ -7,15 +7,15 @@
 const POLL_MS = 1000;
 const DELIVERY_LIMIT = 100;
 const REQUEST_LIMIT = 200;
+const CALL_LIMIT = 100; // inbound-call reports and call writes shown
+const CRM_LIMIT = 100; // objects of each type the CRM view shows (the newest)
 
 const ui = {
   stateJson: '', // the last /state reply, so that sections re-render only when it changed
   data: { apps: [], portals: [] },
-  deliveries: new Map(), // journal id → its <details>; rows are never rebuilt (open state, focus)
-  requests: new Map(), // sequence → its <tr>
+  crmKey: '', // the last CRM page shown (it names its portal), for the same reason
   deliveriesLoaded: false, // the first page is not announced, only what arrives later
   own: new Set(), // deliveries this page made: the message line reports them already
-  totals: { deliveries: 0, requests: 0 }, // a drop means a restarted emulator: ids start again
 };
 
 const CONNECTION = {
@@ -30,8 +30,6 @@ function setConnection(kind) {
   $('connection').className = className;
 }
 
-// GETs for one kind of data; null when a newer GET of the same kind started meanwhile, so that
-
 // ---- help desk -------------------------------------------------------------------------------
 
 function selectedUser() {
@@ -40,14 +38,18 @@ function selectedUser() {
   return portal && user ? { portal, user } : null;
 }
 
+// Fills a portal picker from the state, keeping the current choice when it still exists.
+function fillPortalPicker(select) {
+  const portals = ui.data.portals || [];
+  const keep = select.value;
+  select.replaceChildren(...portals.map((p) =>
+    h('option', { value: String(p.portalId), selected: String(p.portalId) === keep }, `portal ${p.portalId}`)));
+  if (!portals.length) select.append(h('option', { value: '' }, '(no portals declared)'));
+}
+
 // Fills the portal and user pickers from the state, keeping the current choice when it still exists.
 function renderHelpdeskPickers() {
-  const portals = ui.data.portals || [];
-  const portalSelect = $('hd-portal');
-  const keepPortal = portalSelect.value;
-  portalSelect.replaceChildren(...portals.map((p) =>
-    h('option', { value: String(p.portalId), selected: String(p.portalId) === keepPortal }, `portal ${p.portalId}`)));
-  if (!portals.length) portalSelect.append(h('option', { value: '' }, '(no portals declared)'));
+  fillPortalPicker($('hd-portal'));
   renderUserPicker();
 }
 
@@ -60,6 +62,7 @@ function renderUserPicker() {
     `user ${u.userId}${u.supportsChannelConnection ? ' (flag on)' : ''}`)));
   if (!users.length) userSelect.append(h('option', { value: '' }, '(no users)'));
 }
+
 // ---- apps ------------------------------------------------------------------------------------
 
 const SECRETS = { developerApiKey: 'developer API key', accessToken: 'access token', clientSecret: 'client secret' };
@@ -159,26 +162,88 @@ function onPickUser() {
 
 // ---- journals --------------------------------------------------------------------------------
 
-function deliveryItem(verdict) {
-  const details = h('details', { class: 'delivery', id: `delivery-${verdict.id}`, dataset: { id: verdict.id, outcome: verdict.outcome } },
-    h('summary', null, h('span', { class: 'id' }, `#${verdict.id}`), ' ', h('time', { datetime: verdict.time }, clock(verdict.time)), ' ', summaryLine(verdict)));
-  // The body is built on first opening: most rows are never opened.
+// The live journals: each view keeps its rows by the entry's key (rows are never rebuilt, so
+// they keep their open state and the focus) and the journal's total (a drop means a restarted
+// emulator: ids start again). Its elements are #NAME-list, #NAME-count and #clear-NAME.
+function journal(name, label, limit, key, row, empty) {
+  return { name, label, limit, key, row, empty, rows: new Map(), total: 0 };
+}
+
+const journals = {
+  deliveries: journal('deliveries', 'Delivery journal', DELIVERY_LIMIT, (v) => v.id, deliveryItem,
+    (total) => `no deliveries yet (${total} ever) · fire one above or open an app in the help desk`),
+  'inbound-calls': journal('inbound-calls', 'Inbound-call journal', CALL_LIMIT, (r) => r.id, inboundCallItem,
+    (total) => `no inbound calls yet (${total} ever) · apps send them to POST /crm/v3/extensions/calling/inbound-call`),
+  'call-writes': journal('call-writes', 'Call-write journal', CALL_LIMIT, (r) => r.id, callWriteItem,
+    (total) => `no calls written yet (${total} ever) · apps write them through /crm/v3/objects/calls`),
+  requests: journal('requests', 'API request journal', REQUEST_LIMIT, (r) => r.sequence, requestRow,
+    (total) => `no API calls yet (${total} ever)`),
+};
+
+// Fetches a journal's newest page and brings its view up to date: adds only new rows (newest
+// first) and drops evicted ones, whatever arrives. The new entries (oldest first), or null when
+// a newer fetch of the same journal overtook this one.
+async function refreshJournal(view) {
+  const page = await latest(view.name, `/${view.name}?limit=${view.limit}`);
+  if (!page) return null;
+  if (page.total < view.total) forget(view.rows);
+  view.total = page.total;
+  const seen = new Set(page.entries.map(view.key));
+  for (const [key, row] of view.rows) {
+    if (!seen.has(key)) {
+      row.remove();
+      view.rows.delete(key);
+    }
+  }
+  const fresh = page.entries.filter((e) => !view.rows.has(view.key(e)));
+  const list = $(`${view.name}-list`);
+  for (const entry of fresh) { // oldest first, so each prepend puts the newest on top
+    const row = view.row(entry);
+    view.rows.set(view.key(entry), row);
+    list.prepend(row);
+  }
+  $(`${view.name}-count`).textContent = page.entries.length
+    ? `newest ${page.entries.length} of ${page.total} (keeps ${page.capacity}) · newest first`
+    : view.empty(page.total);
+  return fresh;
+}
+
+function forget(rows) {
+  for (const row of rows.values()) row.remove();
+  rows.clear();
+}
+
+// A journal entry that opens (Enter, a click) to show `body()`, built on first opening: most
+// rows are never opened.
+function expandable(props, summary, body) {
+  const details = h('details', props, h('summary', null, summary));
   details.addEventListener('toggle', () => {
-    if (!details.open || details.querySelector('.delivery-body')) return;
-    details.append(h('div', { class: 'delivery-body' },
+    if (!details.open || details.querySelector('.entry-body')) return;
+    details.append(h('div', { class: 'entry-body' }, body()));
+  });
+  return details;
+}
+
+// "#12 10:00:00.000" at the start of a journal entry's line.
+function entryHead(id, time) {
+  return [h('span', { class: 'id' }, `#${id}`), ' ', h('time', { datetime: time }, clock(time))];
+}
+
+function deliveryItem(verdict) {
+  return expandable({ class: 'delivery', id: `delivery-${verdict.id}`, dataset: { id: verdict.id, outcome: verdict.outcome } },
+    [entryHead(verdict.id, verdict.time), ' ', summaryLine(verdict)],
+    () => [
       h('div', { class: 'row' },
         h('button', { type: 'button', id: `replay-${verdict.id}`, disabled: !verdict.delivery, onclick: () => replay(verdict.id) },
           `Replay #${verdict.id}`),
         h('span', { class: 'dim' }, `${verdict.time}`)),
       findingsTable(verdict.findings),
       picker(verdict, null),
-      verdict.delivery ? exchange(verdict.delivery) : h('p', { class: 'dim' }, 'Nothing was sent.')));
-  });
-  return details;
+      verdict.delivery ? exchange(verdict.delivery) : h('p', { class: 'dim' }, 'Nothing was sent.')]);
 }
 
 function openDelivery(id) {
-  const row = ui.deliveries.get(id);
+  const row = journals.deliveries.rows.get(id);
   if (row) row.open = true;
 }
 
@@ -191,32 +256,9 @@ async function replay(id) {
   });
 }
 
-function forget(rows) {
-  for (const row of rows.values()) row.remove();
-  rows.clear();
-}
-
-// Adds only new rows (newest first) and drops evicted ones: rows already shown keep their
-// open/closed state and the focus, whatever arrives.
 async function refreshDeliveries() {
-  const page = await latest('deliveries', `/deliveries?limit=${DELIVERY_LIMIT}`);
-  if (!page) return;
-  const list = $('deliveries-list');
-  if (page.total < ui.totals.deliveries) forget(ui.deliveries);
-  ui.totals.deliveries = page.total;
-  const seen = new Set(page.entries.map((v) => v.id));
-  for (const [id, row] of ui.deliveries) {
-    if (!seen.has(id)) {
-      row.remove();
-      ui.deliveries.delete(id);
-    }
-  }
-  const fresh = page.entries.filter((v) => !ui.deliveries.has(v.id));
-  for (const verdict of fresh) { // oldest first, so each prepend puts the newest on top
-    const row = deliveryItem(verdict);
-    ui.deliveries.set(verdict.id, row);
-    list.prepend(row);
-  }
+  const fresh = await refreshJournal(journals.deliveries);
+  if (!fresh) return;
   const news = fresh.filter((v) => !ui.own.has(v.id));
   if (ui.deliveriesLoaded && news.length) {
     const v = news[news.length - 1];
@@ -225,42 +267,168 @@ async function refreshDeliveries() {
       : `${news.length} new deliveries; the newest, #${v.id}, ${outcomeLabel(v.outcome)}.`);
   }
   ui.deliveriesLoaded = true;
-  $('deliveries-count').textContent = page.entries.length
-    ? `newest ${page.entries.length} of ${page.total} (keeps ${page.capacity}) · newest first`
-    : `no deliveries yet (${page.total} ever) · fire one above or open an app in the help desk`;
 }
 
-async function refreshRequests() {
-  const page = await latest('requests', `/requests?limit=${REQUEST_LIMIT}`);
-  if (!page) return;
-  if (page.total < ui.totals.requests) forget(ui.requests);
-  ui.totals.requests = page.total;
-  const seen = new Set(page.entries.map((r) => r.sequence));
-  for (const [sequence, row] of ui.requests) {
-    if (!seen.has(sequence)) {
-      row.remove();
-      ui.requests.delete(sequence);
-    }
+// A call judged as HubSpot would keep it: FAIL when HubSpot refused it or an error finding says
+// the call loses its meaning, WARN when it is kept but shows something else than meant.
+function callBadge(findings, status) {
+  const has = (severity) => findings.some((f) => f.severity === severity);
+  return badge(status >= 400 || has('error') ? 'fail' : has('warning') ? 'warn' : 'pass');
+}
+
+// The records HubSpot matched the caller to.
+function callerMatches(report) {
+  if (!report.callerIdMatches.length) {
+    return h('p', { class: 'dim' }, `Caller ID: no contact or company has ${report.callerE164 || 'this number'}.`);
   }
-  const body = $('requests-list');
-  for (const r of page.entries.filter((e) => !ui.requests.has(e.sequence))) {
-    const statusKind = r.status < 300 ? 'pass-text' : r.status < 500 ? 'warn-text' : 'fail-text';
-    const row = h('tr', { dataset: { sequence: r.sequence } },
-      h('td', null, String(r.sequence)),
-      h('td', null, h('time', { datetime: r.time }, clock(r.time))),
-      h('td', null, r.method),
-      h('td', { class: 'path' }, breakable(r.path)),
-      h('td', { class: statusKind }, String(r.status)),
-      h('td', null, Number(r.latencyMs).toFixed(1)),
-      h('td', null, r.appId === undefined ? '—' : String(r.appId)),
-      h('td', null, r.auth),
-      h('td', { class: 'dim' }, r.correlationId));
-    ui.requests.set(r.sequence, row);
-    body.prepend(row);
+  return table('matches', `Caller ID: ${report.callerE164} matched`, ['type', 'id', 'name'],
+    report.callerIdMatches.map((m) => h('tr', null,
+      cell('type', m.callerIdType.toLowerCase()),
+      cell('id', String(m.objectCoordinates.objectId)),
+      cell('name', m.callerIdType === 'CONTACT'
+        ? [m.firstName, m.lastName].filter(Boolean).join(' ') || m.email || '—'
+        : m.name || '—'))));
+}
+
+function inboundCallItem(report) {
+  const written = report.engagementId ? ` · engagement ${report.engagement} #${report.engagementId}` : ' · no engagement';
+  return expandable({ class: 'call-report', id: `inbound-call-${report.id}`, dataset: { id: report.id, status: report.status } },
+    [entryHead(report.id, report.time), ' ', callBadge(report.findings, report.status),
+      ` app ${report.appId} · portal ${report.portalId} · from ${report.request.fromNumber.e164Number} `,
+      h('span', { class: 'nowrap' }, `→ ${report.status}`), written, findingCounts(report.findings)],
+    () => [
+      findingsTable(report.findings),
+      callerMatches(report),
+      exchangeView(
+        [h('pre', { class: 'headers' }, `POST ${report.path}`), h('pre', { class: 'body' }, JSON.stringify(report.request, null, 2))],
+        [h('pre', { class: 'headers' }, `HTTP ${report.status}`),
+          report.error ? h('pre', { class: 'body fail-text' }, report.error)
+            : h('p', null, report.engagementId ? `Call engagement ${report.engagementId} ${report.engagement}.` : 'No call engagement written (createEngagement is false).')])]);
+}
+
+function callWriteItem(report) {
+  return expandable({ class: 'call-write', id: `call-write-${report.id}`, dataset: { id: report.id, callId: report.callId } },
+    [entryHead(report.id, report.time), ' ', callBadge(report.findings, 200),
+      ` app ${report.appId} · portal ${report.portalId} · `, h('span', { class: 'url' }, breakable(report.request)),
+      ` · call #${report.callId}`, findingCounts(report.findings)],
+    () => [
+      findingsTable(report.findings),
+      exchangeView([h('pre', { class: 'headers' }, report.request)],
+        [h('p', { class: 'dim' }, `Call ${report.callId} as it stands after the write:`),
+          h('pre', { class: 'body' }, JSON.stringify(report.properties, null, 2))])]);
+}
+
+function requestRow(r) {
+  const statusKind = r.status < 300 ? 'pass-text' : r.status < 500 ? 'warn-text' : 'fail-text';
+  return h('tr', { dataset: { sequence: r.sequence } },
+    h('td', null, String(r.sequence)),
+    h('td', null, h('time', { datetime: r.time }, clock(r.time))),
+    h('td', null, r.method),
+    h('td', { class: 'path' }, breakable(r.path)),
+    h('td', { class: statusKind }, String(r.status)),
+    h('td', null, Number(r.latencyMs).toFixed(1)),
+    h('td', null, r.appId === undefined ? '—' : String(r.appId)),
+    h('td', null, r.auth),
+    h('td', { class: 'dim' }, r.correlationId));
+}
+
+// ---- the CRM ---------------------------------------------------------------------------------
+
+const prop = (name) => (o) => o.properties[name] ?? '—';
+const fullName = (o) => [o.properties.firstname, o.properties.lastname].filter(Boolean).join(' ') || '—';
+
+// hs_timestamp as a reader wants it: Unix milliseconds or ISO-8601, shown as UTC.
+function when(value) {
+  if (value === undefined) return '—';
+  const date = /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z');
+}
+
+// hs_call_duration (milliseconds) as a reader says it: "1 min 35 s", or "95 ms" — which is how
+// a duration sent in seconds gives itself away.
+function duration(value) {
+  if (value === undefined) return '—';
+  const ms = Number(value);
+  if (!/^\d+$/.test(value)) return value;
+  if (ms < 1000) return `${ms} ms`;
+  const seconds = Math.round(ms / 1000);
+  const parts = [[Math.floor(seconds / 86400), 'd'], [Math.floor(seconds / 3600) % 24, 'h'],
+    [Math.floor(seconds / 60) % 60, 'min'], [seconds % 60, 's']];
+  // The two largest units are enough to read a length: "1099 d 12 h", "1 min 35 s".
+  const first = parts.findIndex(([n]) => n);
+  return parts.slice(first < 0 ? 3 : first, first < 0 ? 4 : first + 2).map(([n, unit]) => `${n} ${unit}`).join(' ');
+}
+
+// The contacts and companies a call is associated with, by name and id.
+function associated(call) {
+  const links = ['contacts', 'companies'].flatMap((type) => {
+    const shown = call.associations[type] || [];
+    const more = (call.associationCounts[type] || 0) - shown.length;
+    return [...shown.map((a) => h('span', { class: 'assoc', dataset: { type, id: a.id } },
+      a.name || (type === 'contacts' ? 'contact' : 'company'), ' ', h('span', { class: 'dim' }, `#${a.id}`))),
+    more > 0 ? h('span', { class: 'assoc dim' }, `+${more} more ${type}`) : null];
+  }).filter(Boolean);
+  if (!links.length) return h('span', { class: 'dim' }, 'no contact or company');
+  return links.flatMap((link, i) => (i ? [' · ', link] : [link]));
+}
+
+const CRM_TABLES = {
+  contacts: ['Contacts', [['id', (o) => o.id], ['name', fullName], ['email', prop('email')], ['phone', prop('phone')],
+    ['mobilephone', prop('mobilephone')], ['owner', prop('hubspot_owner_id')]]],
+  companies: ['Companies', [['id', (o) => o.id], ['name', prop('name')], ['phone', prop('phone')], ['domain', prop('domain')]]],
+  calls: ['Calls', [['id', (o) => o.id], ['time', (o) => when(o.properties.hs_timestamp)], ['direction', prop('hs_call_direction')],
+    ['status', prop('hs_call_status')], ['duration', (o) => duration(o.properties.hs_call_duration)],
+    ['from', prop('hs_call_from_number')], ['to', prop('hs_call_to_number')], ['external id', prop('hs_call_external_id')],
+    ['owner', prop('hubspot_owner_id')]]],
+};
+
+function crmRows(type, object, columns) {
+  const row = h('tr', { class: 'object', dataset: { id: object.id } }, columns.map(([label, show]) => cell(label, show(object))));
+  if (type !== 'calls') return row;
+  // Under each call, on a row of its own: what it is associated with, and its verdict, the
+  // findings in the look of every other verdict (a table this wide has no room for them beside).
+  return [row, h('tr', { class: 'call-details', dataset: { callId: object.id } },
+    h('td', { colspan: columns.length, 'data-label': '' },
+      h('p', { class: 'call-verdict' }, callBadge(object.findings, 200), findingCounts(object.findings),
+        ' · associated with ', associated(object)),
+      object.findings.length ? findingsTable(object.findings) : null))];
+}
+
+function crmPart(page, type) {
+  const [title, columns] = CRM_TABLES[type];
+  const objects = page[type] || [];
+  const count = page.counts[type];
+  const id = `crm-${type}`;
+  return h('section', { class: 'crm-part', 'aria-labelledby': `${id}-heading` },
+    h('h3', { id: `${id}-heading` }, `${title} `,
+      h('span', { class: 'dim' }, objects.length < count ? `(newest ${objects.length} of ${count})` : `(${count})`)),
+    objects.length
+      ? h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-labelledby': `${id}-heading` },
+        table(`crm ${id}`, null, columns.map(([label]) => label), objects.map((o) => crmRows(type, o, columns))))
+      : h('p', { class: 'dim' }, `No ${type} in this portal.`));
+}
+
+async function refreshCrm(force) {
+  const portal = $('crm-portal').value;
+  if (!portal) {
+    ui.crmKey = '';
+    render($('crm-view'), h('p', { class: 'dim' }, 'No portal declared.'));
+    return;
   }
-  $('requests-count').textContent = page.entries.length
-    ? `newest ${page.entries.length} of ${page.total} (keeps ${page.capacity}) · newest first`
-    : `no API calls yet (${page.total} ever)`;
+  let page;
+  try {
+    page = await latest('crm', `/portals/${portal}/crm?limit=${CRM_LIMIT}`);
+  } catch (error) {
+    if (error.status === 401 || error.status === 0) throw error;
+    ui.crmKey = '';
+    render($('crm-view'), h('p', { class: 'fail-text' }, error.message));
+    return;
+  }
+  if (!page || String(page.portalId) !== $('crm-portal').value) return;
+  const key = JSON.stringify(page);
+  if (!force && key === ui.crmKey) return;
+  ui.crmKey = key;
+  render($('crm-view'), ['contacts', 'companies', 'calls'].map((type) => crmPart(page, type)));
 }
 
 // ---- state and polling -----------------------------------------------------------------------
@@ -275,6 +443,7 @@ async function refreshState() {
   renderApps();
   renderUsers();
   renderHelpdesk();
+  fillPortalPicker($('crm-portal')); // refreshCrm follows in every refresh
 }
 
 function renderHelpdesk() {
@@ -287,7 +456,8 @@ function renderHelpdesk() {
 
 async function refreshAll() {
   await refreshState();
-  await Promise.all([refreshDeliveries(), refreshRequests()]);
+  await Promise.all([refreshDeliveries(), refreshCrm(false),
+    ...['inbound-calls', 'call-writes', 'requests'].map((name) => refreshJournal(journals[name]))]);
 }
 
 async function poll() {
@@ -306,6 +476,7 @@ function plugIn() {
   hooks.connection = (kind) => setConnection(kind === 'ok' ? ($('live').checked ? 'live' : 'paused') : kind);
   hooks.reload = async () => {
     ui.stateJson = '';
+    ui.crmKey = '';
     await refreshAll();
   };
   hooks.unlocked = () => $('helpdesk-heading').focus();
@@ -350,16 +521,14 @@ function wire() {
       await refreshState();
     });
   });
-  $('clear-deliveries').addEventListener('click', () => act(async () => {
-    await api('DELETE', '/deliveries');
-    say('Delivery journal emptied.');
-    await refreshDeliveries();
-  }));
-  $('clear-requests').addEventListener('click', () => act(async () => {
-    await api('DELETE', '/requests');
-    say('API request journal emptied.');
-    await refreshRequests();
-  }));
+  for (const view of Object.values(journals)) {
+    $(`clear-${view.name}`).addEventListener('click', () => act(async () => {
+      await api('DELETE', `/${view.name}`);
+      say(`${view.label} emptied.`);
+      await refreshJournal(view);
+    }));
+  }
+  $('crm-portal').addEventListener('change', () => act(() => refreshCrm(true)));
   $('helpdesk-heading').setAttribute('tabindex', '-1');
 }
 

@@ -113,6 +113,8 @@ async function api(method, path, body) {
   hooks.connection('ok');
   return data;
 }
+
+// GETs for one kind of data; null when a newer GET of the same kind started meanwhile, so that
 // a slow, older reply never overwrites a newer one (polls overlap with the buttons' refreshes).
 const tickets = {};
 async function latest(kind, path) {
@@ -167,6 +169,7 @@ const OUTCOMES = {
   fail: ['FAIL', 'fail'],
   'greyed-out': ['GREYED OUT', 'warn'],
   'not-registered': ['NOT REGISTERED', 'warn'],
+  warn: ['WARN', 'warn'], // a call HubSpot keeps, but not as the app meant
 };
 const SEVERITIES = { error: 'fail', warning: 'warn', info: 'info' };
 
@@ -294,6 +297,13 @@ function headerLines(first, headers) {
   return [first, ...headers.map(([name, value]) => `${name}: ${value}`)].join('\n');
 }
 
+// A request beside its reply, each a list of nodes.
+function exchangeView(request, reply) {
+  return h('div', { class: 'exchange' },
+    h('section', { class: 'request', 'aria-label': 'Request' }, h('h4', null, 'Request'), request),
+    h('section', { class: 'reply', 'aria-label': 'Reply' }, h('h4', null, 'Reply'), reply));
+}
+
 function exchange(delivery) {
   const { request, response } = delivery;
   const reply = response
@@ -302,20 +312,22 @@ function exchange(delivery) {
       h('p', { class: 'dim' }, `${response.bodyBytes} bytes in ${ms(delivery.latencyMs)}`
         + (response.bodyTruncated ? ' — body truncated' : ''))]
     : [h('p', { class: 'fail-text' }, `No reply (after ${ms(delivery.latencyMs)}; timeout ${delivery.timeoutMs} ms).`)];
-  return h('div', { class: 'exchange' },
-    h('section', { class: 'request', 'aria-label': 'Request' },
-      h('h4', null, 'Request'),
-      h('pre', { class: 'headers' }, headerLines(`${request.method} ${request.url}`, request.headers)),
-      h('pre', { class: 'body' }, pretty(request.body))),
-    h('section', { class: 'reply', 'aria-label': 'Reply' }, h('h4', null, 'Reply'), reply));
+  return exchangeView(
+    [h('pre', { class: 'headers' }, headerLines(`${request.method} ${request.url}`, request.headers)),
+      h('pre', { class: 'body' }, pretty(request.body))],
+    reply);
+}
+
+// " 1 error 2 warnings" after a summary line: how many findings of each severity.
+function findingCounts(findings) {
+  return ['error', 'warning', 'info']
+    .map((s) => [s, findings.filter((f) => f.severity === s).length])
+    .filter(([, n]) => n)
+    .map(([s, n]) => h('span', { class: `${SEVERITIES[s]}-text` }, ` ${n} ${s}${n > 1 && s !== 'info' ? 's' : ''}`));
 }
 
 function summaryLine(verdict) {
   const d = verdict.delivery;
-  const counts = ['error', 'warning', 'info']
-    .map((s) => [s, verdict.findings.filter((f) => f.severity === s).length])
-    .filter(([, n]) => n)
-    .map(([s, n]) => h('span', { class: `${SEVERITIES[s]}-text` }, ` ${n} ${s}${n > 1 && s !== 'info' ? 's' : ''}`));
   return [
     badge(verdict.outcome),
     ` app ${verdict.appId} · portal ${verdict.portalId} · user ${verdict.userId}`,
@@ -324,7 +336,7 @@ function summaryLine(verdict) {
     d ? [` · ${d.request.method} `, h('span', { class: 'url' }, breakable(d.request.url)), ' ',
       h('span', { class: 'nowrap' }, `→ ${d.response ? d.response.status : 'no reply'} in ${ms(d.latencyMs)}`)]
       : ' · nothing sent',
-    counts,
+    findingCounts(verdict.findings),
     verdict.replayOf ? ` · replay of #${verdict.replayOf}` : '',
   ];
 }
