@@ -15,6 +15,10 @@
 //! 3. **Answering** with the numbers the help-desk user may connect, in HubSpot's format — and,
 //!    under `/hubspot/phone-numbers/{variant}`, with the classic mistakes, so that the emulator's findings can be seen.
 //!
+//! It also serves its **calling widget** at `/widget` (the settings `url` it registers), built on
+//! HubSpot's Calling Extensions SDK, with a ring line for incoming calls and HubSpot's own
+//! demo-minimal-js beside it: `examples/demo_widget/` (docs/calling-widget.md).
+//!
 //! Run it under the emulator's CI harness, which starts the emulator, passes the coordinates in
 //! the environment, runs the scenarios and stops the app:
 //!
