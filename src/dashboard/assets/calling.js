@@ -360,7 +360,7 @@ function showVisibility(data) {
 }
 
 function showSize(width, height) {
-  $('widget-size').textContent = `iframe ${width} × ${height} (the app's registered width and height, or its last resize)`;
+  $('widget-size').textContent = `iframe ${width} × ${height} px (registered, or the app's last resize)`;
 }
 
 function setWidgetState(text, kind) {
@@ -386,7 +386,7 @@ const DIRECTIONS = { toApp: 'HubSpot → app', fromApp: 'app → HubSpot' };
 function logRow(entry) {
   const findings = entry.findings || [];
   const worst = ['error', 'warning', 'info'].find((s) => findings.some((f) => f.severity === s));
-  const data = entry.data === undefined || entry.data === null ? '' : JSON.stringify(entry.data);
+  const data = entry.data === undefined || entry.data === null ? '' : dataLines(entry.data);
   return h('li', { class: `entry ${entry.direction}${worst ? ` has-${worst}` : ''}`, id: `entry-${entry.id}`,
     dataset: { id: entry.id, type: entry.type, direction: entry.direction, session: entry.sessionId } },
   h('div', { class: 'line' },
@@ -396,6 +396,15 @@ function logRow(entry) {
   data && h('pre', { class: 'data' }, data),
   findings.length ? h('ul', { class: 'findings' }, findings.map((f) => h('li', { dataset: { code: f.code, severity: f.severity } },
     severity(f.severity), ' ', h('code', null, f.code), f.pointer ? [' ', h('code', { class: 'dim' }, f.pointer)] : null, ' ', f.message))) : null);
+}
+
+// A message's data as one `key: value` line per field (values as JSON), easier to scan than one
+// long JSON line; other values as JSON.
+function dataLines(data) {
+  if (typeof data !== 'object' || Array.isArray(data)) return JSON.stringify(data);
+  const keys = Object.keys(data);
+  if (!keys.length) return '{}';
+  return keys.map((key) => `${key}: ${JSON.stringify(data[key])}`).join('\n');
 }
 
 let logBusy = false;
