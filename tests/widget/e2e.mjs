@@ -176,6 +176,47 @@ async function main() {
     assert((await page.locator('#record-name').innerText()) === 'Ada Lovelace', 'the first contact is not shown');
   });
 
+  await check('Minimize and Hide send VISIBILITY_CHANGED; the frame follows, the iframe is never removed', async () => {
+    await page.click('#minimize');
+    const minimized = await logged(page, 'VISIBILITY_CHANGED', 'toApp');
+    assert(minimized.data.isMinimized === true && minimized.data.isHidden === false, JSON.stringify(minimized.data));
+    await page.locator('#widget-frame.minimized').waitFor();
+    assert(await page.getAttribute('#minimize', 'aria-pressed') === 'true', 'Minimize is not pressed');
+    await page.click('#minimize');
+    await page.locator('#widget-frame:not(.minimized)').waitFor();
+    await page.click('#hide');
+    await page.locator('#widget-frame.hidden').waitFor();
+    assert(await page.locator('#hubspot-calling-extension-iframe').count() === 1, 'the iframe was removed');
+    await page.click('#hide');
+    await page.locator('#widget-frame:not(.hidden)').waitFor();
+    const sent = (await entries()).filter((e) => e.type === 'VISIBILITY_CHANGED').map((e) => `${e.data.isMinimized}/${e.data.isHidden}`);
+    assert(sent.join(' ') === 'true/false false/false false/true false/false', `sent ${sent.join(' ')}`);
+  });
+
+  await check('the help-desk dialog on the page fires the webhook on opening the app and shows the number picker', async () => {
+    await page.click('#open-helpdesk');
+    const open = page.locator(`#hd-open-${APP_ID}`);
+    await open.waitFor();
+    await open.click();
+    await page.locator('#hd-result tr.entry[data-index="0"][data-state="selectable"]').waitFor();
+    const deliveries = (await control(base, 'GET', '/_emulator/deliveries')).body.entries;
+    assert(deliveries.length === 1 && deliveries[0].outcome === 'pass', `deliveries ${JSON.stringify(deliveries.map((d) => d.outcome))}`);
+    await page.click('#close-helpdesk');
+    assert(!(await page.locator('#helpdesk-dialog').isVisible()), 'the dialog is still open');
+  });
+
+  await check('every control of the page has a label or a name', async () => {
+    const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, button, iframe')]
+      .filter((el) => el.getClientRects().length)
+      .filter((el) => {
+        if (el.tagName === 'BUTTON') return !el.textContent.trim();
+        if (el.tagName === 'IFRAME') return !el.title;
+        return !(el.labels && el.labels.length) && !el.getAttribute('aria-label');
+      })
+      .map((el) => el.id || el.outerHTML.slice(0, 60)));
+    assert(!unnamed.length, `unnamed: ${unnamed.join(', ')}`);
+  });
+
   await check('demo widget, outbound: Call → DIAL_NUMBER → OUTGOING_CALL_STARTED → engagement created → answered', async () => {
     await page.click('#call-0');
     const dial = await logged(page, 'DIAL_NUMBER', 'toApp');
