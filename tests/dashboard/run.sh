@@ -21,15 +21,9 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 # shellcheck source=SCRIPTDIR/../support/emulator.sh
 . "$HERE/../support/emulator.sh"
 emulator_binary "$@"
-export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
-if [ ! -x "$CHROMIUM" ]; then
-  echo "run.sh: no browser at $CHROMIUM (apt-get install chromium)" >&2
-  exit 2
-fi
-if ! command -v node >/dev/null; then
-  echo "run.sh: node (>= 20) is needed" >&2
-  exit 2
-fi
+# shellcheck source=SCRIPTDIR/../support/e2e-runner.sh
+. "$HERE/../support/e2e-runner.sh"
+require_browser_and_node
 
 # shellcheck source=SCRIPTDIR/../support/node-packages.sh
 . "$HERE/../support/node-packages.sh"
@@ -38,8 +32,6 @@ ensure_node_package "$HERE" playwright-core
 
 export SCREENSHOT_DIR="${SCREENSHOT_DIR:-$ROOT/docs/screenshots}"
 
-# shellcheck source=SCRIPTDIR/../support/e2e-runner.sh
-. "$HERE/../support/e2e-runner.sh"
 status=0
 run_node_e2e 300 "$HERE/e2e.mjs" "$BIN" || status=$?
 exit "$status"

@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Sourced by the browser suites' run.sh (tests/dashboard, tests/widget):
 #
+#   require_browser_and_node
+#       exits the script with status 2 unless CHROMIUM (exported; default /usr/bin/chromium) is
+#       executable and node is on PATH.
 #   run_node_e2e SECONDS SCRIPT ARGS...
 #       runs `node SCRIPT ARGS...` with a hard limit of SECONDS, in a temporary TMPDIR, and
 #       returns its status. The script stops its children and removes its temporary files itself
@@ -8,6 +11,18 @@
 #       cannot (killed with SIGKILL, or stuck past the limit) it lists the processes still running
 #       in E2E_PIDFILE, and this stops them and removes the TMPDIR (fixtures, browser profile).
 #       Statuses: 0 passed, 1 failed, 130 interrupted (the script reported itself), 124 past the limit.
+
+require_browser_and_node() {
+  export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+  if [ ! -x "$CHROMIUM" ]; then
+    echo "$(basename "$0"): no browser at $CHROMIUM (apt-get install chromium)" >&2
+    exit 2
+  fi
+  if ! command -v node >/dev/null; then
+    echo "$(basename "$0"): node (>= 20) is needed" >&2
+    exit 2
+  fi
+}
 
 run_node_e2e() {
   local limit="$1" script="$2" status=0 runner

@@ -133,6 +133,24 @@ async function act(action) {
 }
 // ---- the control token -----------------------------------------------------------------------
 
+// The form the pages show when the emulator has --control-token (#token-form; its data-purpose
+// says what the token is for), built once the page is parsed (this script is deferred).
+function tokenForm() {
+  const form = $('token-form');
+  form.replaceChildren(
+    h('h2', { id: 'token-heading' }, 'Control token required'),
+    h('p', { id: 'token-help' }, 'This emulator was started with ', h('code', null, '--control-token'),
+      `. Enter that token to ${form.dataset.purpose}; it is kept in this browser tab only (sessionStorage) and sent as `,
+      h('code', null, 'X-Emulator-Token'), ' on every call.'),
+    h('div', { class: 'row' },
+      h('label', { for: 'token-input' }, 'Control token'),
+      h('input', { id: 'token-input', type: 'password', autocomplete: 'off', spellcheck: 'false',
+        'aria-describedby': 'token-help token-error', required: true }),
+      h('button', { type: 'submit' }, 'Use token')),
+    h('p', { id: 'token-error', class: 'fail-text' }));
+}
+tokenForm();
+
 function lock(reason, hadToken) {
   const first = !gate.locked;
   gate.locked = true;
