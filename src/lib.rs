@@ -29,6 +29,7 @@ pub mod inbound_call;
 pub mod journal;
 pub mod probe;
 pub mod scenario;
+pub mod sdk;
 pub mod state;
 pub mod store;
 pub mod webhook;

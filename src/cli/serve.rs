@@ -84,6 +84,7 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
             .control_token
             .filter(|t| !t.trim().is_empty())
             .map(Secret::new),
+        sdk_limits: Default::default(),
     };
     let emulator = Emulator::bind(config).map_err(|e| {
         CliError::Infrastructure(format!(

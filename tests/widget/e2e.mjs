@@ -183,9 +183,11 @@ async function main() {
     await page.locator('#widget-frame.minimized').waitFor();
     assert(await page.getAttribute('#minimize', 'aria-pressed') === 'true', 'Minimize is not pressed');
     await page.click('#minimize');
+    // The next click starts from the state this one set, once its command is back.
+    await until(async () => (await page.locator('#log-list li[data-type="VISIBILITY_CHANGED"]').count()) === 2, 'the second command');
     await page.locator('#widget-frame:not(.minimized)').waitFor();
     await page.click('#hide');
-    await page.locator('#widget-frame.hidden').waitFor();
+    await page.locator('#widget-frame.hidden').waitFor({ state: 'attached' }); // display: none
     assert(await page.locator('#hubspot-calling-extension-iframe').count() === 1, 'the iframe was removed');
     await page.click('#hide');
     await page.locator('#widget-frame:not(.hidden)').waitFor();
@@ -291,7 +293,7 @@ async function main() {
         const id = await sessionId(page);
         return id !== first && id;
       }, 'a new session');
-      const sync = (await entries()).find((e) => e.sessionId === second && e.type === 'SYNC');
+      const sync = await until(async () => (await entries()).find((e) => e.sessionId === second && e.type === 'SYNC'), 'the new SYNC');
       assert(sync && sync.data.engagementId === inboundId, `the new SYNC lacks the engagementId: ${JSON.stringify(sync && sync.data)}`);
       const init = (await until(async () => (await entries()).find((e) => e.sessionId === second && e.type === 'INITIALIZED'), 'INITIALIZED again'));
       assert(init.data.engagementId === inboundId, 'the widget did not re-initialize with the engagementId');
