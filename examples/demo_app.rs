@@ -15,6 +15,15 @@
 //! 3. **Answering** with the numbers the help-desk user may connect, in HubSpot's format — and,
 //!    under `/hubspot/phone-numbers/{variant}`, with the classic mistakes, so that the emulator's findings can be seen.
 //!
+//! And the other half of a calling app's life: **logging inbound calls**. `POST
+//! /telephony/incoming-call` plays the app's telephony provider telling it a call came in (what
+//! Twilio's or Vonage's status callback does for a real app); the app reports it to HubSpot's
+//! inbound-call API (`POST /crm/v3/extensions/calling/inbound-call`, with the access token and
+//! `createEngagement: true`), looks up the call engagement HubSpot logged by its external id (the
+//! inbound-call answer carries no id), logs the caller-ID matches and the engagement id, and
+//! answers the provider with them. Under `/telephony/incoming-call/{mistake}` it makes one
+//! classic mistake in the report, so that the emulator's findings can be seen.
+//!
 //! It also serves its **calling widget** at `/widget` (the settings `url` it registers), built on
 //! HubSpot's Calling Extensions SDK, with a ring line for incoming calls and HubSpot's own
 //! demo-minimal-js beside it: `examples/demo_widget/` (docs/calling-widget.md).
@@ -41,7 +50,8 @@
 //!
 //! Environment: `HUBSPOT_API_BASE_URL`, `HUBSPOT_APP_ID`, `HUBSPOT_DEVELOPER_API_KEY` (sent as
 //! `?hapikey=`) or `HUBSPOT_ACCESS_TOKEN` (sent as a Bearer token), `HUBSPOT_CLIENT_SECRET` are
-//! required; `DEMO_APP_PORT` (default 0: any free port), `DEMO_APP_READY` (`false` by default:
+//! required (the inbound-call API takes only the access token: without it
+//! `/telephony/incoming-call` answers 503); `DEMO_APP_PORT` (default 0: any free port), `DEMO_APP_READY` (`false` by default:
 //! registers `isReady: false`), `DEMO_APP_SLOW_MS` (default 1500) and `DEMO_APP_LOG` (a tracing
 //! filter, default `info`) are optional. Exit codes: 2 bad configuration, 1 the port or the
 //! registration failed. The one line on stdout says where it listens once it is registered;
@@ -59,7 +69,7 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -79,11 +89,19 @@ const WIDGET_PATH: &str = "/widget";
 /// The name HubSpot shows users for the app (its calling settings `name`).
 const APP_NAME: &str = "Demo calling app";
 
+/// Where the telephony provider tells the app about a call that came in.
+const INCOMING_CALL_PATH: &str = "/telephony/incoming-call";
+
+/// The mistakes `/telephony/incoming-call/{mistake}` makes in the report to HubSpot.
+const CALL_MISTAKES: &[&str] = &["not-e164", "milliseconds"];
+
 /// What the app needs to run, read once from the environment.
 struct Config {
     api_base_url: String,
     app_id: u32,
     credential: Credential,
+    /// The inbound-call API's credential (whatever `credential` registers with).
+    access_token: Option<String>,
     client_secret: String,
     port: u16,
     is_ready: bool,
@@ -102,6 +120,9 @@ struct AppState {
     origin: String,
     mac: HmacSha256,
     slow: Duration,
+    api_base_url: String,
+    app_id: u32,
+    access_token: Option<String>,
 }
 
 #[actix_web::main]
@@ -138,6 +159,9 @@ async fn main() {
         origin: origin.clone(),
         mac,
         slow: config.slow,
+        api_base_url: config.api_base_url.clone(),
+        app_id: config.app_id,
+        access_token: config.access_token.clone(),
     });
 
     let line = demo_widget::Line::new();
@@ -164,6 +188,18 @@ async fn main() {
                 // Under the registered path, so a scenario can append `/long-name` to the URL it saw.
                 web::resource("/hubspot/phone-numbers/{variant}")
                     .route(web::post().to(broken))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            // The telephony provider's side: a call came in (and, under a mistake, one report
+            // to HubSpot goes wrong on purpose).
+            .service(
+                web::resource(INCOMING_CALL_PATH)
+                    .route(web::post().to(incoming_call))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource(format!("{INCOMING_CALL_PATH}/{{mistake}}"))
+                    .route(web::post().to(incoming_call_with_mistake))
                     .default_service(web::to(method_not_allowed)),
             )
             .default_service(web::to(|| async {
@@ -296,6 +332,7 @@ impl Config {
             api_base_url: api_base_url.trim().trim_end_matches('/').to_string(),
             app_id,
             credential,
+            access_token: var("HUBSPOT_ACCESS_TOKEN"),
             client_secret,
             port,
             is_ready,
@@ -313,9 +350,7 @@ async fn register(
     path: &str,
     body: &serde_json::Value,
 ) -> Result<(), String> {
-    let client = awc::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .finish();
+    let client = hubspot_client();
     let endpoint = format!(
         "{}/crm/v3/extensions/calling/{}{path}",
         config.api_base_url, config.app_id
@@ -455,6 +490,296 @@ fn good_answer() -> HttpResponse {
         ]})
         .to_string(),
     )
+}
+
+/// What the telephony provider says about a call that came in (its status callback, reduced to
+/// what HubSpot needs).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct IncomingCall {
+    /// The provider's id for the call; the app makes one up when it has none.
+    external_call_id: Option<String>,
+    /// The caller, in E.164 (`+14155552671`).
+    from: String,
+    /// The app's number that was called, in E.164.
+    to: String,
+    /// How long the call lasted.
+    #[serde(default)]
+    duration_ms: u64,
+    /// The provider's status (`completed` by default; see `CALL_STATUSES`).
+    status: Option<String>,
+    /// The HubSpot user who took the call.
+    user_id: Option<i32>,
+}
+
+/// The provider's call statuses (Twilio's words) and HubSpot's `finalCallStatus` for each.
+const CALL_STATUSES: &[(&str, &str)] = &[
+    ("completed", "COMPLETED"),
+    ("busy", "BUSY"),
+    ("no-answer", "NO_ANSWER"),
+    ("failed", "FAILED"),
+    ("canceled", "CANCELED"),
+    ("ringing", "RINGING"),
+    ("in-progress", "IN_PROGRESS"),
+    ("queued", "QUEUED"),
+];
+
+/// A call came in: report it to HubSpot, correctly.
+async fn incoming_call(body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
+    log_inbound_call(&body, &state, None).await
+}
+
+/// A call came in: report it to HubSpot with one classic mistake.
+async fn incoming_call_with_mistake(
+    body: web::Bytes,
+    state: web::Data<AppState>,
+    mistake: web::Path<String>,
+) -> HttpResponse {
+    match CALL_MISTAKES.iter().find(|m| **m == mistake.as_str()) {
+        Some(mistake) => log_inbound_call(&body, &state, Some(mistake)).await,
+        None => error(
+            actix_web::http::StatusCode::NOT_FOUND,
+            &format!(
+                "no mistake {:?}; try one of {}",
+                mistake.as_str(),
+                CALL_MISTAKES.join(", ")
+            ),
+        ),
+    }
+}
+
+/// Reports the call to HubSpot's inbound-call API (logging it as a call engagement), finds the
+/// engagement HubSpot logged, and answers the provider with the caller-ID matches and its id.
+async fn log_inbound_call(body: &[u8], state: &AppState, mistake: Option<&str>) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    let Some(token) = &state.access_token else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "HUBSPOT_ACCESS_TOKEN is not set: HubSpot's inbound-call API takes the app's access token",
+        );
+    };
+    let call: IncomingCall = match serde_json::from_slice(body) {
+        Ok(call) => call,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!("the body is not {{\"from\", \"to\", \"durationMs\"?, \"status\"?, \"externalCallId\"?, \"userId\"?}}: {e}"),
+            )
+        }
+    };
+    let report = match inbound_call_report(&call, state.app_id, mistake) {
+        Ok(report) => report,
+        Err(message) => return error(StatusCode::BAD_REQUEST, &message),
+    };
+    let external_call_id = report["externalCallId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let client = hubspot_client();
+    let endpoint = format!(
+        "{}/crm/v3/extensions/calling/inbound-call",
+        state.api_base_url
+    );
+    let (status, reply) = match client
+        .post(&endpoint)
+        .bearer_auth(token)
+        .send_json(&report)
+        .await
+    {
+        Ok(mut response) => {
+            let status = response.status();
+            let body = response.body().await.unwrap_or_default();
+            (
+                status,
+                serde_json::from_slice::<Value>(&body)
+                    .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned())),
+            )
+        }
+        Err(e) => {
+            tracing::error!(%endpoint, error = %e, "cannot reach HubSpot's inbound-call API");
+            return error(
+                StatusCode::BAD_GATEWAY,
+                &format!("cannot reach HubSpot: {e}"),
+            );
+        }
+    };
+    if !status.is_success() {
+        // HubSpot's error names each field to fix: keep it where a developer looks.
+        tracing::error!(%status, %reply, external_call_id, "HubSpot refused the inbound call");
+        return error(
+            StatusCode::BAD_GATEWAY,
+            &format!("HubSpot refused the inbound call: {status} {reply}"),
+        );
+    }
+    let matches = caller_id_matches(&reply);
+    let engagement_id = match find_call(&client, state, token, &external_call_id).await {
+        Ok(id) => id,
+        Err(message) => {
+            tracing::warn!(
+                external_call_id,
+                message,
+                "cannot read the logged call back"
+            );
+            None
+        }
+    };
+    tracing::info!(
+        external_call_id,
+        matches = %serde_json::Value::Array(matches.clone()),
+        engagement_id = engagement_id.as_deref().unwrap_or("none"),
+        "inbound call logged in HubSpot"
+    );
+    HttpResponse::Ok().content_type(ContentType::json()).body(
+        json!({"externalCallId": external_call_id, "matches": matches, "engagementId": engagement_id})
+            .to_string(),
+    )
+}
+
+/// HubSpot's `CompletedThirdPartyCallRequest` for the call, or why the provider's report cannot
+/// make one. `mistake` spoils it the way apps get it wrong: `not-e164` sends the numbers without
+/// their `+`, `milliseconds` sends the duration in milliseconds where HubSpot reads seconds.
+fn inbound_call_report(
+    call: &IncomingCall,
+    app_id: u32,
+    mistake: Option<&str>,
+) -> Result<Value, String> {
+    for (field, number) in [("from", &call.from), ("to", &call.to)] {
+        if !is_e164(number) {
+            return Err(format!(
+                "{field} {number:?} is not an E.164 number such as +14155552671"
+            ));
+        }
+    }
+    let status = call.status.as_deref().unwrap_or("completed");
+    let Some((_, final_call_status)) = CALL_STATUSES.iter().find(|(name, _)| *name == status)
+    else {
+        let known: Vec<&str> = CALL_STATUSES.iter().map(|(name, _)| *name).collect();
+        return Err(format!(
+            "status {status:?} is not one of {}",
+            known.join(", ")
+        ));
+    };
+    // HubSpot reads whole seconds; the provider counts milliseconds.
+    let duration_seconds = match mistake {
+        Some("milliseconds") => call.duration_ms,
+        _ => call.duration_ms.saturating_add(500) / 1000,
+    };
+    let Ok(duration_seconds) = i32::try_from(duration_seconds) else {
+        return Err(format!(
+            "durationMs {} is longer than a call HubSpot can log",
+            call.duration_ms
+        ));
+    };
+    let started = chrono::Utc::now()
+        - chrono::Duration::milliseconds(i64::try_from(call.duration_ms).unwrap_or(i64::MAX / 2));
+    let number = |e164: &str| match mistake {
+        Some("not-e164") => e164.trim_start_matches('+').to_string(),
+        _ => e164.to_string(),
+    };
+    let external_call_id = call
+        .external_call_id
+        .clone()
+        .filter(|id| !id.trim().is_empty())
+        .unwrap_or_else(|| format!("demo-{}", uuid::Uuid::new_v4()));
+    let mut report = json!({
+        "externalCallId": external_call_id,
+        "createEngagement": true,
+        "finalCallStatus": final_call_status,
+        // The provider does not say what kind of line called.
+        "fromNumber": {"e164Number": number(&call.from), "phoneNumberType": "UNKNOWN"},
+        "toNumber": {"e164Number": number(&call.to), "phoneNumberType": "UNKNOWN"},
+        "potentialRecipientUserIds": call.user_id.into_iter().collect::<Vec<i32>>(),
+        "durationSeconds": duration_seconds,
+        "callStartedTimestamp": started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "engagementProperties": {
+            "hs_call_title": format!("Inbound call from {}", call.from),
+            "hs_call_source": "INTEGRATIONS_PLATFORM",
+            "hs_call_app_id": app_id.to_string(),
+        },
+    });
+    if let Some(user_id) = call.user_id {
+        report["userId"] = json!(user_id);
+    }
+    Ok(report)
+}
+
+/// `+` and 1 to 15 digits, the first not 0: what HubSpot matches callers by.
+fn is_e164(number: &str) -> bool {
+    number.strip_prefix('+').is_some_and(|digits| {
+        (1..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0')
+    })
+}
+
+/// HubSpot's caller-ID matches, in the app's words: each record's type, id and name.
+fn caller_id_matches(reply: &Value) -> Vec<Value> {
+    let text = |value: &Value, key: &str| value[key].as_str().unwrap_or_default().to_string();
+    reply["callerIdMatches"]
+        .as_array()
+        .map(|matches| {
+            matches
+                .iter()
+                .map(|m| {
+                    let person = format!("{} {}", text(m, "firstName"), text(m, "lastName"));
+                    let name = match (person.trim(), text(m, "name"), text(m, "email")) {
+                        (_, company, _) if !company.is_empty() => company,
+                        (person, _, _) if !person.is_empty() => person.to_string(),
+                        (_, _, email) => email,
+                    };
+                    json!({
+                        "type": m["callerIdType"],
+                        "id": m["objectCoordinates"]["objectId"].to_string(),
+                        "name": name,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The id of the call engagement HubSpot logged: the inbound-call answer carries none, so the
+/// app reads the call by its external id (`None`: HubSpot has no such call).
+async fn find_call(
+    client: &awc::Client,
+    state: &AppState,
+    token: &str,
+    external_call_id: &str,
+) -> Result<Option<String>, String> {
+    let id =
+        percent_encoding::utf8_percent_encode(external_call_id, percent_encoding::NON_ALPHANUMERIC);
+    let url = format!(
+        "{}/crm/v3/objects/calls/{id}?idProperty=hs_call_external_id",
+        state.api_base_url
+    );
+    let mut response = client
+        .get(&url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|e| format!("GET {url}: {e}"))?;
+    let status = response.status();
+    let body = response
+        .body()
+        .await
+        .map_err(|e| format!("GET {url}: {e}"))?;
+    match status.as_u16() {
+        200 => Ok(serde_json::from_slice::<Value>(&body)
+            .ok()
+            .and_then(|call| call["id"].as_str().map(str::to_string))),
+        404 => Ok(None),
+        _ => Err(format!(
+            "GET {url} → {status}: {}",
+            String::from_utf8_lossy(&body)
+        )),
+    }
+}
+
+/// A client for HubSpot's API, with a deadline so a wedged API cannot hang the app.
+fn hubspot_client() -> awc::Client {
+    awc::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .finish()
 }
 
 /// Why a webhook was refused: the status and the message for `{"error": …}`.
@@ -656,6 +981,89 @@ mod tests {
         assert!(check(URI, BODY, "1764259200", SIG, 1_764_259_200)
             .unwrap_err()
             .contains("seconds"));
+    }
+
+    fn provider_call(changes: serde_json::Value) -> IncomingCall {
+        let mut body = json!({"externalCallId": "c-1", "from": "+14155552671", "to": "+14155550100",
+                              "durationMs": 95_400, "userId": 101});
+        for (key, value) in changes.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        serde_json::from_value(body).unwrap()
+    }
+
+    #[test]
+    fn a_provider_call_becomes_hubspots_inbound_call() {
+        let report = inbound_call_report(&provider_call(json!({})), 7, None).unwrap();
+        assert_eq!(report["externalCallId"], "c-1");
+        assert_eq!(report["createEngagement"], true);
+        assert_eq!(report["finalCallStatus"], "COMPLETED");
+        assert_eq!(report["fromNumber"]["e164Number"], "+14155552671");
+        assert_eq!(report["durationSeconds"], 95, "rounded to whole seconds");
+        assert_eq!(report["potentialRecipientUserIds"], json!([101]));
+        assert_eq!(report["userId"], 101);
+        assert_eq!(report["engagementProperties"]["hs_call_app_id"], "7");
+        let started =
+            chrono::DateTime::parse_from_rfc3339(report["callStartedTimestamp"].as_str().unwrap())
+                .unwrap();
+        assert!(started < chrono::Utc::now(), "the call started before now");
+
+        let missed = inbound_call_report(
+            &provider_call(json!({"status": "no-answer", "externalCallId": null, "userId": null})),
+            7,
+            None,
+        )
+        .unwrap();
+        assert_eq!(missed["finalCallStatus"], "NO_ANSWER");
+        assert!(missed["externalCallId"]
+            .as_str()
+            .unwrap()
+            .starts_with("demo-"));
+        assert_eq!(missed["potentialRecipientUserIds"], json!([]));
+        assert!(missed.get("userId").is_none());
+    }
+
+    #[test]
+    fn the_mistakes_spoil_one_field_each_and_bad_provider_calls_are_refused() {
+        let call = provider_call(json!({}));
+        let not_e164 = inbound_call_report(&call, 7, Some("not-e164")).unwrap();
+        assert_eq!(not_e164["fromNumber"]["e164Number"], "14155552671");
+        let millis = inbound_call_report(&call, 7, Some("milliseconds")).unwrap();
+        assert_eq!(millis["durationSeconds"], 95_400);
+        for (changes, problem) in [
+            (
+                json!({"from": "(415) 555-2671"}),
+                "from \"(415) 555-2671\" is not an E.164",
+            ),
+            (json!({"to": "+0123"}), "to \"+0123\" is not an E.164"),
+            (
+                json!({"status": "done"}),
+                "status \"done\" is not one of completed",
+            ),
+            (
+                json!({"durationMs": u64::MAX}),
+                "longer than a call HubSpot can log",
+            ),
+        ] {
+            let error = inbound_call_report(&provider_call(changes), 7, None).unwrap_err();
+            assert!(error.contains(problem), "{error}");
+        }
+    }
+
+    #[test]
+    fn hubspots_matches_read_as_names_and_ids() {
+        let reply = json!({"callerIdMatches": [
+            {"callerIdType": "CONTACT", "objectCoordinates": {"objectId": 100001}, "firstName": "Ada", "lastName": "Lovelace"},
+            {"callerIdType": "CONTACT", "objectCoordinates": {"objectId": 100002}, "email": "grace@example.com"},
+            {"callerIdType": "COMPANY", "objectCoordinates": {"objectId": 100003}, "name": "Acme"}]});
+        assert_eq!(
+            caller_id_matches(&reply),
+            [
+                json!({"type": "CONTACT", "id": "100001", "name": "Ada Lovelace"}),
+                json!({"type": "CONTACT", "id": "100002", "name": "grace@example.com"}),
+                json!({"type": "COMPANY", "id": "100003", "name": "Acme"}),
+            ]
+        );
     }
 
     #[test]

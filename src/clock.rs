@@ -49,6 +49,12 @@ impl Timestamp {
         Self(DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now))
     }
 
+    /// The real time, even in deterministic mode: what an app's own clock says, for judging the
+    /// times an app stamps (a call's start) rather than the emulator's.
+    pub fn wall() -> Self {
+        Self(DateTime::from_timestamp_millis(wall_millis()).unwrap_or_default())
+    }
+
     /// This time, or one millisecond past `previous` if it is not later: `updatedAt` must move on
     /// every change even when two requests land in the same millisecond, or clients that compare
     /// it would see no change.

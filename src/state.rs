@@ -129,6 +129,8 @@ impl EmulatorState {
             store: &self.store,
             webhooks: self.webhooks(),
             prober: self.prober(),
+            inbound_calls: &self.call_reports,
+            api_journal: &self.api_journal,
         }
     }
 

@@ -132,7 +132,8 @@ impl Harness {
     }
 
     /// Was the app started without `app_ready` and did the first `waitFor` for a registration
-    /// (the readiness gate then; a `crmObject` one waits for the app's work, not its start)
+    /// (the readiness gate then; a `crmObject` or `inboundCall` one waits for the app's work,
+    /// not its start)
     /// fail? Then the app never became ready.
     fn app_never_ready(&self, report: &RunReport) -> Option<String> {
         // The reports follow the suite's scenarios and steps in order.
@@ -142,7 +143,7 @@ impl Harness {
             && scenarios
                 .zip(&report.reports)
                 .flat_map(|(scenario, report)| scenario.steps.iter().zip(&report.steps))
-                .find(|(step, _)| matches!(step, Step::WaitFor(wait) if wait.crm_object.is_none()))
+                .find(|(step, _)| matches!(step, Step::WaitFor(wait) if wait.waits_for_registration()))
                 .is_some_and(|(_, step)| step.status == StepStatus::Failed);
         gate_failed.then(|| {
             "the app never became ready: the first waitFor timed out (see its step)".to_string()

@@ -28,8 +28,9 @@ const LONGEST_PLAUSIBLE_CALL_SECONDS: i64 = 86_400;
 /// A start time further ahead than this is a clock or unit mistake.
 const FUTURE_TOLERANCE_MS: i64 = 5 * 60 * 1000;
 
-/// Findings on an inbound-call request; `has_recording_settings`: the app registered
-/// `/settings/recording`, so its calls must carry what a recording needs.
+/// Findings on an inbound-call request, `now` being the real time (what the app's clock says);
+/// `has_recording_settings`: the app registered `/settings/recording`, so its calls must carry
+/// what a recording needs.
 pub fn judge_inbound_call(
     call: &InboundCall,
     now: Timestamp,

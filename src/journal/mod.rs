@@ -159,6 +159,21 @@ impl<T: Clone + Weigh + Send + 'static> Journal<T> {
         }
     }
 
+    /// The newest kept entries for which `matches` holds, newest first, at most `limit` of them
+    /// (what a scenario waiting for an entry looks for, without copying the whole journal).
+    pub fn newest_matching(&self, limit: usize, matches: impl Fn(&T) -> bool) -> Vec<T> {
+        let inner = self.inner.lock();
+        inner
+            .entries
+            .iter()
+            .rev()
+            .map(|(_, _, entry)| entry)
+            .filter(|entry| matches(entry))
+            .take(limit)
+            .cloned()
+            .collect()
+    }
+
     /// The kept entry numbered `sequence`.
     pub fn get(&self, sequence: u64) -> Option<T> {
         let inner = self.inner.lock();
@@ -253,6 +268,22 @@ mod tests {
 
     fn newest(limit: Option<usize>) -> PageRequest {
         PageRequest { after: None, limit }
+    }
+
+    #[test]
+    fn finds_the_newest_matching_entries() {
+        let journal = Journal::new(4, &ByteBudget::new(1 << 20));
+        for _ in 0..6 {
+            journal.push(|seq| Sized(seq, 10));
+        }
+        let even: Vec<u64> = journal
+            .newest_matching(usize::MAX, |e| e.0 % 2 == 0)
+            .iter()
+            .map(|e| e.0)
+            .collect();
+        assert_eq!(even, vec![6, 4], "newest first, dropped entries not seen");
+        assert_eq!(journal.newest_matching(1, |_| true), vec![Sized(6, 10)]);
+        assert!(journal.newest_matching(5, |e| e.0 > 6).is_empty());
     }
 
     #[test]

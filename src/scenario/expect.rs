@@ -1,10 +1,10 @@
-//! Expectations of scenario steps: what a `fire` verdict, a `probe` report or an `api` reply
-//! lacks against the step's `expect`. Each check returns the problems in words (empty when the
+//! Expectations of scenario steps: what a `fire` verdict, a `probe` report, an `api` or `http`
+//! reply, or the findings on a call an app logged lack against the step's `expect`. Each check returns the problems in words (empty when the
 //! expectation holds), which the runner reports as the step's message.
 
 use serde_json::Value;
 
-use crate::fixture::steps::{FireExpect, PassOrFail, ProbeExpect};
+use crate::fixture::steps::{ApiExpect, FireExpect, PassOrFail, ProbeExpect};
 use crate::probe::report::{ProbeOutcome, ProbeReport};
 use crate::webhook::{Finding, Outcome, Severity, Verdict};
 
@@ -187,6 +187,61 @@ fn latency_problem(report: &ProbeReport, expect: &ProbeExpect) -> Option<String>
     }
 }
 
+/// What a reply lacks against `expect` (its body already rendered, in `expected_body`).
+pub fn check_reply(
+    expect: &ApiExpect,
+    expected_body: Option<&Value>,
+    status: u16,
+    body: &Value,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if let Some(expected) = expect.status.filter(|expected| *expected != status) {
+        problems.push(format!("expected status {expected}, got {status}"));
+    }
+    if let Some(Err(path)) = expected_body.map(|expected| subset(expected, body, "")) {
+        problems.push(format!("the reply body differs at {path}"));
+    }
+    problems
+}
+
+/// What the findings on something an app sent (a call it logged) lack against the codes a step
+/// lists: an error finding counts against it, under `strict` a warning too, unless `codes` lists
+/// it (`refusal` says what such findings mean); every code listed must be found. Infos never
+/// count.
+pub fn check_findings(
+    findings: &[Finding],
+    codes: &[String],
+    strict: bool,
+    refusal: &str,
+) -> Vec<String> {
+    let worst = if strict {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
+    let mut failing: Vec<&str> = Vec::new();
+    for finding in findings {
+        let code = finding.code.as_str();
+        // Each code once: a mistake made on both numbers is one thing to fix.
+        if finding.severity >= worst && !codes.contains(&finding.code) && !failing.contains(&code) {
+            failing.push(code);
+        }
+    }
+    let missing: Vec<&str> = codes
+        .iter()
+        .filter(|code| !findings.iter().any(|f| &f.code == *code))
+        .map(String::as_str)
+        .collect();
+    let mut problems = Vec::new();
+    if !failing.is_empty() {
+        problems.push(format!("{refusal}: {}", failing.join(", ")));
+    }
+    if !missing.is_empty() {
+        problems.push(format!("expected codes {} not found", missing.join(", ")));
+    }
+    problems
+}
+
 /// `Ok` when every key of `expected` is in `got` with an equal value (recursively); otherwise
 /// the JSON pointer of the first difference.
 pub fn subset(expected: &Value, got: &Value, at: &str) -> Result<(), String> {
@@ -216,6 +271,30 @@ pub fn subset(expected: &Value, got: &Value, at: &str) -> Result<(), String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn findings_count_by_severity_unless_listed() {
+        let findings = vec![
+            Finding::error("e", "/a", "m"),
+            Finding::warning("w", "/b", "m"),
+            Finding::warning("w", "/b2", "m"),
+            Finding::info("i", "/c", "m"),
+        ];
+        let codes = |list: &[&str]| list.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            check_findings(&findings, &[], false, "bad"),
+            ["bad: e".to_string()]
+        );
+        assert_eq!(
+            check_findings(&findings, &[], true, "bad"),
+            ["bad: e, w".to_string()]
+        );
+        assert!(check_findings(&findings, &codes(&["e", "w", "i"]), true, "bad").is_empty());
+        assert_eq!(
+            check_findings(&findings, &codes(&["e", "x"]), false, "bad"),
+            ["expected codes x not found".to_string()]
+        );
+    }
 
     #[test]
     fn subset_names_the_first_difference() {

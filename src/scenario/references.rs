@@ -2,17 +2,21 @@
 //! app names (in steps and in `${apps.NAME…}`), every `${apps…}`/`${portals…}` path (the seed is
 //! known before anything starts), `${steps.NAME…}` naming a step earlier in the file, templates
 //! that close, `waitFor` having exactly one condition and its `urlMatches` compiling as a regular
-//! expression, and `probe` apps having the client secret that signs deliveries. A mistake is a fixture
-//! error (exit 2) with the file and JSON path, before the app under test is started.
+//! expression, `probe` apps having the client secret that signs deliveries, the object types,
+//! portals and association types of CRM steps, and `http` steps' methods and (when written out)
+//! URLs. A mistake is a fixture error (exit 2) with the file and JSON path, before the app under
+//! test is started.
 
 use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::runner::ONE_CONDITION;
+use super::runner::{resolve_url, ONE_CONDITION};
 use super::template::{lookup, pieces, seed_context, strings, Piece};
+use crate::crm::associations::AssociationType;
 use crate::crm::ObjectType;
-use crate::fixture::steps::{Scenario, Step};
+use crate::domain::PortalId;
+use crate::fixture::steps::{HttpStep, ObjectRef, Scenario, SeedCrmStep, Step, WaitForStep};
 use crate::fixture::suite::Suite;
 use crate::fixture::{Fixture, FixtureError};
 
@@ -70,33 +74,9 @@ impl<'a> Checker<'a> {
                 }
                 Ok(())
             }
-            Step::WaitFor(wait) => {
-                if wait.conditions() != 1 {
-                    return Err(self.error(at.to_string(), ONE_CONDITION.into()));
-                }
-                if let Some(condition) = &wait.crm_object {
-                    if ObjectType::parse(&condition.object_type).is_none() {
-                        return Err(self.error(
-                            format!("{at}.crmObject.objectType"),
-                            format!(
-                                "{:?} is not an object type the emulator's CRM keeps: use calls, contacts or companies",
-                                condition.object_type
-                            ),
-                        ));
-                    }
-                }
-                if let Some(condition) = &wait.channel_connection {
-                    let at = format!("{at}.channelConnection");
-                    self.app(&format!("{at}.app"), condition.app.as_deref())?;
-                    condition
-                        .url_pattern()
-                        .map_err(|e| self.error(format!("{at}.urlMatches"), e))?;
-                }
-                if let Some(condition) = &wait.settings {
-                    self.app(&format!("{at}.settings.app"), condition.app.as_deref())?;
-                }
-                Ok(())
-            }
+            Step::Http(http) => self.http(at, http),
+            Step::SeedCrm(seed) => self.seed_crm(at, seed),
+            Step::WaitFor(wait) => self.wait_for(at, wait),
             // A fire step needs a client secret only if the gate lets it send (the app
             // registered, the user may see it): that is the step's outcome, not a mistake.
             Step::Fire(fire) => self
@@ -114,6 +94,142 @@ impl<'a> Checker<'a> {
                 None => Ok(()),
             },
             Step::SetUserFlag(_) => Ok(()),
+        }
+    }
+
+    fn http(&self, at: &str, http: &HttpStep) -> Result<(), FixtureError> {
+        if awc::http::Method::from_bytes(http.method.to_ascii_uppercase().as_bytes()).is_err() {
+            return Err(self.error(
+                format!("{at}.method"),
+                format!(
+                    "{:?} is not an HTTP method: use GET, POST, PUT, PATCH or DELETE",
+                    http.method
+                ),
+            ));
+        }
+        self.templates(&format!("{at}.url"), &http.url)?;
+        if let Some(base) = &http.base {
+            self.templates(&format!("{at}.base"), base)?;
+        }
+        for (name, value) in &http.headers {
+            self.templates(&format!("{at}.headers.{name}"), value)?;
+        }
+        if let Some(body) = &http.body {
+            self.templates_in(&format!("{at}.body"), body)?;
+        }
+        if let Some(body) = http.expect.as_ref().and_then(|e| e.body.as_ref()) {
+            self.templates_in(&format!("{at}.expect.body"), body)?;
+        }
+        // Written out, the URL is checked now; with `${…}` in it, when the step runs.
+        let literal = |text: &str| !text.contains("${");
+        if literal(&http.url) && http.base.as_deref().is_none_or(literal) {
+            resolve_url(&http.url, http.base.as_deref())
+                .map_err(|e| self.error(format!("{at}.url"), e))?;
+        }
+        Ok(())
+    }
+
+    fn seed_crm(&self, at: &str, seed: &SeedCrmStep) -> Result<(), FixtureError> {
+        let object_type = self.object_type(&format!("{at}.objectType"), &seed.object_type)?;
+        self.portal(at, seed.portal_id)?;
+        for (name, value) in &seed.properties {
+            self.templates(&format!("{at}.properties.{name}"), value)?;
+        }
+        for (index, association) in seed.associations.iter().enumerate() {
+            let at = format!("{at}.associations[{index}]");
+            self.templates(&format!("{at}.toId"), &association.to_id)?;
+            if AssociationType::find(object_type, association.association_type_id).is_none() {
+                return Err(self.error(
+                    format!("{at}.associationTypeId"),
+                    format!(
+                        "{} is not a HubSpot-defined association from {object_type}: use {}",
+                        association.association_type_id,
+                        AssociationType::describe_from(object_type)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn wait_for(&self, at: &str, wait: &WaitForStep) -> Result<(), FixtureError> {
+        if wait.conditions() != 1 {
+            return Err(self.error(at.to_string(), ONE_CONDITION.into()));
+        }
+        if let Some(condition) = &wait.crm_object {
+            let at = format!("{at}.crmObject");
+            self.object_type(&format!("{at}.objectType"), &condition.object_type)?;
+            self.portal(&at, condition.portal_id)?;
+            for (name, value) in &condition.properties {
+                self.templates(&format!("{at}.properties.{name}"), value)?;
+            }
+            for (index, target) in condition.associated_with.iter().enumerate() {
+                self.object_ref(&format!("{at}.associatedWith[{index}]"), target)?;
+            }
+        }
+        if let Some(condition) = &wait.inbound_call {
+            let at = format!("{at}.inboundCall");
+            self.app(&format!("{at}.app"), condition.app.as_deref())?;
+            for (field, value) in [
+                ("externalCallId", &condition.external_call_id),
+                ("fromNumber", &condition.from_number),
+                ("toNumber", &condition.to_number),
+            ] {
+                if let Some(value) = value {
+                    self.templates(&format!("{at}.{field}"), value)?;
+                }
+            }
+            for (index, id) in condition.matched_object_ids.iter().flatten().enumerate() {
+                self.templates(&format!("{at}.matchedObjectIds[{index}]"), id)?;
+            }
+        }
+        if let Some(condition) = &wait.channel_connection {
+            let at = format!("{at}.channelConnection");
+            self.app(&format!("{at}.app"), condition.app.as_deref())?;
+            condition
+                .url_pattern()
+                .map_err(|e| self.error(format!("{at}.urlMatches"), e))?;
+        }
+        if let Some(condition) = &wait.settings {
+            self.app(&format!("{at}.settings.app"), condition.app.as_deref())?;
+        }
+        Ok(())
+    }
+
+    fn object_type(&self, at: &str, name: &str) -> Result<ObjectType, FixtureError> {
+        ObjectType::parse(name).ok_or_else(|| {
+            self.error(
+                at.to_string(),
+                format!("{name:?} is not an object type the emulator's CRM keeps: use calls, contacts or companies"),
+            )
+        })
+    }
+
+    fn object_ref(&self, at: &str, target: &ObjectRef) -> Result<(), FixtureError> {
+        self.object_type(&format!("{at}.objectType"), &target.object_type)?;
+        self.templates(&format!("{at}.id"), &target.id)
+    }
+
+    /// The portal a CRM step acts on: one the run's files declare (or an app is installed in),
+    /// or, when the step names none, the first portal, which must then exist.
+    fn portal(&self, at: &str, portal_id: Option<PortalId>) -> Result<(), FixtureError> {
+        let declared: Vec<PortalId> = self.fixture.portals.iter().map(|p| p.portal_id).collect();
+        match portal_id {
+            None if declared.is_empty() => Err(self.error(
+                at.to_string(),
+                "this step acts on the first portal, but no file of the run declares a portal: add \"portalId\" to the step or \"portals\": [{\"portalId\": …}] to a file".into(),
+            )),
+            None => Ok(()),
+            Some(id)
+                if declared.contains(&id)
+                    || self.fixture.apps.iter().any(|a| a.installed_portal_id == Some(id)) =>
+            {
+                Ok(())
+            }
+            Some(id) => Err(self.error(
+                format!("{at}.portalId"),
+                format!("no portal {id}: the run's files declare portals {declared:?} (an app's installedPortalId counts too)"),
+            )),
         }
     }
 
@@ -199,7 +315,8 @@ mod tests {
     use crate::fixture::loader::parse_fixture;
 
     const SEED: &str = r#"{"apps": [{"name": "demo", "appId": 7, "authRequired": false, "clientSecret": "s"},
-                                    {"name": "unsigned", "appId": 8, "authRequired": false}]}"#;
+                                    {"name": "unsigned", "appId": 8, "authRequired": false, "installedPortalId": 3}],
+                           "portals": [{"portalId": 1}]}"#;
 
     /// The location and message of the first mistake in a run of the seed and `steps`.
     fn mistake(steps: &str) -> Option<(String, String)> {
@@ -229,7 +346,16 @@ mod tests {
             {"fire": {"app": "unsigned", "portalId": 1, "userId": 2, "expect": {"outcome": "not-registered"}}},
             {"api": {"method": "GET", "path": "/", "body": {"all": "${steps}"}}},
             {"probe": {"app": "demo", "url": "${steps.get.body.url}"}},
-            {"reset": {"app": "unsigned"}}
+            {"reset": {"app": "unsigned"}},
+            {"seedCrm": {"name": "ada", "objectType": "contacts", "properties": {"phone": "${apps.demo.appId}"}}},
+            {"seedCrm": {"portalId": 3, "objectType": "calls", "properties": {"hs_timestamp": "0"},
+                         "associations": [{"toId": "${steps.ada.id}", "associationTypeId": 194}]}},
+            {"http": {"name": "rang", "method": "post", "base": "${steps.get.body.url}", "url": "/telephony/incoming-call",
+                      "headers": {"X-Id": "${steps.ada.id}"}, "body": {"id": "${steps.ada.id}"}}},
+            {"http": {"method": "GET", "url": "https://app.test/health", "expect": {"body": {"id": "${steps.rang.body.id}"}}}},
+            {"waitFor": {"inboundCall": {"app": "demo", "externalCallId": "${steps.rang.body.id}", "matchedObjectIds": ["${steps.ada.id}"]}}},
+            {"waitFor": {"crmObject": {"properties": {"hs_call_external_id": "${steps.rang.body.id}"},
+                                       "associatedWith": [{"objectType": "contacts", "id": "${steps.ada.id}"}]}}}
         ]"#;
         assert_eq!(mistake(steps), None);
     }
@@ -283,6 +409,71 @@ mod tests {
                 "no app named",
             ),
             (
+                r#"[{"seedCrm": {"objectType": "deals"}}]"#,
+                "s.json: $.scenarios[0].steps[0].seedCrm.objectType",
+                r#""deals" is not an object type"#,
+            ),
+            (
+                r#"[{"seedCrm": {"portalId": 2, "objectType": "contacts"}}]"#,
+                "s.json: $.scenarios[0].steps[0].seedCrm.portalId",
+                "no portal 2: the run's files declare portals [1]",
+            ),
+            (
+                r#"[{"seedCrm": {"objectType": "contacts", "associations": [{"toId": "1", "associationTypeId": 194}]}}]"#,
+                "s.json: $.scenarios[0].steps[0].seedCrm.associations[0].associationTypeId",
+                "194 is not a HubSpot-defined association from contacts: use 193",
+            ),
+            (
+                r#"[{"seedCrm": {"objectType": "contacts", "properties": {"phone": "${steps.nope.id}"}}}]"#,
+                "s.json: $.scenarios[0].steps[0].seedCrm.properties.phone",
+                "no earlier step of this file",
+            ),
+            (
+                r#"[{"http": {"method": "GET", "url": "/health"}}]"#,
+                "s.json: $.scenarios[0].steps[0].http.url",
+                "is a path: give \"base\"",
+            ),
+            (
+                r#"[{"http": {"method": "GET", "url": "file:///etc/passwd"}}]"#,
+                "s.json: $.scenarios[0].steps[0].http.url",
+                "not http or https",
+            ),
+            (
+                r#"[{"http": {"method": "GET /x", "url": "http://a.test/"}}]"#,
+                "s.json: $.scenarios[0].steps[0].http.method",
+                "is not an HTTP method",
+            ),
+            (
+                r#"[{"http": {"method": "GET", "url": "http://a.test/", "headers": {"X": "${apps.demo.nope}"}}}]"#,
+                "s.json: $.scenarios[0].steps[0].http.headers.X",
+                r#"no "nope""#,
+            ),
+            (
+                r#"[{"waitFor": {"inboundCall": {"app": "demi"}}}]"#,
+                "s.json: $.scenarios[0].steps[0].waitFor.inboundCall.app",
+                r#"no app named "demi""#,
+            ),
+            (
+                r#"[{"waitFor": {"inboundCall": {"matchedObjectIds": ["${steps.x.id}"]}}}]"#,
+                "s.json: $.scenarios[0].steps[0].waitFor.inboundCall.matchedObjectIds[0]",
+                "no earlier step of this file",
+            ),
+            (
+                r#"[{"waitFor": {"inboundCall": {}, "settings": {}}}]"#,
+                "s.json: $.scenarios[0].steps[0].waitFor",
+                "\"crmObject\" or \"inboundCall\"",
+            ),
+            (
+                r#"[{"waitFor": {"crmObject": {"portalId": 9}}}]"#,
+                "s.json: $.scenarios[0].steps[0].waitFor.crmObject.portalId",
+                "no portal 9",
+            ),
+            (
+                r#"[{"waitFor": {"crmObject": {"associatedWith": [{"objectType": "deals", "id": "1"}]}}}]"#,
+                "s.json: $.scenarios[0].steps[0].waitFor.crmObject.associatedWith[0].objectType",
+                r#""deals" is not an object type"#,
+            ),
+            (
                 r#"[{"api": {"method": "GET", "path": "/${secrets.x}"}}]"#,
                 "s.json: $.scenarios[0].steps[0].api.path",
                 "use apps.NAME.FIELD",
@@ -294,6 +485,29 @@ mod tests {
             assert_eq!(at, location, "{steps}");
             assert!(text.contains(message), "{text:?} lacks {message:?}");
         }
+    }
+
+    #[test]
+    fn a_crm_step_on_the_first_portal_needs_one() {
+        let suite = Suite::from_files(vec![(
+            "s.json".into(),
+            parse_fixture(
+                "s.json",
+                r#"{"apps": [{"name": "demo", "appId": 7, "authRequired": false}],
+                    "scenarios": [{"name": "s", "steps": [{"seedCrm": {"objectType": "contacts"}}]}]}"#,
+            )
+            .unwrap(),
+        )])
+        .unwrap();
+        let error = check_references(&suite).unwrap_err();
+        assert_eq!(error.location, "$.scenarios[0].steps[0].seedCrm");
+        assert!(
+            error
+                .message
+                .contains("no file of the run declares a portal"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

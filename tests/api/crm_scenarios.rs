@@ -3,30 +3,11 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::test_dir;
-use crate::scenario_run::{path_str, run};
+use crate::call_scenarios::run_scenarios;
 
 /// A run of one scenario whose steps are `steps` (the demo app with a contact in portal 62515).
 async fn run_steps(name: &str, steps: Value, extra: &[&str]) -> (Option<i32>, Value) {
-    let dir = test_dir(name);
-    let fixture = json!({
-        "apps": [{"name": "demo", "appId": 1234567, "accessToken": "token", "clientSecret": "secret"}],
-        "portals": [{"portalId": 62515, "users": [{"userId": 101}],
-                     "contacts": [{"properties": {"firstname": "Ada", "phone": "(415) 555-2671"}}]}],
-        "scenarios": [{"name": "the app logs its call", "steps": steps}]
-    });
-    std::fs::write(dir.join("s.json"), fixture.to_string()).unwrap();
-    let mut args = vec![
-        path_str(&dir.join("s.json")),
-        "--json".into(),
-        path_str(&dir.join("r.json")),
-    ];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let (output, _) = run(args).await;
-    let report = std::fs::read_to_string(dir.join("r.json"))
-        .map(|text| serde_json::from_str(&text).unwrap())
-        .unwrap_or(Value::Null);
-    (output.status.code(), report)
+    run_scenarios(name, &[("the app logs its call", steps)], extra).await
 }
 
 fn inbound_call(external_id: &str) -> Value {

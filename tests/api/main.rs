@@ -1,6 +1,7 @@
 //! The integration suite: one binary, every test talking to a real emulator over TCP (port 0).
 
 mod binary;
+mod call_scenarios;
 mod calling_page;
 mod cli_webhook;
 mod concurrency;
@@ -15,6 +16,7 @@ mod cross_site;
 mod dashboard;
 mod delivery_connections;
 mod delivery_loops;
+mod demo_app_calls;
 mod errors;
 mod explained_errors;
 mod faults;

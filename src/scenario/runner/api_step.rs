@@ -43,35 +43,40 @@ impl Runner<'_> {
             .limit(16 * 1024 * 1024)
             .await
             .map_err(|e| format!("reading the API reply: {e}"))?;
-        let body: Value = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        };
-        let got = json!({"status": status, "body": body});
-        let Some(expect) = &step.expect else {
-            return Ok(Outcomes::passed(got));
-        };
-        let mut problems = Vec::new();
-        if let Some(expected) = expect.status {
-            if expected != status {
-                problems.push(format!("expected status {expected}, got {status}"));
-            }
-        }
-        if let Some(expected) = &expect.body {
-            let expected = render(expected, context)?;
-            if let Err(path) = subset(&expected, &body, "") {
-                problems.push(format!("the reply body differs at {path}"));
-            }
-        }
-        if problems.is_empty() {
-            return Ok(Outcomes::passed(got));
-        }
-        Ok(Outcomes {
-            expected: Some(serde_json::to_value(expect).unwrap_or_default()),
-            got: Some(got),
-            ..Outcomes::failed(problems.join("; "))
-        })
+        checked_reply(status, &bytes, step.expect.as_ref(), context)
     }
+}
+
+/// A reply as a step's result (`{status, body}`, the body as JSON when it is JSON, else as
+/// text), checked against `expect`.
+pub(super) fn checked_reply(
+    status: u16,
+    bytes: &[u8],
+    expect: Option<&ApiExpect>,
+    context: &Value,
+) -> Result<Outcomes, String> {
+    let body: Value = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+    };
+    let got = json!({"status": status, "body": body});
+    let Some(expect) = expect else {
+        return Ok(Outcomes::passed(got));
+    };
+    let expected_body = expect
+        .body
+        .as_ref()
+        .map(|body| render(body, context))
+        .transpose()?;
+    let problems = check_reply(expect, expected_body.as_ref(), status, &got["body"]);
+    if problems.is_empty() {
+        return Ok(Outcomes::passed(got));
+    }
+    Ok(Outcomes {
+        expected: Some(serde_json::to_value(expect).unwrap_or_default()),
+        got: Some(got),
+        ..Outcomes::failed(problems.join("; "))
+    })
 }

@@ -1,33 +1,41 @@
-//! Runs scenarios against a live emulator: `api` steps go over HTTP like an app's calls;
-//! `fire`, `probe`, `setUserFlag`, `reset` and `waitFor` act on the state directly, through the
-//! narrow `ScenarioContext` (the store, the webhook machinery, the prober) rather than the whole
-//! server. A failed step ends its scenario (the rest are reported as skipped); the next
-//! scenario runs on. Each kind of step is in a file of its own (`api_step`, `wait_step`,
-//! `fire_step`, `probe_step`); this one runs scenarios and dispatches their steps.
+//! Runs scenarios against a live emulator: `api` steps go over HTTP like an app's calls, `http`
+//! steps over HTTP to the app under test; `seedCrm`, `fire`, `probe`, `setUserFlag`, `reset` and
+//! `waitFor` act on the state directly, through the narrow `ScenarioContext` (the store, the
+//! webhook machinery, the prober, the journals a `waitFor` reads) rather than the whole server. A
+//! failed step ends its scenario (the rest are reported as skipped); the next scenario runs on.
+//! Each kind of step is in a file of its own (`api_step`, `http_step`, `seed_step`, `wait_step`
+//! with `crm_wait` and `inbound_wait`, `fire_step`, `probe_step`); this one runs scenarios and
+//! dispatches their steps.
 
 mod api_step;
 mod crm_wait;
 mod fire_step;
+mod http_step;
+mod inbound_wait;
 mod probe_step;
+mod seed_step;
 mod wait_step;
 
+pub(crate) use http_step::resolve_url;
 pub(crate) use wait_step::ONE_CONDITION;
 
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::expect::{check_probe_report, check_verdict, subset};
+use super::expect::{check_findings, check_probe_report, check_reply, check_verdict};
 use super::references::{unknown_app, NO_APP};
 use super::report::{ScenarioReport, StepReport, StepStatus};
 use super::template::{render, render_text, seed_context};
 use crate::domain::AppId;
 use crate::fixture::steps::{
-    ApiAuth, ApiStep, FireExpect, FireStep, PassOrFail, ProbeExpect, ProbeStep, Scenario, Step,
-    WaitForStep,
+    ApiAuth, ApiExpect, ApiStep, FireExpect, FireStep, PassOrFail, ProbeExpect, ProbeStep,
+    Scenario, Step, WaitForStep,
 };
 use crate::fixture::suite::ScenarioFile;
 use crate::fixture::{AppFixture, Fixture};
+use crate::inbound_call::CallReport;
+use crate::journal::{ApiRequestEntry, Journal};
 use crate::probe::forgery::{self, Expected};
 use crate::probe::report::ProbeReport;
 use crate::probe::{probe_app, ProbeRequest, Prober};
@@ -45,6 +53,11 @@ pub struct ScenarioContext<'a> {
     pub store: &'a Store,
     pub webhooks: Webhooks<'a>,
     pub prober: Prober<'a>,
+    /// The inbound calls the apps posted (`waitFor.inboundCall` looks for one).
+    pub inbound_calls: &'a Journal<CallReport>,
+    /// The API calls, where a refused inbound call shows (what a `waitFor.inboundCall` that
+    /// timed out points at).
+    pub api_journal: &'a Journal<ApiRequestEntry>,
 }
 
 pub struct Runner<'a> {
@@ -85,6 +98,30 @@ impl Outcomes {
             status: StepStatus::Failed,
             message: Some(message.into()),
             ..Outcomes::passed(Value::Null)
+        }
+    }
+
+    /// The outcome for something a step judged (a call the app logged): passed with `result`
+    /// and the findings, or, with `problems`, failed against `expected`.
+    fn judged(
+        result: Value,
+        findings: Vec<Finding>,
+        problems: Vec<String>,
+        expected: Value,
+    ) -> Self {
+        let outcome = Outcomes {
+            findings,
+            ..Outcomes::passed(result)
+        };
+        if problems.is_empty() {
+            return outcome;
+        }
+        Outcomes {
+            status: StepStatus::Failed,
+            message: Some(problems.join("; ")),
+            expected: Some(expected),
+            got: Some(outcome.result.clone()),
+            ..outcome
         }
     }
 }
@@ -165,7 +202,9 @@ impl<'a> Runner<'a> {
     async fn run_step(&self, step: &Step, fixture: &Fixture, context: &Value) -> Outcomes {
         let result = match step {
             Step::Api(api) => self.api(api, fixture, context).await,
-            Step::WaitFor(wait) => self.wait_for(wait, fixture).await,
+            Step::Http(http) => self.http(http, context).await,
+            Step::SeedCrm(seed) => self.seed_crm(seed, context),
+            Step::WaitFor(wait) => self.wait_for(wait, fixture, context).await,
             Step::Fire(fire) => self.fire(fire, fixture).await,
             Step::Probe(probe) => self.probe(probe, fixture, context).await,
             Step::SetUserFlag(flag) => {
@@ -244,16 +283,39 @@ fn describe(step: &Step) -> String {
     let app = |name: &Option<String>| name.clone().unwrap_or_else(|| "the first app".into());
     match step {
         Step::Api(s) => format!("api {} {}", s.method.to_ascii_uppercase(), s.path),
-        Step::WaitFor(s) => match (&s.channel_connection, &s.settings, &s.crm_object) {
-            (Some(c), _, _) => format!("waitFor channel connection of {}", app(&c.app)),
-            (_, Some(c), _) => format!("waitFor calling settings of {}", app(&c.app)),
-            (_, _, Some(c)) => format!(
-                "waitFor {} with {}",
-                c.object_type,
-                serde_json::to_string(&c.properties).unwrap_or_default()
-            ),
-            _ => "waitFor".into(),
-        },
+        Step::Http(s) => format!("http {} {}", s.method.to_ascii_uppercase(), s.url),
+        Step::SeedCrm(s) => format!(
+            "seedCrm {} with {}",
+            s.object_type,
+            serde_json::to_string(&s.properties).unwrap_or_default()
+        ),
+        Step::WaitFor(s) => {
+            if let Some(c) = &s.channel_connection {
+                format!("waitFor channel connection of {}", app(&c.app))
+            } else if let Some(c) = &s.settings {
+                format!("waitFor calling settings of {}", app(&c.app))
+            } else if let Some(c) = &s.crm_object {
+                format!(
+                    "waitFor {} with {}",
+                    c.object_type,
+                    serde_json::to_string(&c.properties).unwrap_or_default()
+                )
+            } else if let Some(c) = &s.inbound_call {
+                let mut text = format!("waitFor inbound call of {}", app(&c.app));
+                for (label, value) in [
+                    ("externalCallId", &c.external_call_id),
+                    ("from", &c.from_number),
+                    ("to", &c.to_number),
+                ] {
+                    if let Some(value) = value {
+                        text.push_str(&format!(" {label} {value}"));
+                    }
+                }
+                text
+            } else {
+                "waitFor".into()
+            }
+        }
         Step::Fire(s) => format!(
             "fire {} → portal {} user {}{}",
             app(&s.app),

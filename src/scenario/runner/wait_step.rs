@@ -1,24 +1,33 @@
 //! The `waitFor` step: polls the state until the app registered what the step names (what an
-//! app does at start-up), or the step's timeout passes.
+//! app does at start-up), or the step's timeout passes. A `crmObject` (`crm_wait`) or an
+//! `inboundCall` (`inbound_wait`) waits for the app's work instead.
 
 use super::*;
 
 /// What a `waitFor` without exactly one condition is told (at load and, for library callers, at
 /// run time).
 pub(crate) const ONE_CONDITION: &str =
-    "waitFor needs exactly one condition: \"channelConnection\", \"settings\" or \"crmObject\"";
+    "waitFor needs exactly one condition: \"channelConnection\", \"settings\", \"crmObject\" or \"inboundCall\"";
 
 impl Runner<'_> {
     pub(super) async fn wait_for(
         &self,
         step: &WaitForStep,
         fixture: &Fixture,
+        context: &Value,
     ) -> Result<Outcomes, String> {
         if step.conditions() != 1 {
             return Err(ONE_CONDITION.into());
         }
         if let Some(condition) = &step.crm_object {
-            return self.wait_for_crm(step.timeout_ms, condition, fixture).await;
+            return self
+                .wait_for_crm(step.timeout_ms, condition, fixture, context)
+                .await;
+        }
+        if let Some(condition) = &step.inbound_call {
+            return self
+                .wait_for_inbound_call(step.timeout_ms, condition, fixture, context)
+                .await;
         }
         let deadline = Instant::now() + Duration::from_millis(step.timeout_ms);
         let (app_name, what) = match (&step.channel_connection, &step.settings) {
