@@ -192,14 +192,15 @@ function applyAction(action) {
       calling.host.updateIFrameSize({ width: action.width, height: action.height });
       showSize(action.width, action.height);
       break;
-    case 'hide':
+    case 'hide': // after CALL_COMPLETED (unless hideWidget: false), or the user hid it
       calling.closedByHubSpot = true;
       showFrame();
-      setWidgetState('HubSpot closed the widget after the call was completed (hideWidget was not false).');
+      setWidgetState('HubSpot closed the widget (Show opens it again).');
       break;
     case 'show':
       calling.closedByHubSpot = false;
       showFrame();
+      setWidgetState('');
       break;
     case 'navigate':
       act(() => navigate(action));
