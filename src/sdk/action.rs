@@ -13,12 +13,14 @@ pub enum Action {
     Hide,
     /// Show the widget again.
     Show,
-    /// Open a record and host the widget there: a new session with `engagementId` and `record`.
+    /// Open a record (described as a session's `record` is); an embedded widget is hosted there
+    /// again: a new session with `engagementId` and `record`.
     #[serde(rename_all = "camelCase")]
     Navigate {
         object_type_id: String,
         object_id: String,
         engagement_id: Option<u64>,
+        record: serde_json::Value,
     },
     /// The user's status in the app, for the page's header.
     #[serde(rename_all = "camelCase")]

@@ -43,10 +43,6 @@ pub struct SdkCall {
     /// `CALL_ENDED.callEndStatus`, when the app gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_status: Option<String>,
-    /// The app moved the user to a record page with this call on (`NAVIGATE_TO_RECORD`): the
-    /// session hosted there takes the call over.
-    #[serde(skip)]
-    pub handed_over: bool,
     /// Already judged `call-never-completed` (a newer call started): judged once.
     #[serde(skip)]
     pub judged_incomplete: bool,
@@ -60,7 +56,6 @@ impl SdkCall {
             direction,
             state: CallState::Ringing,
             end_status: None,
-            handed_over: false,
             judged_incomplete: false,
         }
     }
@@ -76,10 +71,9 @@ impl SdkCall {
         ) && !missed
     }
 
-    /// Still waiting for CALL_COMPLETED, and not yet judged for it nor taken over by another
-    /// session.
+    /// Still waiting for CALL_COMPLETED, and not yet judged for it.
     pub fn left_incomplete(&self) -> bool {
-        self.awaits_completion() && !self.handed_over && !self.judged_incomplete
+        self.awaits_completion() && !self.judged_incomplete
     }
 
     /// Completed, finalized or transferred: nothing more is expected of it.

@@ -116,8 +116,7 @@ impl SdkHost<'_> {
                     .rposition(|c| c.engagement_id == Some(engagement) && !c.is_done());
                 at.map(|at| other.calls.remove(at))
             };
-            if let Some(mut call) = taken {
-                call.handed_over = false;
+            if let Some(call) = taken {
                 session.lock().calls.push(call);
                 return;
             }

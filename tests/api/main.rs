@@ -34,6 +34,7 @@ mod resources;
 mod run_suites;
 mod safety;
 mod scenario_run;
+mod sdk_cli;
 mod sdk_control;
 mod sdk_judge;
 mod sdk_page;

@@ -13,12 +13,15 @@ use serde_json::{json, Value};
 
 use crate::helpers::{json_of, spawn_config, TestApp};
 
-/// An app with calling settings, a portal with two users, a contact and a company.
+/// An app with calling settings (a calling window), one without, one embedded in the record page;
+/// a portal with two users, a contact and a company.
 pub const FIXTURE: &str = r#"{
   "apps": [
     {"name": "dialer", "appId": 1234567, "accessToken": "tok", "developerApiKey": "key",
      "settings": {"name": "Dialer", "url": "http://127.0.0.1:9/widget", "supportsInboundCalling": true}},
-    {"name": "bare", "appId": 7654321, "accessToken": "tok-bare"}
+    {"name": "bare", "appId": 7654321, "accessToken": "tok-bare"},
+    {"name": "embedded", "appId": 1111111, "accessToken": "tok-embedded",
+     "settings": {"name": "Embedded", "url": "http://127.0.0.1:9/embedded", "usesCallingWindow": false}}
   ],
   "portals": [
     {"portalId": 62515, "users": [{"userId": 101}, {"userId": 102}],

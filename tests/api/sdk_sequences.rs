@@ -189,7 +189,9 @@ pub async fn wait_closed(page: &Page<'_>) -> Value {
 #[tokio::test]
 async fn an_inbound_call_matches_the_caller_moves_to_the_record_and_resumes_there() {
     let app = spawn_widget().await;
-    let mut page = Page::open(&app, json!({"userId": 101})).await;
+    // A widget embedded in the record page: moving to a record hosts it again.
+    let mut page = Page::open(&app, json!({"appId": 1111111, "userId": 101})).await;
+    assert_eq!(page.session["sync"]["iframeLocation"], "widget");
     page.ready(true, true).await;
     let incoming = page
         .app_sends(
@@ -220,15 +222,17 @@ async fn an_inbound_call_matches_the_caller_moves_to_the_record_and_resumes_ther
         )
         .await;
     assert_eq!(codes(&navigated), Vec::<String>::new(), "{navigated}");
+    let ada = json!({"objectTypeId": "0-1", "objectId": "500", "name": "Ada Lovelace",
+                     "phones": [{"property": "phone", "value": "(617) 555-0100"}]});
     assert_eq!(
         navigated["actions"],
-        json!([{"kind": "navigate", "objectTypeId": "0-1", "objectId": "500", "engagementId": engagement}])
+        json!([{"kind": "navigate", "objectTypeId": "0-1", "objectId": "500", "engagementId": engagement, "record": ada}])
     );
 
     // The page moves: a new session on the record, with the engagement in SYNC; the old closes.
     let moved = Page::open(
         &app,
-        json!({"userId": 101, "engagementId": engagement, "record": {"objectTypeId": "0-1", "objectId": "500"}}),
+        json!({"appId": 1111111, "userId": 101, "engagementId": engagement, "record": {"objectTypeId": "0-1", "objectId": "500"}}),
     )
     .await;
     assert_eq!(moved.session["sync"]["engagementId"], engagement);
@@ -270,6 +274,44 @@ async fn an_inbound_call_matches_the_caller_moves_to_the_record_and_resumes_ther
     let listed = moved.listed().await;
     assert_eq!(listed["calls"][0]["state"], "completed");
     assert_eq!(listed["findings"], json!([]));
+}
+
+#[tokio::test]
+async fn a_calling_window_keeps_its_session_and_call_across_a_record_change() {
+    let app = spawn_widget().await;
+    let mut page = Page::open(&app, json!({})).await;
+    page.ready(true, true).await;
+    let incoming = page
+        .app_sends(
+            "INCOMING_CALL",
+            json!({"externalCallId": "in-2", "fromNumber": "6175550100", "toNumber": "+18884827768", "createEngagement": true}),
+        )
+        .await;
+    let engagement = incoming["replies"][1]["data"]["engagementId"].clone();
+    let navigated = page
+        .app_sends(
+            "NAVIGATE_TO_RECORD",
+            json!({"objectCoordinates": {"portalId": 62515, "objectId": 500, "objectTypeId": "0-1"}, "engagementId": engagement}),
+        )
+        .await;
+    assert_eq!(navigated["actions"][0]["record"]["name"], "Ada Lovelace");
+    // The page shows the record; the window's iframe and session stay.
+    for (message, data) in [
+        ("CALL_ANSWERED", json!({"externalCallId": "in-2"})),
+        (
+            "CALL_ENDED",
+            json!({"externalCallId": "in-2", "engagementId": engagement}),
+        ),
+        (
+            "CALL_COMPLETED",
+            json!({"externalCallId": "in-2", "engagementId": engagement}),
+        ),
+    ] {
+        let answer = page.app_sends(message, data).await;
+        assert_eq!(codes(&answer), Vec::<String>::new(), "{message}: {answer}");
+    }
+    page.close();
+    assert_eq!(wait_closed(&page).await["findings"], json!([]));
 }
 
 #[tokio::test]

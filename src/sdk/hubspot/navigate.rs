@@ -1,8 +1,9 @@
-//! `NAVIGATE_TO_RECORD`: HubSpot opens the record (a contact or company of the session's portal)
-//! and hosts the widget there again, with the call's engagement in SYNC so that the app can
-//! resume it. The page does the moving (action `navigate`: a new session with `engagementId` and
-//! `record`); the call is handed over to that session, so the page closing this one does not
-//! count it as never completed. A record that does not exist is `NAVIGATE_TO_RECORD_FAILED`.
+//! `NAVIGATE_TO_RECORD`: HubSpot opens the record (a contact or company of the session's portal).
+//! The page does the moving (action `navigate`, with the record described and the call's
+//! engagement); a widget embedded in the record page is hosted there again in a new session with
+//! that `engagementId`, which takes the call over (`SdkHost::open`), so the old page closing
+//! does not count it as never completed. A record that does not exist is
+//! `NAVIGATE_TO_RECORD_FAILED`.
 
 use serde_json::{json, Value};
 
@@ -29,45 +30,41 @@ pub fn navigate(respond: &mut Respond) {
     let portal = id(&coordinates["portalId"]);
     let object = id(&coordinates["objectId"]);
     let kind = coordinates["objectTypeId"].as_str().and_then(object_type);
-    let problem = match (portal, object, kind) {
-        (Some(portal), _, _) if portal != session.portal_id => Some(format!(
+    let found = match (portal, object, kind) {
+        (Some(portal), _, _) if portal != session.portal_id => Err(format!(
             "objectCoordinates.portalId {portal} is not the portal the widget is in ({})",
             session.portal_id
         )),
-        (Some(_), Some(object), Some(kind)) => {
-            let exists = respond.store.crm().read(session.portal_id, |crm| {
-                record::describe(crm, kind, object).is_some()
-            });
-            (!exists).then(|| {
+        (Some(_), Some(object), Some(kind)) => respond
+            .store
+            .crm()
+            .read(session.portal_id, |crm| record::describe(crm, kind, object))
+            .map(|described| (kind, object, described))
+            .ok_or_else(|| {
                 format!(
                     "portal {} has no live {} {object}",
                     session.portal_id,
                     kind.singular()
                 )
-            })
-        }
-        _ => Some("objectCoordinates does not name a contact (0-1) or company (0-2) by portalId and objectId".into()),
+            }),
+        _ => Err("objectCoordinates does not name a contact (0-1) or company (0-2) by portalId and objectId".into()),
     };
     let data = json!({ "engagementId": engagement_id, "objectCoordinates": coordinates });
-    if let Some(why) = problem {
-        respond.out.fail(
-            "NAVIGATE_TO_RECORD_FAILED",
-            data,
-            &format!("HubSpot cannot open the record: {why}"),
-        );
-        return;
-    }
-    let handed = engagement_id
-        .and_then(|id| session.call_with_engagement(id))
-        .or(current);
-    if let Some(i) = handed {
-        session.calls[i].handed_over = true;
-    }
-    if let (Some(object), Some(kind)) = (object, kind) {
-        respond.out.actions.push(Action::Navigate {
-            object_type_id: kind.type_id().to_string(),
-            object_id: object.to_string(),
-            engagement_id,
-        });
-    }
+    let (kind, object, described) = match found {
+        Ok(found) => found,
+        Err(why) => {
+            respond.out.fail(
+                "NAVIGATE_TO_RECORD_FAILED",
+                data,
+                &format!("HubSpot cannot open the record: {why}"),
+            );
+            return;
+        }
+    };
+    respond.out.actions.push(Action::Navigate {
+        object_type_id: kind.type_id().to_string(),
+        object_id: object.to_string(),
+        engagement_id,
+        record: described,
+    });
 }
