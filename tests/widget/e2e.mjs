@@ -103,9 +103,13 @@ async function findingsOf(ids) {
   return [...onMessages, ...onSessions];
 }
 
+// No error finding; the others (warnings, infos) are printed, for whoever reads the log.
 async function noErrors(ids) {
-  const errors = (await findingsOf(ids)).filter((f) => f.severity === 'error');
+  const all = await findingsOf(ids);
+  const errors = all.filter((f) => f.severity === 'error');
   assert(!errors.length, `error findings: ${errors.map((f) => `${f.code} (${f.type || 'session'}) ${f.message}`).join(' | ')}`);
+  const others = all.filter((f) => f.severity !== 'error').map((f) => `${f.severity} ${f.code} (${f.type || 'session'})`);
+  if (others.length) console.log(`      also found: ${[...new Set(others)].join(', ')}`);
 }
 
 // The engagement as HubSpot's official Node client reads it.
