@@ -371,6 +371,10 @@ async function main() {
       if (drive) await drive(p);
       if (name !== 'never-completes') {
         await until(async () => (await findingsOf(ids)).some((f) => f.code === code), `the finding ${code}`);
+        // The page shows it, with its severity, on the message's row.
+        const shown = p.locator(`#log-list li.entry .findings li[data-code="${code}"]`).first();
+        await shown.waitFor();
+        assert((await shown.locator('.sev').innerText()).length > 0, 'no severity shown');
       }
       await p.close();
       const findings = await until(async () => {
@@ -405,10 +409,11 @@ async function main() {
     await p.click('#hangup');
     await logged(p, 'CALL_ENDED', 'fromApp');
   });
-  await check('broken widget never-initialized → not-initialized (once limits.initializeWithinMs passed)', async () => {
+  await check('broken widget never-initialized → not-initialized (once limits.initializeWithinMs passed), shown above the log', async () => {
     const limit = await lazy.evaluate(() => calling.session.limits.initializeWithinMs);
     await sleep(Math.max(0, limit - (Date.now() - lazyOpened)));
     await until(async () => (await findingsOf([lazySession])).some((f) => f.code === 'not-initialized'), 'not-initialized', 5000);
+    await until(async () => (await lazy.locator('#session-findings').innerText()).includes('not-initialized'), 'the session finding on the page');
   });
   await lazy.close();
 
