@@ -223,6 +223,17 @@ async function main() {
     assert(!unnamed.length, `unnamed: ${unnamed.join(', ')}`);
   });
 
+  await check('a 375-px-wide window: the columns stack, the page does not scroll sideways (the widget scrolls in its frame)', async () => {
+    const viewport = page.viewportSize();
+    try {
+      await page.setViewportSize({ width: 375, height: 740 });
+      const [scrollWidth, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      assert(scrollWidth <= width, `the page is ${scrollWidth} px wide in a ${width} px window`);
+    } finally {
+      await page.setViewportSize(viewport);
+    }
+  });
+
   await check('demo widget, outbound: Call → DIAL_NUMBER → OUTGOING_CALL_STARTED → engagement created → answered', async () => {
     await page.click('#call-0');
     const dial = await logged(page, 'DIAL_NUMBER', 'toApp');
