@@ -62,6 +62,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, line: Line) {
             web::get().to(|| file(WIDGET_CSS, "text/css; charset=utf-8")),
         )
         .route("/widget/events", web::get().to(events))
+        .route("/widget/late.js", web::get().to(late))
         .service(
             web::resource("/widget/ring")
                 .route(web::post().to(ring))
@@ -108,6 +109,19 @@ async fn file(body: &'static str, content_type: &'static str) -> HttpResponse {
         .content_type(content_type)
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .body(body)
+}
+
+/// How long `GET /widget/late.js` takes: the `raw-before-handshake` variant loads it so that its
+/// page is still loading (HubSpot has not sent its SYNC) when its raw message arrives.
+const LATE: Duration = Duration::from_millis(500);
+
+async fn late() -> HttpResponse {
+    actix_web::rt::time::sleep(LATE).await;
+    file(
+        "// loaded late, on purpose (widget.js, raw-before-handshake)\n",
+        "text/javascript; charset=utf-8",
+    )
+    .await
 }
 
 /// What `POST /widget/ring` takes.

@@ -27,7 +27,7 @@ const VARIANTS = {
   'never-completes': 'ends its calls but never completes them (no CALL_COMPLETED)',
   'mistyped-fields': 'sends OUTGOING_CALL_STARTED with a string createEngagement and an ISO callStartTime',
   'unknown-type': 'sends a message type the SDK does not have (CALL_RINGING)',
-  'raw-before-handshake': 'posts a raw message to HubSpot before the SYNC handshake',
+  'raw-before-handshake': 'posts a raw message to HubSpot while its page is still loading, before the SYNC handshake',
 };
 const BROKEN = new URLSearchParams(location.search).get('broken') || '';
 
@@ -53,7 +53,12 @@ const $ = (id) => document.getElementById(id);
 // ---- the broken variant that acts before the SDK exists ------------------------------------------
 
 if (BROKEN === 'raw-before-handshake') {
-  // The mistake: a hand-made message to "any origin", before HubSpot's SYNC made the SDK ready.
+  // The page is still loading (a late script here; images and fonts in real apps), and HubSpot
+  // sends its SYNC only once it has loaded …
+  const late = document.createElement('script');
+  late.src = '/widget/late.js';
+  document.head.append(late);
+  // … so this hand-made message to "any origin" reaches HubSpot before the handshake.
   window.parent.postMessage({ type: messageType.INITIALIZED, data: { isLoggedIn: true }, messageId: `raw_${Date.now()}` }, '*');
 }
 
