@@ -117,6 +117,7 @@ impl Emulator {
                 .service(api::scope().route("/", dashboard::redirect()))
         })
         .on_connect(control::caller::on_connect)
+        .shutdown_signal(stop_on_signal(state.clone()))
         .shutdown_timeout(config.shutdown_timeout.as_secs());
         if let Some(workers) = config.workers {
             server = server.workers(workers);
@@ -158,4 +159,24 @@ impl Emulator {
     pub async fn run(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what stops the server gracefully), once the host pages'
+/// event streams are ended: a page left open would otherwise hold the graceful stop for its
+/// whole timeout.
+async fn stop_on_signal(state: web::Data<EmulatorState>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let terminate = async {
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    state.sdk_sessions.end_streams();
 }

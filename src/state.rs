@@ -131,6 +131,7 @@ impl EmulatorState {
             prober: self.prober(),
             inbound_calls: &self.call_reports,
             api_journal: &self.api_journal,
+            sdk: self.sdk_host(),
         }
     }
 

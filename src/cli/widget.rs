@@ -28,11 +28,22 @@ pub enum WidgetCommand {
     /// HubSpot's user clicks to call: DIAL_NUMBER to the newest open host page.
     Dial(DialArgs),
     /// HubSpot's user hangs up: END_CALL to the newest open host page.
-    Hangup(HangupArgs),
+    Hangup(Sent),
     /// The widget is minimized or hidden (or shown again): VISIBILITY_CHANGED.
     Visibility(VisibilityArgs),
     /// The SDK messages the emulator journaled, both ways, with the judge's findings.
     Messages(MessagesArgs),
+}
+
+/// Where a command goes and how its answer is printed: what every command shares.
+#[derive(Debug, Args)]
+pub struct Sent {
+    #[command(flatten)]
+    pub who: Who,
+    #[command(flatten)]
+    pub emulator: Emulator,
+    #[command(flatten)]
+    pub output: FormatArg,
 }
 
 /// Where the emulator is.
@@ -73,21 +84,7 @@ pub struct DialArgs {
     #[arg(long, env = "HUBSPOT_EMULATOR_CONTACT_ID")]
     pub contact_id: Option<u64>,
     #[command(flatten)]
-    pub who: Who,
-    #[command(flatten)]
-    pub emulator: Emulator,
-    #[command(flatten)]
-    pub output: FormatArg,
-}
-
-#[derive(Debug, Args)]
-pub struct HangupArgs {
-    #[command(flatten)]
-    pub who: Who,
-    #[command(flatten)]
-    pub emulator: Emulator,
-    #[command(flatten)]
-    pub output: FormatArg,
+    pub sent: Sent,
 }
 
 #[derive(Debug, Args)]
@@ -99,11 +96,7 @@ pub struct VisibilityArgs {
     #[arg(long, env = "HUBSPOT_EMULATOR_HIDDEN", value_parser = clap::builder::BoolishValueParser::new())]
     pub hidden: bool,
     #[command(flatten)]
-    pub who: Who,
-    #[command(flatten)]
-    pub emulator: Emulator,
-    #[command(flatten)]
-    pub output: FormatArg,
+    pub sent: Sent,
 }
 
 #[derive(Debug, Args)]
@@ -120,47 +113,39 @@ pub struct MessagesArgs {
 pub async fn run(args: WidgetArgs) -> Result<(), CliError> {
     match args.command {
         WidgetCommand::Dial(args) => {
-            let mut body = who(&args.who);
-            body["toNumber"] = json!(args.to);
+            let mut fields = json!({"toNumber": args.to});
             if let Some(contact) = args.contact_id {
-                body["contactId"] = json!(contact);
+                fields["contactId"] = json!(contact);
             }
-            command(&args.emulator, "dial", body, args.output.format).await
+            command(&args.sent, "dial", fields).await
         }
-        WidgetCommand::Hangup(args) => {
-            command(&args.emulator, "hangup", who(&args.who), args.output.format).await
-        }
+        WidgetCommand::Hangup(sent) => command(&sent, "hangup", json!({})).await,
         WidgetCommand::Visibility(args) => {
-            let mut body = who(&args.who);
-            body["isMinimized"] = json!(args.minimized);
-            body["isHidden"] = json!(args.hidden);
-            command(&args.emulator, "visibility", body, args.output.format).await
+            let fields = json!({"isMinimized": args.minimized, "isHidden": args.hidden});
+            command(&args.sent, "visibility", fields).await
         }
         WidgetCommand::Messages(args) => messages(args).await,
     }
 }
 
-fn who(who: &Who) -> Value {
-    let mut body = json!({});
+/// `fields` and whom the command is for.
+fn body(who: &Who, mut fields: Value) -> Value {
     for (key, value) in [
         ("appId", who.app_id.map(Value::from)),
         ("portalId", who.portal_id.map(Value::from)),
         ("userId", who.user_id.map(Value::from)),
     ] {
         if let Some(value) = value {
-            body[key] = value;
+            fields[key] = value;
         }
     }
-    body
+    fields
 }
 
-/// Sends a command; prints where it went and what it carried.
-async fn command(
-    emulator: &Emulator,
-    name: &str,
-    body: Value,
-    format: Format,
-) -> Result<(), CliError> {
+/// Sends a command with `fields`; prints where it went and what it carried.
+async fn command(sent: &Sent, name: &str, fields: Value) -> Result<(), CliError> {
+    let (emulator, format) = (&sent.emulator, sent.output.format);
+    let body = body(&sent.who, fields);
     let base = emulator.emulator.trim_end_matches('/');
     let url = format!("{base}/_emulator/sdk/{name}");
     let client = awc::Client::builder().disable_timeout().finish();

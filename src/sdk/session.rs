@@ -54,6 +54,8 @@ enum Stream {
 #[derive(Debug)]
 pub struct HostSession {
     pub id: String,
+    /// The order it was opened in (1 for the first of the process).
+    pub sequence: u64,
     pub ticket: Ticket,
     pub app_id: AppId,
     pub portal_id: PortalId,
@@ -86,6 +88,9 @@ pub struct HostSession {
 #[serde(rename_all = "camelCase")]
 pub struct SessionView {
     pub session_id: String,
+    /// The order it was opened in.
+    #[serde(skip)]
+    pub sequence: u64,
     pub app_id: AppId,
     pub portal_id: PortalId,
     pub user_id: UserId,
@@ -96,6 +101,12 @@ pub struct SessionView {
     pub available: bool,
     pub calls: Vec<SdkCall>,
     pub findings: Vec<Finding>,
+}
+
+impl SessionView {
+    pub fn matches(&self, app_id: AppId, portal_id: PortalId, user_id: UserId) -> bool {
+        (self.app_id, self.portal_id, self.user_id) == (app_id, portal_id, user_id)
+    }
 }
 
 impl HostSession {
@@ -110,6 +121,7 @@ impl HostSession {
     ) -> Self {
         HostSession {
             id,
+            sequence: 0,
             ticket: Ticket::random(),
             app_id,
             portal_id,
@@ -187,6 +199,11 @@ impl HostSession {
             ));
         }
         self.phase = Phase::Closed;
+        self.stream = Stream::Ended;
+    }
+
+    /// Ends the page's stream without judging anything (the emulator is stopping).
+    pub fn end_stream(&mut self) {
         self.stream = Stream::Ended;
     }
 
@@ -330,6 +347,7 @@ impl HostSession {
         self.judge_time(limits);
         SessionView {
             session_id: self.id.clone(),
+            sequence: self.sequence,
             app_id: self.app_id,
             portal_id: self.portal_id,
             user_id: self.user_id,

@@ -58,7 +58,9 @@ impl Sessions {
             let mut registry = self.inner.lock();
             registry.created += 1;
             let id = format!("s{}", registry.created);
-            session = Arc::new(Mutex::new(make(id.clone())));
+            let mut made = make(id.clone());
+            made.sequence = registry.created;
+            session = Arc::new(Mutex::new(made));
             evicted = if registry.sessions.len() >= MAX_SESSIONS {
                 let at = registry
                     .sessions
@@ -77,6 +79,11 @@ impl Sessions {
                 .close("a newer session replaced it (64 are kept)", &self.limits);
         }
         session
+    }
+
+    /// How many sessions were ever opened (the newest one's `sequence`).
+    pub fn created(&self) -> u64 {
+        self.inner.lock().created
     }
 
     pub fn get(&self, id: &str) -> Option<SharedSession> {
@@ -146,6 +153,20 @@ impl Sessions {
     pub fn disconnect(&self, id: &str, generation: u64) {
         if let Some(session) = self.get(id) {
             session.lock().disconnect(generation, &self.limits);
+        }
+    }
+
+    /// Ends every page's event stream, without judging (the emulator is stopping).
+    pub fn end_streams(&self) {
+        let sessions: Vec<SharedSession> = self
+            .inner
+            .lock()
+            .sessions
+            .iter()
+            .map(|(_, s)| s.clone())
+            .collect();
+        for session in sessions {
+            session.lock().end_stream();
         }
     }
 

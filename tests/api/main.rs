@@ -48,3 +48,4 @@ mod webhook_gating;
 mod webhook_hostile;
 mod webhook_signing;
 mod webhook_tls;
+mod widget_scenarios;

@@ -44,8 +44,10 @@ pub async fn spawn_widget() -> TestApp {
     spawn_widget_with(SdkLimits::default()).await
 }
 
-pub struct Page<'a> {
-    pub app: &'a TestApp,
+pub struct Page {
+    /// The emulator's base URL.
+    pub base: String,
+    http: reqwest::Client,
     /// `POST /_emulator/sdk/sessions`'s answer.
     pub session: Value,
     pub id: String,
@@ -53,17 +55,27 @@ pub struct Page<'a> {
     buffer: String,
 }
 
-impl<'a> Page<'a> {
+impl Page {
     /// Opens a session with `body` and connects its event stream.
-    pub async fn open(app: &'a TestApp, body: Value) -> Page<'a> {
+    pub async fn open(app: &TestApp, body: Value) -> Page {
+        Page::open_at(&app.base, body).await
+    }
+
+    /// `open` on the emulator at `base`.
+    pub async fn open_at(base: &str, body: Value) -> Page {
+        let http = reqwest::Client::new();
         let (status, session) = json_of(
-            app.control(Method::POST, "/_emulator/sdk/sessions", Some(&body))
-                .await,
+            http.post(format!("{base}/_emulator/sdk/sessions"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
         )
         .await;
         assert_eq!(status, 201, "{session}");
         let mut page = Page {
-            app,
+            base: base.to_string(),
+            http,
             id: session["sessionId"].as_str().unwrap().to_string(),
             session,
             events: None,
@@ -75,8 +87,8 @@ impl<'a> Page<'a> {
 
     /// Connects (again) to the session's events.
     pub async fn connect(&mut self) {
-        let url = self.app.url(self.session["events"].as_str().unwrap());
-        let response = self.app.http.get(url).send().await.unwrap();
+        let url = format!("{}{}", self.base, self.session["events"].as_str().unwrap());
+        let response = self.http.get(url).send().await.unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(
             response.headers()["content-type"].to_str().unwrap(),
@@ -95,32 +107,37 @@ impl<'a> Page<'a> {
 
     /// The next server-sent event's raw text (without its blank line), within 5 s.
     pub async fn next_frame(&mut self) -> String {
-        tokio::time::timeout(Duration::from_secs(5), async {
-            loop {
-                if let Some(end) = self.buffer.find("\n\n") {
-                    let frame = self.buffer[..end].to_string();
-                    self.buffer.drain(..end + 2);
-                    return frame;
-                }
-                let chunk = self
-                    .events
-                    .as_mut()
-                    .expect("the stream is connected")
-                    .chunk()
-                    .await
-                    .unwrap()
-                    .expect("the stream stays open");
-                self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        tokio::time::timeout(Duration::from_secs(5), self.frame())
+            .await
+            .expect("an event within 5 s")
+            .expect("the stream stays open")
+    }
+
+    /// The next frame; `None` when the stream ended.
+    async fn frame(&mut self) -> Option<String> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let frame = self.buffer[..end].to_string();
+                self.buffer.drain(..end + 2);
+                return Some(frame);
             }
-        })
-        .await
-        .expect("an event within 5 s")
+            let chunk = self.events.as_mut()?.chunk().await.ok()??;
+            self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
     }
 
     /// The next event (keep-alive comments skipped): its name and data.
     pub async fn next_event(&mut self) -> (String, Value) {
+        tokio::time::timeout(Duration::from_secs(5), self.event())
+            .await
+            .expect("an event within 5 s")
+            .expect("the stream stays open")
+    }
+
+    /// The next event; `None` when the stream ended (the emulator stopped).
+    pub async fn event(&mut self) -> Option<(String, Value)> {
         loop {
-            let frame = self.next_frame().await;
+            let frame = self.frame().await?;
             if frame.starts_with(':') {
                 continue;
             }
@@ -133,14 +150,23 @@ impl<'a> Page<'a> {
                     data.push_str(value);
                 }
             }
-            return (name, serde_json::from_str(&data).unwrap());
+            return Some((name, serde_json::from_str(&data).unwrap()));
         }
+    }
+
+    /// A control call to the emulator.
+    async fn control(&self, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        json_of(request.send().await.unwrap()).await
     }
 
     /// Reports one thing; the status and answer.
     pub async fn post(&self, body: Value) -> (u16, Value) {
         let path = format!("/_emulator/sdk/sessions/{}/messages", self.id);
-        json_of(self.app.control(Method::POST, &path, Some(&body)).await).await
+        self.control(Method::POST, &path, Some(&body)).await
     }
 
     /// Reports a message from the app; the 200's answer.
@@ -157,7 +183,7 @@ impl<'a> Page<'a> {
     /// The handshake as the page and the SDK make it: the page's SYNC, the app's SYNC_ACK.
     pub async fn handshake(&self) {
         let mut sync = self.session["sync"].clone();
-        sync["hostUrl"] = json!(self.app.base);
+        sync["hostUrl"] = json!(self.base);
         let (status, answer) = self
             .post(json!({"direction": "toApp", "type": "SYNC", "data": sync}))
             .await;
@@ -185,12 +211,9 @@ impl<'a> Page<'a> {
 
     /// This session as `GET /_emulator/sdk/sessions` lists it.
     pub async fn listed(&self) -> Value {
-        let (_, all) = json_of(
-            self.app
-                .control(Method::GET, "/_emulator/sdk/sessions", None)
-                .await,
-        )
-        .await;
+        let (_, all) = self
+            .control(Method::GET, "/_emulator/sdk/sessions", None)
+            .await;
         all["sessions"]
             .as_array()
             .unwrap()

@@ -174,7 +174,7 @@ async fn an_outbound_call_from_dial_to_finalize_is_logged_with_no_error() {
 }
 
 /// Polls until the session is listed closed.
-pub async fn wait_closed(page: &Page<'_>) -> Value {
+pub async fn wait_closed(page: &Page) -> Value {
     for _ in 0..100 {
         let listed = page.listed().await;
         if listed["phase"] == "closed" {

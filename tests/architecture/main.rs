@@ -39,6 +39,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "scenario",
         &[
             "fixture",
+            "sdk",
             "probe",
             "inbound_call",
             "webhook",
