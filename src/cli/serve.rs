@@ -158,6 +158,10 @@ fn print_banner(emulator: &Emulator, reveal: bool) {
         crate::dashboard::DASHBOARD_PATH
     ));
     say(format!(
+        "  calling page: {base}{}",
+        crate::dashboard::CALLING_PATH
+    ));
+    say(format!(
         "  control API:  {base}/_emulator/health{}",
         if emulator.control_protected() {
             "  (other control calls need the --control-token)"

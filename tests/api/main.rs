@@ -2,6 +2,7 @@
 
 mod binary;
 mod call_scenarios;
+mod calling_page;
 mod cli_webhook;
 mod concurrency;
 mod connection_statuses;
