@@ -18,7 +18,8 @@ use crate::journal::{
     CALL_REPORT_CAPACITY, DEFAULT_BUDGET_BYTES, DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY,
     PROBE_JOURNAL_CAPACITY,
 };
-use crate::state::{EmulatorState, JournalLimits};
+use crate::sdk::SdkLimits;
+use crate::state::{EmulatorState, JournalLimits, SdkConfig};
 use crate::store::Store;
 use crate::webhook::sender::tls_config;
 use crate::{api, control, dashboard};
@@ -46,6 +47,8 @@ pub struct EmulatorConfig {
     pub allowed_hosts: Vec<String>,
     /// The largest state document `PUT /_emulator/state` takes.
     pub max_fixture_bytes: usize,
+    /// The hosted widget's time limits (HubSpot's waits; the event stream's keep-alive).
+    pub sdk_limits: SdkLimits,
 }
 
 impl EmulatorConfig {
@@ -64,6 +67,7 @@ impl EmulatorConfig {
             control_token: None,
             allowed_hosts: Vec::new(),
             max_fixture_bytes: DEFAULT_MAX_FIXTURE_BYTES,
+            sdk_limits: SdkLimits::default(),
         }
     }
 }
@@ -83,7 +87,7 @@ impl Emulator {
         }
         let listener = TcpListener::bind((config.host.as_str(), config.port))?;
         let address = listener.local_addr()?;
-        let state = web::Data::new(EmulatorState::new(
+        let state = web::Data::new(EmulatorState::with_sdk(
             Store::new(config.fixture.to_seed()),
             JournalLimits {
                 requests: config.journal_capacity,
@@ -93,6 +97,9 @@ impl Emulator {
                 bytes: config.journal_bytes,
             },
             config.extra_ca_pem,
+            SdkConfig {
+                limits: config.sdk_limits,
+            },
         ));
         let control = web::Data::new(ControlConfig {
             token: config.control_token,
@@ -110,6 +117,7 @@ impl Emulator {
                 .service(api::scope().route("/", dashboard::redirect()))
         })
         .on_connect(control::caller::on_connect)
+        .shutdown_signal(stop_on_signal(state.clone()))
         .shutdown_timeout(config.shutdown_timeout.as_secs());
         if let Some(workers) = config.workers {
             server = server.workers(workers);
@@ -151,4 +159,24 @@ impl Emulator {
     pub async fn run(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what stops the server gracefully), once the host pages'
+/// event streams are ended: a page left open would otherwise hold the graceful stop for its
+/// whole timeout.
+async fn stop_on_signal(state: web::Data<EmulatorState>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let terminate = async {
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    state.sdk_sessions.end_streams();
 }

@@ -31,6 +31,7 @@ pub mod playback;
 pub mod probe;
 pub mod recording;
 pub mod scenario;
+pub mod sdk;
 pub mod state;
 pub mod store;
 pub mod webhook;

@@ -18,6 +18,8 @@ use crate::probe::report::ProbeReport;
 use crate::probe::Prober;
 use crate::recording::PlaybackVerdict;
 use crate::scenario::runner::ScenarioContext;
+use crate::sdk::limits::SDK_MESSAGE_CAPACITY;
+use crate::sdk::{SdkHost, SdkLimits, SdkMessageEntry, Sessions};
 use crate::store::Store;
 use crate::webhook::fire::Webhooks;
 use crate::webhook::sender::{tls_config, TlsConfig};
@@ -39,6 +41,10 @@ pub struct EmulatorState {
     pub recordings: Arc<Journal<PlaybackVerdict>>,
     /// Plays fetching at once (`playback::CONCURRENT_PLAYS`).
     playback_slots: Semaphore,
+    /// Every message between the hosted widgets and HubSpot, judged.
+    pub sdk_messages: Arc<Journal<SdkMessageEntry>>,
+    /// The host pages' sessions (their event streams end with the state).
+    pub sdk_sessions: Arc<Sessions>,
     /// Built on the first delivery: the web's root certificates cost memory an API-only run
     /// never needs.
     tls: OnceLock<TlsConfig>,
@@ -61,10 +67,26 @@ pub struct JournalLimits {
     pub bytes: usize,
 }
 
+/// How HubSpot's side of the hosted widget behaves.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SdkConfig {
+    pub limits: SdkLimits,
+}
+
 impl EmulatorState {
     /// A state seeded with `store`, its journals within `limits`, trusting `extra_ca_pem` (checked
     /// by the caller) for https apps.
     pub fn new(store: Store, limits: JournalLimits, extra_ca_pem: Option<Vec<u8>>) -> Self {
+        Self::with_sdk(store, limits, extra_ca_pem, SdkConfig::default())
+    }
+
+    /// As `new`, with the hosted widget's time limits.
+    pub fn with_sdk(
+        store: Store,
+        limits: JournalLimits,
+        extra_ca_pem: Option<Vec<u8>>,
+        sdk: SdkConfig,
+    ) -> Self {
         let budget = ByteBudget::new(limits.bytes);
         EmulatorState {
             store,
@@ -75,6 +97,8 @@ impl EmulatorState {
             call_writes: Journal::new(limits.call_reports, &budget),
             recordings: Journal::new(RECORDING_CAPACITY, &budget),
             playback_slots: Semaphore::new(CONCURRENT_PLAYS),
+            sdk_messages: Journal::new(SDK_MESSAGE_CAPACITY, &budget),
+            sdk_sessions: Arc::new(Sessions::new(sdk.limits)),
             journal_budget: budget,
             tls: OnceLock::new(),
             extra_ca_pem,
@@ -110,6 +134,15 @@ impl EmulatorState {
         }
     }
 
+    /// HubSpot's side of the hosted widget.
+    pub fn sdk_host(&self) -> SdkHost<'_> {
+        SdkHost {
+            store: &self.store,
+            journal: &self.sdk_messages,
+            sessions: &self.sdk_sessions,
+        }
+    }
+
     /// What scenario steps act on.
     pub fn scenario_context(&self) -> ScenarioContext<'_> {
         ScenarioContext {
@@ -118,6 +151,7 @@ impl EmulatorState {
             prober: self.prober(),
             inbound_calls: &self.call_reports,
             api_journal: &self.api_journal,
+            sdk: self.sdk_host(),
         }
     }
 

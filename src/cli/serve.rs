@@ -84,6 +84,7 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
             .control_token
             .filter(|t| !t.trim().is_empty())
             .map(Secret::new),
+        sdk_limits: Default::default(),
     };
     let emulator = Emulator::bind(config).map_err(|e| {
         CliError::Infrastructure(format!(
@@ -155,6 +156,10 @@ fn print_banner(emulator: &Emulator, reveal: bool) {
     say(format!(
         "  dashboard:    {base}{}",
         crate::dashboard::DASHBOARD_PATH
+    ));
+    say(format!(
+        "  calling page: {base}{}",
+        crate::dashboard::CALLING_PATH
     ));
     say(format!(
         "  control API:  {base}/_emulator/health{}",

@@ -3,11 +3,10 @@
 //! (`POST /_emulator/reset`, optionally `{"appId": N}` for one app).
 
 use actix_web::{web, HttpResponse};
-use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::error::parse_body;
+use super::error::{parse_body, read_body_up_to};
 use super::ControlConfig;
 use super::ControlError;
 use crate::context::Ctx;
@@ -22,22 +21,16 @@ pub async fn export(shared: Ctx) -> HttpResponse {
 pub async fn import(
     shared: Ctx,
     config: web::Data<ControlConfig>,
-    mut payload: web::Payload,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ControlError> {
     // Read against the fixture size cap, not actix's 256 KiB default: any state that
     // `GET /_emulator/state` exported must come back in.
-    let limit = config.max_state_bytes;
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|e| ControlError::BadRequest(format!("reading the state document: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ControlError::TooLarge(format!(
-                "the state document is larger than the fixture size cap of {limit} bytes; start the emulator with a larger --max-fixture-bytes"
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = read_body_up_to(
+        payload,
+        config.max_state_bytes,
+        "the state document is larger than the fixture size cap; start the emulator with a larger --max-fixture-bytes",
+    )
+    .await?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| ControlError::BadRequest("the state document must be UTF-8 JSON".into()))?;
     let fixture = parse_fixture("PUT /_emulator/state", text)?;

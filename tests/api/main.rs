@@ -2,6 +2,7 @@
 
 mod binary;
 mod call_scenarios;
+mod calling_page;
 mod cli_webhook;
 mod concurrency;
 mod connection_statuses;
@@ -36,6 +37,11 @@ mod resources;
 mod run_suites;
 mod safety;
 mod scenario_run;
+mod sdk_cli;
+mod sdk_control;
+mod sdk_judge;
+mod sdk_page;
+mod sdk_sequences;
 mod security;
 mod served;
 mod snapshots;
@@ -46,3 +52,4 @@ mod webhook_gating;
 mod webhook_hostile;
 mod webhook_signing;
 mod webhook_tls;
+mod widget_scenarios;

@@ -19,7 +19,6 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 emulator_binary "$@"
 
 PY_CLIENT_VERSION=12.0.0
-NODE_CLIENT_VERSION=14.0.1
 
 # The embedded default fixture (fixtures/default.json): one app, nothing registered yet.
 APP_ID=1234567
@@ -35,11 +34,9 @@ python_env "$HERE" hubspot-api-client "$PY_CLIENT_VERSION" hubspot.crm.extension
 # --- Node client -------------------------------------------------------------------------
 # The package declares engines node>=22 but runs on node 20 (global fetch is all it needs);
 # npm only warns about that.
-installed_node_client="$(node -p "try { require('$HERE/node_modules/@hubspot/api-client/package.json').version } catch { '' }")"
-if [ "$installed_node_client" != "$NODE_CLIENT_VERSION" ]; then
-  echo "run.sh: installing @hubspot/api-client@$NODE_CLIENT_VERSION"
-  (cd "$HERE" && npm install --no-audit --no-fund --loglevel=error)
-fi
+# shellcheck source=SCRIPTDIR/../support/node-packages.sh
+. "$HERE/../support/node-packages.sh"
+ensure_node_package "$HERE" @hubspot/api-client
 
 # --- Emulator ----------------------------------------------------------------------------
 WORK="$(mktemp -d)"
