@@ -261,8 +261,7 @@ pub fn check_utterances(utterances: &[Utterance]) -> Vec<UtteranceProblem> {
             problem(at("speaker.name"), "REQUIRED", format!("{LIST}[{index}].speaker.name is empty: HubSpot shows it beside what they said."));
         }
         if let Some(email) = &u.speaker.email {
-            let (local, domain) = email.split_once('@').unwrap_or_default();
-            if local.is_empty() || !domain.contains('.') || email.contains(char::is_whitespace) {
+            if !is_email(email) {
                 problem(at("speaker.email"), "INVALID_EMAIL", format!("{LIST}[{index}].speaker.email {email:?} is not an email address; leave it out when unknown."));
             }
         }
@@ -302,6 +301,21 @@ pub fn check_within_call(
             )
         })
         .collect()
+}
+
+/// `local@domain.tld`: one `@`, something before it, a domain with a dot inside it, and no white
+/// space or control character anywhere.
+fn is_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    let dotted = domain
+        .char_indices()
+        .any(|(at, c)| c == '.' && at > 0 && at + 1 < domain.len());
+    !local.is_empty()
+        && !domain.contains('@')
+        && dotted
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// `en`, `en-US`, `zh-Hant-TW`: letters, then subtags of letters and digits.
@@ -422,6 +436,18 @@ mod tests {
             "within the tolerance"
         );
         assert!(check_within_call(&request.utterances, None).is_empty());
+        assert!(is_email("agent@example.com") && is_email("josé@exämple.de"));
+        for bad in [
+            "a@b@c.de",
+            "a@b.",
+            "a@.b",
+            "@b.c",
+            "a b@c.de",
+            "a@bc",
+            "a\u{85}@b.c",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
         let late = check_within_call(&request.utterances, Some(1000));
         assert_eq!(late[0].field, "transcriptCreateUtterances[0].endTimeMillis");
         assert!(late[0].message.contains("hs_call_duration is 1000 ms"));
