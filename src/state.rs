@@ -152,6 +152,7 @@ impl EmulatorState {
             inbound_calls: &self.call_reports,
             api_journal: &self.api_journal,
             sdk: self.sdk_host(),
+            playbacks: self.playbacks(),
         }
     }
 

@@ -17,6 +17,7 @@ mod dashboard;
 mod delivery_connections;
 mod delivery_loops;
 mod demo_app_calls;
+mod demo_app_recordings;
 mod errors;
 mod explained_errors;
 mod faults;

@@ -63,6 +63,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "scenario",
         &[
             "fixture",
+            "playback",
+            "recording",
             "sdk",
             "probe",
             "inbound_call",

@@ -18,6 +18,7 @@
 
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import { serveRecording, twoChannelWav } from '../support/recording.mjs';
 import { callOk, check, runSuite, show } from './checks.mjs';
 
 const require = createRequire(import.meta.url);
@@ -31,30 +32,6 @@ const CLIENT_SECRET = process.env.HUBSPOT_CLIENT_SECRET ?? 'demo-client-secret';
 
 const keyClient = new Client({ developerApiKey: DEV_KEY, basePath: BASE_URL });
 const tokenClient = new Client({ accessToken: TOKEN, basePath: BASE_URL });
-
-// One second of 8 kHz 16-bit stereo PCM in a WAV: the caller on channel 1, the recipient on 2.
-function twoChannelWav() {
-  const frames = 8000;
-  const data = Buffer.alloc(frames * 4);
-  for (let i = 0; i < frames; i += 1) {
-    data.writeInt16LE(Math.floor(i / 20) % 2 ? -2000 : 2000, i * 4);
-    data.writeInt16LE(Math.floor(i / 13) % 2 ? -2000 : 2000, i * 4 + 2);
-  }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(2, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(8000 * 4, 28);
-  header.writeUInt16LE(4, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
 
 const AUDIO = twoChannelWav();
 const seen = []; // { path, valid, range } of every request the emulator sent
@@ -76,22 +53,10 @@ const app = http.createServer((req, res) => {
     valid = `rejected: ${e?.message}`;
   }
   seen.push({ path: req.url, valid, range: req.headers.range });
-  if (req.url.startsWith('/recordings/')) {
-    const id = req.url.split('?')[0].split('/').pop();
-    const body = JSON.stringify({ authenticatedUrl: `http://${req.headers.host}/audio/${id}` });
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
-    return;
+  if (!serveRecording(req, res, AUDIO)) {
+    res.writeHead(404);
+    res.end();
   }
-  const start = Number((req.headers.range ?? 'bytes=0-').split('=')[1].split('-')[0] || 0);
-  const body = AUDIO.subarray(start);
-  res.writeHead(206, {
-    'Content-Type': 'audio/wav',
-    'Content-Length': body.length,
-    'Content-Range': `bytes ${start}-${AUDIO.length - 1}/${AUDIO.length}`,
-    'Accept-Ranges': 'bytes',
-  });
-  res.end(body);
 });
 
 const control = async (path) => (await fetch(`${BASE_URL}/_emulator${path}`)).json();
