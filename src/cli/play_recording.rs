@@ -107,7 +107,7 @@ pub fn human(verdict: &PlaybackVerdict, colour: bool) -> String {
         verdict.portal_id,
         verdict.engagement_id
     );
-    for exchange in &verdict.exchanges {
+    for exchange in verdict.exchanges.iter().map(|e| &e.delivery) {
         let range = exchange
             .request
             .headers

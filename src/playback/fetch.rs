@@ -12,7 +12,7 @@ use crate::recording::verdict::{Exchange, Step};
 use crate::webhook::delivery::USER_AGENT;
 use crate::webhook::sender::{self, Purpose, RawResponse, TlsConfig};
 use crate::webhook::signer::signature_headers;
-use crate::webhook::verdict::{ReceivedResponse, SentRequest};
+use crate::webhook::verdict::{Delivery, ReceivedResponse, SentRequest};
 use crate::webhook::Finding;
 
 /// How the app's requests are signed: its client secret and legacy signature version.
@@ -48,8 +48,8 @@ impl Fetched {
             headers: &raw.headers,
             body: &raw.body,
             truncated: raw.truncated,
-            latency_ms: self.exchange.latency_ms,
-            slow_ms: slow_ms(self.exchange.timeout_ms),
+            latency_ms: self.exchange.delivery.latency_ms,
+            slow_ms: slow_ms(self.exchange.delivery.timeout_ms),
         })
     }
 }
@@ -103,15 +103,17 @@ pub async fn fetch(get: Get<'_>, signing: Option<&Signing>, tls: &TlsConfig) -> 
     Fetched {
         exchange: Exchange {
             step: get.step,
-            request: SentRequest {
-                method: "GET".into(),
-                url: get.url.to_string(),
-                headers,
-                body: String::new(),
+            delivery: Delivery {
+                request: SentRequest {
+                    method: "GET".into(),
+                    url: get.url.to_string(),
+                    headers,
+                    body: String::new(),
+                },
+                response,
+                latency_ms: exchange.latency_ms,
+                timeout_ms: get.timeout.as_millis() as u64,
             },
-            response,
-            latency_ms: exchange.latency_ms,
-            timeout_ms: get.timeout.as_millis() as u64,
         },
         reply: exchange.response,
         failure: exchange.failure,

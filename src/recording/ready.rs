@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::domain::fields::{parse_object, Schema};
 use crate::domain::invalid::{ErrorDetail, Invalid};
 
 /// A valid body, quoted in messages.
@@ -10,17 +11,14 @@ pub const EXAMPLE: &str = r#"{"engagementId": 17591596434}"#;
 
 /// The call's id, or what is wrong with the body.
 pub fn parse(body: &[u8]) -> Result<u64, Invalid> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        Invalid::Body(format!(
-            "The body is not JSON ({}). Send a MarkRecordingAsReadyRequest: {EXAMPLE}",
-            crate::domain::plain_words::without_position(&e.to_string())
-        ))
-    })?;
-    let Value::Object(object) = value else {
-        return Err(Invalid::Body(format!(
-            "The body must be a JSON object, a MarkRecordingAsReadyRequest: {EXAMPLE}"
-        )));
-    };
+    let object = parse_object(
+        body,
+        &Schema {
+            name: "MarkRecordingAsReadyRequest",
+            fields: &[],
+            example: EXAMPLE,
+        },
+    )?;
     match object.get("engagementId") {
         None | Some(Value::Null) => Err(Invalid::Fields(vec![ErrorDetail::new(
             "engagementId",

@@ -10,10 +10,17 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::crm::{Speaker, Utterance};
+use crate::domain::fields::{parse_object, Schema};
 use crate::domain::invalid::{ErrorDetail, Invalid};
 
 /// A valid body, quoted in messages.
 pub const EXAMPLE: &str = r#"{"engagementId": 17591596434, "transcriptCreateUtterances": [{"speaker": {"id": "11", "name": "Caller"}, "text": "Hello. How are you?", "languageCode": "en-US", "startTimeMillis": 1980, "endTimeMillis": 2090}]}"#;
+/// The body's name and example, for the messages of a body that is not a JSON object.
+const SCHEMA: Schema = Schema {
+    name: "TranscriptCreateRequest",
+    fields: &[],
+    example: EXAMPLE,
+};
 /// Utterances one transcript may hold (the emulator's bound; HubSpot publishes none).
 pub const MAX_UTTERANCES: usize = 10_000;
 /// Characters of one utterance's text (the emulator's bound).
@@ -41,17 +48,7 @@ const LIST: &str = "transcriptCreateUtterances";
 /// Reads `body` as a `TranscriptCreateRequest`, or says everything that is wrong with it.
 /// Unknown fields are ignored, as HubSpot's APIs do.
 pub fn parse(body: &[u8]) -> Result<TranscriptRequest, Invalid> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        Invalid::Body(format!(
-            "The body is not JSON ({}). Send a TranscriptCreateRequest, for example {EXAMPLE}",
-            crate::domain::plain_words::without_position(&e.to_string())
-        ))
-    })?;
-    let Value::Object(object) = value else {
-        return Err(Invalid::Body(format!(
-            "The body must be a JSON object, a TranscriptCreateRequest, for example {EXAMPLE}"
-        )));
-    };
+    let object = parse_object(body, &SCHEMA)?;
     let mut errors = Vec::new();
     let engagement_id = match object.get("engagementId") {
         None | Some(Value::Null) => {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::audio::AudioInfo;
 use crate::clock::Timestamp;
 use crate::domain::{AppId, Finding, PortalId};
-use crate::webhook::verdict::{ReceivedResponse, SentRequest};
+use crate::webhook::verdict::Delivery;
 use crate::webhook::Outcome;
 
 /// What asked for the playback.
@@ -35,16 +35,15 @@ pub enum Step {
     Seek,
 }
 
-/// One request the emulator made, and the reply.
+/// One request the emulator made, and the reply: a webhook delivery's exchange, named by its
+/// step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Exchange {
     pub step: Step,
-    pub request: SentRequest,
     /// The reply as far as it was read; an audio body is counted (`bodyBytes`), never kept.
-    pub response: Option<ReceivedResponse>,
-    pub latency_ms: f64,
-    pub timeout_ms: u64,
+    #[serde(flatten)]
+    pub delivery: Delivery,
 }
 
 /// The audio as served: what it is, and what HubSpot can do with it.

@@ -243,7 +243,7 @@ fn check_url(url: &str, purpose: Purpose) -> Result<(), Finding> {
             return Err(Finding::error(
                 "emulator-url",
                 "",
-                format!("{} {url:?} points at an emulator's control API (a path under /_emulator/), not at the app: the emulator would call itself without end, so nothing was sent. Register the app's own endpoint.", capitalised(registered)),
+                format!("{} {url:?} points at an emulator's control API (a path under /_emulator/), not at the app: the emulator would fire at itself without end, so nothing was sent. Register the app's own endpoint.", capitalised(registered)),
             ));
         }
         Ok(uri) => match (uri.scheme_str(), uri.host()) {

@@ -156,6 +156,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "dashboard",
             "scenario",
             "fixture",
+            "recording",
             "probe",
             "webhook",
             "store",

@@ -133,12 +133,21 @@ impl Outcomes {
         if problems.is_empty() {
             return outcome;
         }
+        let got = outcome.result.clone();
+        outcome.checked(problems, expected, got)
+    }
+
+    /// This (passed) outcome, or, with `problems`, failed against `expected`, having got `got`.
+    fn checked(self, problems: Vec<String>, expected: Value, got: Value) -> Self {
+        if problems.is_empty() {
+            return self;
+        }
         Outcomes {
             status: StepStatus::Failed,
             message: Some(problems.join("; ")),
             expected: Some(expected),
-            got: Some(outcome.result.clone()),
-            ..outcome
+            got: Some(got),
+            ..self
         }
     }
 }

@@ -50,18 +50,10 @@ impl Runner<'_> {
             findings: verdict.findings,
             ..Outcomes::passed(result)
         };
-        if problems.is_empty() {
-            return Ok(passed);
-        }
-        Ok(Outcomes {
-            status: StepStatus::Failed,
-            message: Some(problems.join("; ")),
-            expected: Some(json!(PlayRecordingExpect {
-                outcome: Some(expect.outcome.unwrap_or(Outcome::Pass)),
-                ..expect
-            })),
-            got: Some(got),
-            ..passed
-        })
+        let expected = json!(PlayRecordingExpect {
+            outcome: Some(expect.outcome.unwrap_or(Outcome::Pass)),
+            ..expect
+        });
+        Ok(passed.checked(problems, expected, got))
     }
 }
