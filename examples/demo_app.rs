@@ -24,6 +24,11 @@
 //! answers the provider with them. Under `/telephony/incoming-call/{mistake}` it makes one
 //! classic mistake in the report, so that the emulator's findings can be seen.
 //!
+//! And its **call recordings**, as HubSpot fetches them: it registers `/recordings/%s` as its
+//! recording settings, answers it with a link to the call's audio, and serves a two-channel WAV
+//! it generates, honouring `Range` (with broken variants): `examples/demo_recording/`
+//! (docs/recordings.md). The calls it logs carry what HubSpot needs to find their recording.
+//!
 //! It also serves its **calling widget** at `/widget` (the settings `url` it registers), built on
 //! HubSpot's Calling Extensions SDK, with a ring line for incoming calls and HubSpot's own
 //! demo-minimal-js beside it: `examples/demo_widget/` (docs/calling-widget.md).
@@ -52,11 +57,14 @@
 //! `?hapikey=`) or `HUBSPOT_ACCESS_TOKEN` (sent as a Bearer token), `HUBSPOT_CLIENT_SECRET` are
 //! required (the inbound-call API takes only the access token: without it
 //! `/telephony/incoming-call` answers 503); `DEMO_APP_PORT` (default 0: any free port), `DEMO_APP_READY` (`false` by default:
-//! registers `isReady: false`), `DEMO_APP_SLOW_MS` (default 1500) and `DEMO_APP_LOG` (a tracing
+//! registers `isReady: false`), `DEMO_APP_SLOW_MS` (default 1500), `DEMO_APP_RECORDING` (a broken
+//! recording variant, `examples/demo_recording/`) and `DEMO_APP_LOG` (a tracing
 //! filter, default `info`) are optional. Exit codes: 2 bad configuration, 1 the port or the
 //! registration failed. The one line on stdout says where it listens once it is registered;
 //! logs go to stderr.
 
+#[path = "demo_recording/mod.rs"]
+mod demo_recording;
 #[path = "demo_widget/mod.rs"]
 mod demo_widget;
 
@@ -91,6 +99,9 @@ const APP_NAME: &str = "Demo calling app";
 
 /// Where the telephony provider tells the app about a call that came in.
 const INCOMING_CALL_PATH: &str = "/telephony/incoming-call";
+
+/// The app's account at its telephony provider (`hs_call_external_account_id`).
+const DEMO_ACCOUNT: &str = "demo-account";
 
 /// The mistakes `/telephony/incoming-call/{mistake}` makes in the report to HubSpot.
 const CALL_MISTAKES: &[&str] = &["not-e164", "milliseconds"];
@@ -155,6 +166,7 @@ async fn main() {
         Err(e) => exit(1, &format!("cannot read the bound address: {e}")),
     };
     let origin = format!("http://127.0.0.1:{port}");
+    let recordings = demo_recording::Recordings::new(&origin, mac.clone(), config.slow);
     let state = web::Data::new(AppState {
         origin: origin.clone(),
         mac,
@@ -178,6 +190,8 @@ async fn main() {
             )
             // The calling widget (WIDGET_PATH), its ring line and HubSpot's demo-minimal-js.
             .configure(|cfg| demo_widget::configure(cfg, line.clone()))
+            // The recording URL it registers and the audio it links to.
+            .configure(|cfg| demo_recording::configure(cfg, recordings.clone()))
             // HubSpot only POSTs; anything else on these paths is a 405, not a confusing 404.
             .service(
                 web::resource(PHONE_NUMBERS_PATH)
@@ -233,8 +247,14 @@ async fn main() {
     });
     let connection =
         json!({"url": format!("{origin}{PHONE_NUMBERS_PATH}"), "isReady": config.is_ready});
+    let recording = match demo_recording::settings_url(&origin) {
+        Ok(url) => json!({ "urlToRetrieveAuthedRecording": url }),
+        Err(message) => exit(2, &message),
+    };
     for (what, path, body) in [
         ("calling settings", "/settings", &settings),
+        // Before the channel connection: a scenario waiting for that finds the app registered.
+        ("recording settings", "/settings/recording", &recording),
         (
             "channel connection",
             "/settings/channel-connection",
@@ -250,7 +270,7 @@ async fn main() {
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
         stdout,
-        "demo app listening on {origin}; calling settings and channel connection registered"
+        "demo app listening on {origin}; calling settings, channel connection and recording settings registered"
     );
     let _ = stdout.flush();
     drop(stdout);
@@ -695,6 +715,8 @@ fn inbound_call_report(
             "hs_call_title": format!("Inbound call from {}", call.from),
             "hs_call_source": "INTEGRATIONS_PLATFORM",
             "hs_call_app_id": app_id.to_string(),
+            // With the external id, what HubSpot needs to fetch the call's recording.
+            "hs_call_external_account_id": DEMO_ACCOUNT,
         },
     });
     if let Some(user_id) = call.user_id {

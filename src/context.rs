@@ -17,7 +17,9 @@ pub fn state_of(req: &HttpRequest) -> Option<&EmulatorState> {
         .map(|data| data.get_ref())
 }
 
-/// The state a handler acts on, as an extractor.
+/// The state a handler acts on, as an extractor; cloned into work that outlives the request
+/// (a recording played after `recordings/ready` is answered).
+#[derive(Clone)]
 pub struct Ctx(web::Data<EmulatorState>);
 
 impl Deref for Ctx {

@@ -7,12 +7,16 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+use tokio::sync::Semaphore;
+
 use crate::domain::{AppId, PortalId};
 use crate::inbound_call::crm_view::{self, CrmPageRequest, PortalCrmView};
 use crate::inbound_call::{CallReport, CallWriteReport};
-use crate::journal::{ApiRequestEntry, ByteBudget, Journal};
+use crate::journal::{ApiRequestEntry, ByteBudget, Journal, RECORDING_CAPACITY};
+use crate::playback::{Playbacks, CONCURRENT_PLAYS};
 use crate::probe::report::ProbeReport;
 use crate::probe::Prober;
+use crate::recording::PlaybackVerdict;
 use crate::scenario::runner::ScenarioContext;
 use crate::sdk::limits::SDK_MESSAGE_CAPACITY;
 use crate::sdk::{SdkHost, SdkLimits, SdkMessageEntry, Sessions};
@@ -33,6 +37,10 @@ pub struct EmulatorState {
     pub call_reports: Arc<Journal<CallReport>>,
     /// Call engagements the apps wrote through the CRM's calls API, judged.
     pub call_writes: Arc<Journal<CallWriteReport>>,
+    /// Recordings played as HubSpot would (on `recordings/ready` or on demand), judged.
+    pub recordings: Arc<Journal<PlaybackVerdict>>,
+    /// Plays fetching at once (`playback::CONCURRENT_PLAYS`).
+    playback_slots: Semaphore,
     /// Every message between the hosted widgets and HubSpot, judged.
     pub sdk_messages: Arc<Journal<SdkMessageEntry>>,
     /// The host pages' sessions (their event streams end with the state).
@@ -87,6 +95,8 @@ impl EmulatorState {
             probes: Journal::new(limits.probes, &budget),
             call_reports: Journal::new(limits.call_reports, &budget),
             call_writes: Journal::new(limits.call_reports, &budget),
+            recordings: Journal::new(RECORDING_CAPACITY, &budget),
+            playback_slots: Semaphore::new(CONCURRENT_PLAYS),
             sdk_messages: Journal::new(SDK_MESSAGE_CAPACITY, &budget),
             sdk_sessions: Arc::new(Sessions::new(sdk.limits)),
             journal_budget: budget,
@@ -102,6 +112,16 @@ impl EmulatorState {
             store: &self.store,
             journal: &self.deliveries,
             tls: self.tls(),
+        }
+    }
+
+    /// The recording playback machinery over this state.
+    pub fn playbacks(&self) -> Playbacks<'_> {
+        Playbacks {
+            store: &self.store,
+            journal: &self.recordings,
+            tls: self.tls(),
+            slots: &self.playback_slots,
         }
     }
 
@@ -132,6 +152,7 @@ impl EmulatorState {
             inbound_calls: &self.call_reports,
             api_journal: &self.api_journal,
             sdk: self.sdk_host(),
+            playbacks: self.playbacks(),
         }
     }
 

@@ -1,7 +1,8 @@
 //! The emulated HubSpot API: the calling settings' three resources under both path families
 //! (`/crm/v3/extensions/calling/{appId}` and `/crm/extensions/calling/2026-03/{appId}`), served by
 //! one set of generic handlers, the connection statuses (`connection_status`), the inbound-call
-//! API under both families (`inbound_call`) and the CRM object APIs (`crm`,
+//! API under both families (`inbound_call`), `recordings/ready` (`recording`: the recording is
+//! then played as HubSpot would), third-party transcripts (`transcripts`), and the CRM object APIs (`crm`,
 //! `/crm/v3/objects/{type}`), whose app is the access token's. `call` and `token`
 //! authenticate and rate-limit, `body` reads request bodies, `observe` adds HubSpot's headers and
 //! journals every call, `fallback` explains wrong routes.
@@ -14,9 +15,11 @@ pub mod error;
 pub(crate) mod fallback;
 pub(crate) mod inbound_call;
 pub(crate) mod observe;
+pub(crate) mod recording;
 pub(crate) mod resource;
 pub(crate) mod routes;
 pub(crate) mod token;
+pub(crate) mod transcripts;
 
 use actix_web::middleware::from_fn;
 use actix_web::{web, Scope};

@@ -1,6 +1,9 @@
 //! Middleware around the emulated HubSpot API's scope: gives every response its correlation id
 //! and `X-HubSpot-RateLimit-*` headers, and writes every call (credentials redacted) to the API
 //! request journal. It wraps only the API's scope, so the control API never passes through it.
+//! A handler that noticed something about a call it answered anyway (a recording URL HubSpot
+//! cannot use) leaves `ApiFindings` in the request's extensions, and the journal entry carries
+//! them.
 
 use std::time::Instant;
 
@@ -16,6 +19,10 @@ use crate::clock::{correlation_id, Timestamp};
 use crate::context::state_of;
 use crate::journal::{redact_query, ApiRequestEntry};
 use crate::store::rate_limit::RateLimitStatus;
+
+/// Findings a handler leaves for the journal entry of its call.
+#[derive(Clone, Debug, Default)]
+pub struct ApiFindings(pub Vec<crate::domain::Finding>);
 
 pub async fn observe(
     req: ServiceRequest,
@@ -38,6 +45,12 @@ pub async fn observe(
     let shared = state_of(&request);
 
     let info = res.request().extensions().get::<CallInfo>().copied();
+    let findings = res
+        .request()
+        .extensions_mut()
+        .remove::<ApiFindings>()
+        .unwrap_or_default()
+        .0;
     // Requests that failed before `AppCall` ran (bad route, bad appId) still name their credential.
     let credential = match info {
         Some(info) => info.credential,
@@ -76,6 +89,7 @@ pub async fn observe(
             correlation_id: correlation,
             app_id: info.map(|i| i.app_id),
             auth: credential,
+            findings,
         });
     }
     Ok(res)

@@ -5,12 +5,18 @@
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, Resource};
 
+use std::any::Any;
+
+use actix_web::HttpMessage;
+
 use super::body::read_json_body;
 use super::call::AppCall;
 use super::error::ApiError;
+use super::observe::ApiFindings;
 use crate::context::state_of;
 use crate::domain::fields::{parse_body, Mode};
-use crate::domain::CallingResource;
+use crate::domain::{CallingResource, Recording};
+use crate::recording::settings::{judge_settings, Stage};
 use crate::state::EmulatorState;
 
 /// HubSpot's content type for JSON responses.
@@ -54,6 +60,7 @@ async fn create<R: CallingResource>(
     let body = read_json_body(&req, payload).await?;
     let fields = parse_body::<R::Fields>(&body, &R::CREATE_SCHEMA, Mode::Create)?;
     let record = shared(&req).store.create::<R>(call.app_id, fields)?;
+    note_findings(&req, &record);
     Ok(json_ok(&record))
 }
 
@@ -65,6 +72,7 @@ async fn patch<R: CallingResource>(
     let body = read_json_body(&req, payload).await?;
     let fields = parse_body::<R::Fields>(&body, &R::PATCH_SCHEMA, Mode::Patch)?;
     let record = shared(&req).store.patch::<R>(call.app_id, fields)?;
+    note_findings(&req, &record);
     Ok(json_ok(&record))
 }
 
@@ -95,6 +103,22 @@ async fn method_not_allowed<R: CallingResource>(
         ),
         allow,
     })
+}
+
+/// What the emulator makes of a record stored as given: recording settings whose URL breaks
+/// HubSpot's rule are kept (so the app can be judged further) and the findings go to the API
+/// journal (`observe`). The other resources' rules are their schemas, checked before storing.
+fn note_findings<T: Any>(req: &HttpRequest, record: &T) {
+    let Some(recording) = (record as &dyn Any).downcast_ref::<Recording>() else {
+        return;
+    };
+    let findings = judge_settings(
+        &recording.url_to_retrieve_authed_recording,
+        Stage::Registration,
+    );
+    if !findings.is_empty() {
+        req.extensions_mut().insert(ApiFindings(findings));
+    }
 }
 
 /// The state, borrowed from the request rather than cloned (see `observe`).

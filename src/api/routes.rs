@@ -6,7 +6,7 @@
 use actix_web::http::Method;
 use actix_web::{web, Resource};
 
-use super::{connection_status, inbound_call, resource};
+use super::{connection_status, inbound_call, recording, resource, transcripts};
 use crate::domain::channel_connection::ChannelConnectionResource;
 use crate::domain::recording::RecordingResource;
 use crate::domain::settings::SettingsResource;
@@ -61,5 +61,13 @@ pub const TOKEN_APIS: &[TokenApi] = &[
     TokenApi {
         endpoints: inbound_call::ENDPOINTS,
         configure: inbound_call::configure,
+    },
+    TokenApi {
+        endpoints: recording::ENDPOINTS,
+        configure: recording::configure,
+    },
+    TokenApi {
+        endpoints: transcripts::ENDPOINTS,
+        configure: transcripts::configure,
     },
 ];

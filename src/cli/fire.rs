@@ -84,7 +84,7 @@ pub async fn run(args: FireArgs) -> Result<(), CliError> {
 
 /// The app's own delivery timeout from the emulator's state, else HubSpot's default. An app the
 /// state does not know gets the default here; the fire itself then says that it is unknown.
-async fn app_timeout_ms(
+pub(super) async fn app_timeout_ms(
     client: &awc::Client,
     base: &str,
     token: Option<&str>,

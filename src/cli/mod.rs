@@ -3,6 +3,7 @@
 
 mod check;
 mod fire;
+mod play_recording;
 mod probe;
 pub mod render;
 mod render_probe;
@@ -43,6 +44,8 @@ pub enum Command {
     Fire(fire::FireArgs),
     /// Fire one signed delivery at a URL (no server) and judge the reply.
     Check(check::CheckArgs),
+    /// Ask a running emulator to play a call's recording as HubSpot would; print the verdict.
+    PlayRecording(play_recording::PlayRecordingArgs),
     /// Attack the app's webhook with forged deliveries, then a burst of concurrent ones.
     Probe(probe::ProbeArgs),
     /// Print the signature headers HubSpot would send (for the app's own tests).
@@ -115,6 +118,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve(args) => serve::run(args).await,
         Command::Fire(args) => fire::run(args).await,
         Command::Check(args) => check::run(args).await,
+        Command::PlayRecording(args) => play_recording::run(args).await,
         Command::Probe(args) => probe::run(args).await,
         Command::Sign(args) => sign::run(args),
         Command::Run(args) => run::run(args).await,

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::domain::plain_words::plain_serde_message;
 use crate::fixture::FixtureError;
+use crate::playback::PlayError;
 use crate::probe::ProbeError;
 use crate::sdk::SdkError;
 use crate::webhook::fire::FireError;
@@ -28,6 +29,8 @@ pub enum ControlError {
     #[error("{0}")]
     Probe(#[from] ProbeError),
     #[error("{0}")]
+    Play(#[from] PlayError),
+    #[error("{0}")]
     Sdk(#[from] SdkError),
 }
 
@@ -47,6 +50,13 @@ impl ResponseError for ControlError {
             ControlError::Probe(ProbeError::UnknownProbe(_)) => StatusCode::NOT_FOUND,
             ControlError::Probe(ProbeError::NoUrl(_)) => StatusCode::CONFLICT,
             ControlError::Probe(_) => StatusCode::BAD_REQUEST,
+            ControlError::Play(error) => match error {
+                PlayError::UnknownApp(_) | PlayError::UnknownEngagement { .. } => {
+                    StatusCode::NOT_FOUND
+                }
+                PlayError::Ambiguous { .. } => StatusCode::CONFLICT,
+                PlayError::NoApp(_) => StatusCode::BAD_REQUEST,
+            },
             ControlError::Sdk(error) => match error {
                 SdkError::BadRequest(_) => StatusCode::BAD_REQUEST,
                 SdkError::Unauthorized(_) => StatusCode::UNAUTHORIZED,

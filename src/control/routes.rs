@@ -4,8 +4,8 @@
 use actix_web::{web, Route};
 
 use super::{
-    connection_status, crm, deliveries, fire, health, helpdesk, inbound_calls, probe, requests,
-    sdk, sdk_events, state, users,
+    connection_status, crm, deliveries, fire, health, helpdesk, inbound_calls, probe, recordings,
+    requests, sdk, sdk_events, state, users,
 };
 
 /// One endpoint: method, path under the control prefix, and its actix route.
@@ -60,6 +60,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint("GET", "/call-writes/{id}", || {
         web::get().to(inbound_calls::one_write)
     }),
+    endpoint("POST", "/recordings/play", || {
+        web::post().to(recordings::play)
+    }),
+    endpoint("GET", "/recordings", || web::get().to(recordings::list)),
+    endpoint("DELETE", "/recordings", || {
+        web::delete().to(recordings::clear)
+    }),
+    endpoint("GET", "/recordings/{id}", || web::get().to(recordings::one)),
     endpoint("GET", "/portals/{portalId}/crm", || web::get().to(crm::get)),
     endpoint("GET", "/portals/{portalId}/users/{userId}", || {
         web::get().to(users::get)

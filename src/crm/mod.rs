@@ -6,7 +6,8 @@
 //! vendored data and the fixture's custom properties (`properties`), objects with their history
 //! (`object`), what writes send (`input`) and reads show (`view`), search (`search`), one
 //! portal's store and its limits (`portal`), bounded pages of it for the emulator's own readers
-//! (`page`), its seed and snapshot (`seed`), and `Crm`, every
+//! (`page`), third-party transcripts kept with their calls (`transcript`), its seed and snapshot
+//! (`seed`), and `Crm`, every
 //! portal's CRM behind one lock per portal. Errors are `CrmError`; the HubSpot API adapter maps
 //! them to HubSpot's envelope.
 
@@ -21,6 +22,7 @@ pub mod portal;
 pub mod properties;
 pub mod search;
 pub mod seed;
+pub mod transcript;
 pub mod view;
 
 use dashmap::DashMap;
@@ -32,7 +34,8 @@ pub use input::{ObjectInput, ReadOptions};
 pub use object::{CrmObject, WriteSource};
 pub use object_type::ObjectType;
 pub use portal::PortalCrm;
-pub use seed::{CrmSeed, SeedAssociation, SeedObject, SeedProblem};
+pub use seed::{CrmSeed, SeedAssociation, SeedObject, SeedProblem, SeedTranscript};
+pub use transcript::{Speaker, Transcript, Utterance};
 pub use view::ObjectView;
 
 /// Every portal's CRM. A portal the seed does not declare (an app installed in a portal the

@@ -77,6 +77,17 @@ impl CrmObject {
         self.archived_at.is_some()
     }
 
+    /// The app that created the object through the API (the first source of its
+    /// `hs_object_id`); `None` when the fixture seeded it.
+    pub fn creator_app(&self) -> Option<crate::domain::AppId> {
+        let created = self.history.get("hs_object_id")?.last()?;
+        if created.source_type != "INTEGRATION" {
+            return None;
+        }
+        let id = created.source_id.as_deref()?.parse::<i64>().ok()?;
+        crate::domain::AppId::new(id).ok()
+    }
+
     /// Sets (or, with `""`, clears) a property; a change is recorded in its history.
     pub fn set(&mut self, name: &str, value: String, at: Timestamp, source: &WriteSource) {
         if self.properties.get(name).map(String::as_str).unwrap_or("") == value {

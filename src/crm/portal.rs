@@ -40,6 +40,9 @@ pub struct PortalCrm {
     pub(super) object_limit: usize,
     pub(super) bytes: usize,
     pub(super) default_country: String,
+    /// Third-party transcripts of the portal's calls, by id (`transcript`).
+    pub(super) transcripts: BTreeMap<u64, super::transcript::Transcript>,
+    pub(super) next_transcript_id: u64,
 }
 
 impl Default for PortalCrm {
@@ -72,6 +75,8 @@ impl PortalCrm {
             object_limit,
             bytes: 0,
             default_country: default_country.to_string(),
+            transcripts: BTreeMap::new(),
+            next_transcript_id: FIRST_ID,
         }
     }
 

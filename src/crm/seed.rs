@@ -16,6 +16,7 @@ use super::portal::{
     parse_id, stamp, Checks, PortalCrm, DEFAULT_COUNTRY, DEFAULT_OBJECT_LIMIT, FIRST_ID, MAINTAINED,
 };
 use super::properties::CustomProperty;
+use super::transcript::{Transcript, Utterance};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CrmSeed {
@@ -25,6 +26,18 @@ pub struct CrmSeed {
     /// Per type, in `ObjectType::ALL` order.
     pub custom_properties: [Vec<CustomProperty>; 3],
     pub objects: [Vec<SeedObject>; 3],
+    /// Third-party transcripts of the seeded calls.
+    pub transcripts: Vec<SeedTranscript>,
+}
+
+/// A transcript as seeded: its id (assigned when absent), its call, its utterances.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeedTranscript {
+    pub id: Option<u64>,
+    pub engagement_id: u64,
+    pub utterances: Vec<Utterance>,
+    pub created_at: Option<Timestamp>,
+    pub updated_at: Option<Timestamp>,
 }
 
 impl Default for CrmSeed {
@@ -34,6 +47,7 @@ impl Default for CrmSeed {
             object_limit: DEFAULT_OBJECT_LIMIT,
             custom_properties: Default::default(),
             objects: Default::default(),
+            transcripts: Vec::new(),
         }
     }
 }
@@ -188,6 +202,30 @@ impl PortalCrm {
                 }
             }
         }
+        // Seeded ids first, so that an assigned id never takes one a later transcript names.
+        let largest = seed
+            .transcripts
+            .iter()
+            .filter_map(|t| t.id)
+            .max()
+            .unwrap_or(0);
+        crm.next_transcript_id = (largest + 1).max(FIRST_ID);
+        for (index, seeded) in seed.transcripts.iter().enumerate() {
+            let created = seeded.created_at.unwrap_or_else(Timestamp::now);
+            let transcript = Transcript {
+                id: seeded.id.unwrap_or(crm.next_transcript_id),
+                engagement_id: seeded.engagement_id,
+                utterances: seeded.utterances.clone(),
+                created_at: created,
+                updated_at: seeded.updated_at.unwrap_or(created).max(created),
+            };
+            if let Err(message) = crm.seed_transcript(transcript) {
+                problems.push(SeedProblem {
+                    path: format!("transcripts[{index}]"),
+                    message,
+                });
+            }
+        }
         (crm, problems)
     }
 
@@ -221,6 +259,16 @@ impl PortalCrm {
                     })
                     .collect()
             }),
+            transcripts: self
+                .transcripts()
+                .map(|t| SeedTranscript {
+                    id: Some(t.id),
+                    engagement_id: t.engagement_id,
+                    utterances: t.utterances.clone(),
+                    created_at: Some(t.created_at),
+                    updated_at: Some(t.updated_at),
+                })
+                .collect(),
         }
     }
 }

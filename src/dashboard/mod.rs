@@ -23,8 +23,10 @@ const SHARED_JS: &str = include_str!("assets/shared.js");
 
 pub use calling::CALLING_PATH;
 
-/// The pages must never run anything but their own code, nor load anything from elsewhere.
-const POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+/// The pages must never run anything but their own code, nor load anything from elsewhere but
+/// one thing: a call's recording, which the dashboard's player fetches straight from the app's
+/// authenticated URL (an app on this machine, or https) — the emulator keeps no audio to serve.
+const POLICY: &str = "default-src 'self'; img-src 'self' data:; media-src 'self' http://127.0.0.1:* http://localhost:* https:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
 
 /// The dashboard as the control API mounts it: its routes, and its files as public (they hold no
 /// data; the page asks for the token).

@@ -4,6 +4,7 @@
 //! name), and each call judged whole as HubSpot would keep it (`judge`), as the call-write
 //! journal judges it: needing what a recording needs when the app that created the call has
 //! recording settings. Seeded calls have no such app, so nothing is asked of them for recordings.
+//! A call shows its third-party transcripts too, bounded like its associations.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ use serde::Serialize;
 use super::judge::{judge_call_properties, Written};
 use crate::clock::Timestamp;
 use crate::crm::page::display_name;
-use crate::crm::{CrmObject, ObjectType, PortalCrm};
+use crate::crm::{CrmObject, ObjectType, PortalCrm, Utterance};
 use crate::domain::{AppId, PortalId};
 use crate::journal::PAGE_BYTES;
 use crate::webhook::Finding;
@@ -23,6 +24,13 @@ pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 1_000;
 /// Associated objects of each type listed with an object (`associationCounts` has them all).
 pub const ASSOCIATIONS_SHOWN: usize = 20;
+/// Transcripts listed with a call (`transcriptCount` has them all).
+pub const TRANSCRIPTS_SHOWN: usize = 3;
+/// Utterances listed with a transcript (`utteranceCount` has them all).
+pub const UTTERANCES_SHOWN: usize = 20;
+/// Characters of an utterance's text shown (the rest is cut with `…`), so that a page of calls
+/// with long transcripts stays within a few megabytes.
+pub const TEXT_SHOWN: usize = 500;
 
 /// Which page to show, read from the reader's query (`CrmPageRequest::parse`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,6 +106,22 @@ pub struct ObjectEntry {
     /// Calls only: what HubSpot would make of the call as it stands.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub findings: Option<Vec<Finding>>,
+    /// Calls only: the call's third-party transcripts, the first `TRANSCRIPTS_SHOWN` by id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcripts: Option<Vec<TranscriptEntry>>,
+    /// Calls only: how many transcripts the call has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript_count: Option<usize>,
+}
+
+/// One transcript of a call, its first `UTTERANCES_SHOWN` utterances.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptEntry {
+    pub id: String,
+    pub created_at: Timestamp,
+    pub utterance_count: usize,
+    pub utterances: Vec<Utterance>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -150,7 +174,7 @@ fn entry(
     object: &CrmObject,
     recording_apps: &[AppId],
 ) -> ObjectEntry {
-    let created_by_app_id = creator(object);
+    let created_by_app_id = object.creator_app();
     let mut associations = BTreeMap::new();
     let mut association_counts = BTreeMap::new();
     for to in ObjectType::ALL.into_iter().filter(|t| *t != object_type) {
@@ -169,7 +193,8 @@ fn entry(
             .collect();
         associations.insert(to.plural(), shown);
     }
-    let findings = (object_type == ObjectType::Calls).then(|| {
+    let is_call = object_type == ObjectType::Calls;
+    let findings = is_call.then(|| {
         let needs_recording = created_by_app_id.is_some_and(|app| recording_apps.contains(&app));
         judge_call_properties(
             &object.properties,
@@ -187,17 +212,35 @@ fn entry(
         associations,
         association_counts,
         findings,
+        transcripts: is_call.then(|| {
+            crm.transcripts_of(object.id)
+                .take(TRANSCRIPTS_SHOWN)
+                .map(|t| TranscriptEntry {
+                    id: t.id.to_string(),
+                    created_at: t.created_at,
+                    utterance_count: t.utterances.len(),
+                    utterances: t
+                        .utterances
+                        .iter()
+                        .take(UTTERANCES_SHOWN)
+                        .map(|u| Utterance {
+                            text: cut(&u.text, TEXT_SHOWN),
+                            ..u.clone()
+                        })
+                        .collect(),
+                })
+                .collect()
+        }),
+        transcript_count: is_call.then(|| crm.transcripts_of(object.id).count()),
     }
 }
 
-/// The app whose API write created the object: the source of its id, which is set once.
-fn creator(object: &CrmObject) -> Option<AppId> {
-    let created = object.history.get("hs_object_id")?.last()?;
-    if created.source_type != "INTEGRATION" {
-        return None;
+/// `text` cut to `max` characters, with `…` where it was cut.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
-    let id = created.source_id.as_deref()?.parse::<i64>().ok()?;
-    AppId::new(id).ok()
 }
 
 #[cfg(test)]

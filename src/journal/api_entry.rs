@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::Weigh;
 use crate::clock::Timestamp;
-use crate::domain::AppId;
+use crate::domain::{AppId, Finding};
 
 /// One call of the emulated HubSpot API, with credentials redacted from the path.
 #[derive(Clone, Debug, Serialize)]
@@ -21,6 +21,10 @@ pub struct ApiRequestEntry {
     pub app_id: Option<AppId>,
     /// `hapikey`, `bearer` or `none`: which credential the request carried.
     pub auth: &'static str,
+    /// What the emulator noticed about a call HubSpot answered anyway (a recording URL it
+    /// cannot use); HubSpot's own answer is unchanged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
 }
 
 impl Weigh for ApiRequestEntry {
@@ -29,6 +33,11 @@ impl Weigh for ApiRequestEntry {
             + self.method.capacity()
             + self.path.capacity()
             + self.correlation_id.capacity()
+            + self
+                .findings
+                .iter()
+                .map(|f| 64 + f.code.len() + f.pointer.len() + f.message.len())
+                .sum::<usize>()
     }
 }
 

@@ -33,6 +33,8 @@ pub const DEFAULT_DELIVERY_CAPACITY: usize = 1_000;
 pub const PROBE_JOURNAL_CAPACITY: usize = 100;
 /// Inbound-call reports kept (each holds one call's request, matches and findings).
 pub const CALL_REPORT_CAPACITY: usize = 1_000;
+/// Recording playback verdicts kept (each holds three requests and replies, never the audio).
+pub const RECORDING_CAPACITY: usize = 1_000;
 /// The bytes all journals together keep by default (`serve --journal-bytes`): with the server's
 /// own needs, the worst case stays under ~128 MiB of RSS (measured by `bench_hostile`).
 pub const DEFAULT_BUDGET_BYTES: usize = 48 * 1024 * 1024;

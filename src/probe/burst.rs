@@ -52,6 +52,9 @@ pub async fn run(
             headers: &request.headers,
             body: request.body.as_bytes(),
             timeout: waited,
+            body_cap: sender::BODY_CAP,
+            purpose: sender::Purpose::Webhook,
+            method: &request.method,
         };
         async move { sender::send(&outgoing, tls).await }
     }))

@@ -106,6 +106,9 @@ async fn send(
             // Probes judge the verifier, not speed (the burst does): a slow but correct app
             // must not fail them for being slow.
             timeout: burst::patience(target.timeout),
+            body_cap: sender::BODY_CAP,
+            purpose: sender::Purpose::Webhook,
+            method: &request.method,
         },
         tls,
     )

@@ -1,59 +1,24 @@
-//! Expectations of scenario steps: what a `fire` verdict, a `probe` report, an `api` or `http`
+//! Expectations of scenario steps: what a `fire` verdict, a `playRecording` verdict, a `probe` report, an `api` or `http`
 //! reply, or the findings on a call an app logged lack against the step's `expect`. Each check returns the problems in words (empty when the
 //! expectation holds), which the runner reports as the step's message.
 
 use serde_json::Value;
 
-use crate::fixture::steps::{ApiExpect, FireExpect, PassOrFail, ProbeExpect};
+use crate::fixture::steps::{ApiExpect, FireExpect, PassOrFail, PlayRecordingExpect, ProbeExpect};
 use crate::probe::report::{ProbeOutcome, ProbeReport};
+use crate::recording::PlaybackVerdict;
 use crate::webhook::{Finding, Outcome, Severity, Verdict};
 
 /// What a verdict lacks against `expect` (empty when it meets it).
 pub fn check_verdict(verdict: &Verdict, expect: &FireExpect, strict: bool) -> Vec<String> {
-    let mut problems = Vec::new();
-    let codes: Vec<&str> = verdict.findings.iter().map(|f| f.code.as_str()).collect();
-    let wanted = expect.outcome.unwrap_or(Outcome::Pass);
-    if verdict.outcome != wanted {
-        let errors: Vec<&str> = verdict
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .map(|f| f.code.as_str())
-            .collect();
-        problems.push(format!(
-            "expected outcome {}, got {}{}",
-            wanted.as_str(),
-            verdict.outcome.as_str(),
-            if errors.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", errors.join(", "))
-            }
-        ));
-    } else if strict && wanted == Outcome::Pass {
-        let unexpected: Vec<&str> = verdict
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning && !expect.codes.contains(&f.code))
-            .map(|f| f.code.as_str())
-            .collect();
-        if !unexpected.is_empty() {
-            problems.push(format!(
-                "--strict: unexpected warnings {}",
-                unexpected.join(", ")
-            ));
-        }
-    }
-    for code in &expect.codes {
-        if !codes.contains(&code.as_str()) {
-            problems.push(format!("expected finding {code}, absent"));
-        }
-    }
-    for code in &expect.absent_codes {
-        if codes.contains(&code.as_str()) {
-            problems.push(format!("finding {code} present, expected absent"));
-        }
-    }
+    let mut problems = check_outcome(
+        verdict.outcome,
+        &verdict.findings,
+        expect.outcome,
+        &expect.codes,
+        &expect.absent_codes,
+        strict,
+    );
     // Counted over the whole picker, not only the rows the verdict keeps.
     let selectable = verdict.picker_selectable;
     if let Some(expected) = expect.selectable_count {
@@ -73,6 +38,78 @@ pub fn check_verdict(verdict: &Verdict, expect: &FireExpect, strict: bool) -> Ve
             problems.push(format!(
                 "expected displayed names {expected:?}, got {shown:?}"
             ));
+        }
+    }
+    problems
+}
+
+/// What a recording's verdict lacks against `expect` (empty when it meets it).
+pub fn check_playback(
+    verdict: &PlaybackVerdict,
+    expect: &PlayRecordingExpect,
+    strict: bool,
+) -> Vec<String> {
+    check_outcome(
+        verdict.outcome,
+        &verdict.findings,
+        expect.outcome,
+        &expect.codes,
+        &expect.absent_codes,
+        strict,
+    )
+}
+
+/// What an outcome and its findings lack against the outcome wanted (default `pass`; under
+/// `strict` a pass has no warnings but those listed in `codes`), the codes that must be there
+/// and those that must not.
+fn check_outcome(
+    outcome: Outcome,
+    findings: &[Finding],
+    wanted: Option<Outcome>,
+    codes: &[String],
+    absent_codes: &[String],
+    strict: bool,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let found: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
+    let wanted = wanted.unwrap_or(Outcome::Pass);
+    if outcome != wanted {
+        let errors: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.code.as_str())
+            .collect();
+        problems.push(format!(
+            "expected outcome {}, got {}{}",
+            wanted.as_str(),
+            outcome.as_str(),
+            if errors.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", errors.join(", "))
+            }
+        ));
+    } else if strict && wanted == Outcome::Pass {
+        let unexpected: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning && !codes.contains(&f.code))
+            .map(|f| f.code.as_str())
+            .collect();
+        if !unexpected.is_empty() {
+            problems.push(format!(
+                "--strict: unexpected warnings {}",
+                unexpected.join(", ")
+            ));
+        }
+    }
+    for code in codes {
+        if !found.contains(&code.as_str()) {
+            problems.push(format!("expected finding {code}, absent"));
+        }
+    }
+    for code in absent_codes {
+        if found.contains(&code.as_str()) {
+            problems.push(format!("finding {code} present, expected absent"));
         }
     }
     problems

@@ -18,8 +18,8 @@ use crate::crm::associations::AssociationType;
 use crate::crm::ObjectType;
 use crate::domain::PortalId;
 use crate::fixture::steps::{
-    HttpStep, MessageDirection, ObjectRef, Scenario, SdkMessageCondition, SeedCrmStep, Step,
-    WaitForStep,
+    EngagementId, HttpStep, MessageDirection, ObjectRef, Scenario, SdkMessageCondition,
+    SeedCrmStep, Step, WaitForStep,
 };
 use crate::fixture::suite::Suite;
 use crate::fixture::{Fixture, FixtureError};
@@ -120,6 +120,16 @@ impl<'a> Checker<'a> {
             Step::Visibility(visibility) => self
                 .app(&format!("{at}.app"), visibility.app.as_deref())
                 .map(drop),
+            Step::PlayRecording(play) => {
+                // Without `app`, the app the call belongs to plays it: nothing to check here.
+                if let Some(name) = &play.app {
+                    self.app(&format!("{at}.app"), Some(name))?;
+                }
+                match &play.engagement_id {
+                    EngagementId::Text(text) => self.templates(&format!("{at}.engagementId"), text),
+                    EngagementId::Id(_) => Ok(()),
+                }
+            }
         }
     }
 

@@ -83,6 +83,9 @@ pub async fn send_and_judge(request: SentRequest, timeout: Duration, tls: &TlsCo
             headers: &request.headers,
             body: request.body.as_bytes(),
             timeout,
+            body_cap: BODY_CAP,
+            purpose: sender::Purpose::Webhook,
+            method: &request.method,
         },
         tls,
     )

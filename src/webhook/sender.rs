@@ -1,6 +1,7 @@
-//! Sends one signed POST with awc and reads the reply under a deadline and a size cap, turning
-//! every transport failure into a finding that says what to check. Redirects are not followed
-//! (HubSpot does not follow them) and the body is never read past the cap.
+//! Sends one signed request with awc (the webhook's POST, a recording's GETs) and reads the reply
+//! under a deadline and a size cap, turning every transport failure into a finding that says what
+//! to check. Redirects are not followed (HubSpot does not follow them) and the body is never read
+//! past the request's cap.
 //!
 //! Every delivery goes out on a fresh connection that is closed after the reply
 //! (`Connection: close`): HubSpot's sender is no keep-alive partner of the app, and reusing a
@@ -26,12 +27,45 @@ pub const CONTROL_SEGMENT: &str = "_emulator";
 /// Open connections per worker thread; above the largest probe burst.
 pub const MAX_CONNECTIONS: usize = 1100;
 
+/// What a request is for: the messages of its failures name what the app registered and what
+/// HubSpot's user would miss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// The phone-number webhook (and its probes).
+    Webhook,
+    /// A call recording's GETs.
+    Recording,
+}
+
+impl Purpose {
+    /// What the app registered the URL as.
+    fn registered(self) -> &'static str {
+        match self {
+            Purpose::Webhook => "the channel connection url",
+            Purpose::Recording => "the recording URL (and the authenticatedUrl it answers with)",
+        }
+    }
+
+    /// What a HubSpot user would miss when the request times out.
+    fn lost(self) -> &'static str {
+        match self {
+            Purpose::Webhook => "shows the user no numbers",
+            Purpose::Recording => "shows the call without its recording",
+        }
+    }
+}
+
 /// What to send.
 pub struct Outgoing<'a> {
+    pub purpose: Purpose,
+    /// `POST` for the webhook; `GET` (sent without a body) for a recording.
+    pub method: &'a str,
     pub url: &'a str,
     pub headers: &'a [(String, String)],
     pub body: &'a [u8],
     pub timeout: Duration,
+    /// The most reply bytes read (`BODY_CAP` for the webhook); past it the rest is left unread.
+    pub body_cap: usize,
 }
 
 /// The reply as far as it was read.
@@ -148,17 +182,24 @@ async fn exchange(
     read: &Cell<usize>,
     partial: &mut Option<RawResponse>,
 ) -> Result<(), Finding> {
-    check_url(outgoing.url)?;
+    check_url(outgoing.url, outgoing.purpose)?;
     // `force_close`: a fresh connection per delivery, closed after the reply (see the module doc).
-    let mut request = client(tls).post(outgoing.url).force_close();
+    let method = awc::http::Method::from_bytes(outgoing.method.as_bytes())
+        .map_err(|e| Finding::error("invalid-method", "", e.to_string()))?;
+    let mut request = client(tls)
+        .request(method.clone(), outgoing.url)
+        .force_close();
     for (name, value) in outgoing.headers {
         request = request.insert_header((name.as_str(), value.as_str()));
     }
     stage.set(Stage::AwaitingHeaders);
-    let mut response = request
-        .send_body(outgoing.body.to_vec())
-        .await
-        .map_err(|e| send_failure(outgoing.url, e))?;
+    // A GET goes without a body (and without `Content-Length: 0`), as HubSpot's fetch would.
+    let sent = if method == awc::http::Method::GET && outgoing.body.is_empty() {
+        request.send().await
+    } else {
+        request.send_body(outgoing.body.to_vec()).await
+    };
+    let mut response = sent.map_err(|e| send_failure(outgoing.url, outgoing.purpose, e))?;
     stage.set(Stage::ReadingBody);
     // awc's header map iterates in a different order in every process; sorted by name, the
     // same reply always reads (and journals, and snapshots) the same.
@@ -181,7 +222,7 @@ async fn exchange(
     });
     while let Some(chunk) = response.next().await {
         let chunk = chunk.map_err(|e| payload_failure(outgoing.url, &e, raw.body.len()))?;
-        let room = BODY_CAP - raw.body.len();
+        let room = outgoing.body_cap - raw.body.len();
         if chunk.len() > room {
             raw.body.extend_from_slice(&chunk[..room]);
             raw.truncated = true;
@@ -194,14 +235,15 @@ async fn exchange(
 }
 
 /// HubSpot calls absolute http(s) URLs only; anything else is the registration's fault.
-fn check_url(url: &str) -> Result<(), Finding> {
+fn check_url(url: &str, purpose: Purpose) -> Result<(), Finding> {
+    let registered = purpose.registered();
     let problem = match url.parse::<awc::http::Uri>() {
         Err(e) => e.to_string(),
         Ok(uri) if targets_control_api(uri.path()) => {
             return Err(Finding::error(
                 "emulator-url",
                 "",
-                format!("The channel connection url {url:?} points at an emulator's control API (a path under /_emulator/), not at the app: the emulator would fire at itself without end, so nothing was sent. Register the app's own phone-number endpoint."),
+                format!("{} {url:?} points at an emulator's control API (a path under /_emulator/), not at the app: the emulator would fire at itself without end, so nothing was sent. Register the app's own endpoint.", capitalised(registered)),
             ));
         }
         Ok(uri) => match (uri.scheme_str(), uri.host()) {
@@ -215,7 +257,10 @@ fn check_url(url: &str) -> Result<(), Finding> {
     Err(Finding::error(
         "invalid-url",
         "",
-        format!("The channel connection url {url:?} cannot be called: {problem}. Register an absolute http(s) URL."),
+        format!(
+            "{} {url:?} cannot be called: {problem}. Register an absolute http(s) URL.",
+            capitalised(registered)
+        ),
     ))
 }
 
@@ -250,13 +295,24 @@ fn timed_out(outgoing: &Outgoing<'_>, stage: Stage, read: usize) -> Finding {
         "timeout",
         "",
         format!(
-            "No complete reply from {} within {ms} ms: {detail}. HubSpot gives up after its timeout and shows the user no numbers.",
-            outgoing.url
+            "No complete reply from {} within {ms} ms: {detail}. HubSpot gives up after its timeout and {}.",
+            outgoing.url,
+            outgoing.purpose.lost()
         ),
     )
 }
 
-fn send_failure(url: &str, error: SendRequestError) -> Finding {
+/// `the x` as `The x`.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn send_failure(url: &str, purpose: Purpose, error: SendRequestError) -> Finding {
+    let registered = purpose.registered();
     use actix_web::error::ParseError;
     let reset = |what: String| {
         Finding::error(
@@ -278,12 +334,12 @@ fn send_failure(url: &str, error: SendRequestError) -> Finding {
         SendRequestError::Connect(ConnectError::Resolver(e)) => Finding::error(
             "dns",
             "",
-            format!("Cannot resolve the host of {url}: {e}. Check the channel connection url."),
+            format!("Cannot resolve the host of {url}: {e}. Check {registered}."),
         ),
         SendRequestError::Connect(ConnectError::NoRecords) => Finding::error(
             "dns",
             "",
-            format!("The host of {url} has no address records. Check the channel connection url."),
+            format!("The host of {url} has no address records. Check {registered}."),
         ),
         // rustls reports handshake failures as I/O errors of the connect step.
         SendRequestError::Connect(ConnectError::Io(io)) if url.starts_with("https:") => {

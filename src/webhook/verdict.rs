@@ -8,53 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::signer::{REQUEST_TIMESTAMP, SIGNATURE_V3};
 use crate::clock::Timestamp;
+pub use crate::domain::finding::{Finding, Severity};
 use crate::domain::{AppId, PortalId, UserId};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-/// One thing the emulator noticed. `code` is stable (documented in docs/webhook.md); `pointer` is
-/// a JSON pointer into the reply body (`/phoneNumbers/2/friendlyName`), empty for the whole reply.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Finding {
-    pub code: String,
-    pub severity: Severity,
-    pub pointer: String,
-    pub message: String,
-}
-
-impl Finding {
-    pub fn new(
-        code: &str,
-        severity: Severity,
-        pointer: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Finding {
-            code: code.to_string(),
-            severity,
-            pointer: pointer.into(),
-            message: message.into(),
-        }
-    }
-
-    pub fn error(code: &str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(code, Severity::Error, pointer, message)
-    }
-
-    pub fn warning(code: &str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(code, Severity::Warning, pointer, message)
-    }
-
-    pub fn info(code: &str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(code, Severity::Info, pointer, message)
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]

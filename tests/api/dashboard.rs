@@ -95,6 +95,11 @@ async fn the_root_leads_to_the_dashboard_and_its_files_are_served_strictly() {
         .unwrap()
         .to_string();
     assert!(policy.contains("default-src 'self'"), "{policy}");
+    // A recording plays from the app's own URL (loopback or https), never through the emulator.
+    assert!(
+        policy.contains("media-src 'self' http://127.0.0.1:* http://localhost:* https:;"),
+        "{policy}"
+    );
     assert!(page.text().await.unwrap().contains("app.js"));
     for (file, kind) in [("app.js", "text/javascript"), ("style.css", "text/css")] {
         let response = client

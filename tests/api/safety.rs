@@ -267,7 +267,7 @@ async fn no_credential_reaches_a_runs_output_or_reports_at_trace_level() {
             {"probe": {"app": "demo", "burst": 5}}
         ]},
         {"name": "failures print their evidence", "steps": [
-            {"api": {"method": "GET", "path": "/crm/v3/extensions/calling/${apps.demo.appId}/settings/recording", "expect": {"status": 200}}}
+            {"api": {"method": "GET", "path": "/crm/v3/objects/calls/999999", "auth": "bearer", "expect": {"status": 200}}}
         ]},
         {"name": "a failing delivery prints its request", "steps": [
             {"api": {"method": "PATCH", "path": "/crm/v3/extensions/calling/${apps.demo.appId}/settings/channel-connection", "body": {"url": "${steps.registered.url}/not-e164"}}},

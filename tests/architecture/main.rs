@@ -16,8 +16,24 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("webhook", &["store", "journal", "domain", "clock"]),
     ("probe", &["webhook", "store", "journal", "domain", "clock"]),
     (
-        "inbound_call",
+        "recording",
         &["crm", "webhook", "journal", "domain", "clock"],
+    ),
+    (
+        "playback",
+        &[
+            "recording",
+            "webhook",
+            "store",
+            "crm",
+            "journal",
+            "domain",
+            "clock",
+        ],
+    ),
+    (
+        "inbound_call",
+        &["recording", "crm", "webhook", "journal", "domain", "clock"],
     ),
     (
         "sdk",
@@ -33,12 +49,22 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "fixture",
-        &["probe", "webhook", "store", "crm", "domain", "clock"],
+        &[
+            "probe",
+            "recording",
+            "webhook",
+            "store",
+            "crm",
+            "domain",
+            "clock",
+        ],
     ),
     (
         "scenario",
         &[
             "fixture",
+            "playback",
+            "recording",
             "sdk",
             "probe",
             "inbound_call",
@@ -54,6 +80,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "state",
         &[
             "scenario",
+            "playback",
+            "recording",
             "sdk",
             "probe",
             "inbound_call",
@@ -70,6 +98,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &[
             "context",
             "state",
+            "playback",
+            "recording",
             "inbound_call",
             "store",
             "crm",
@@ -81,7 +111,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "control",
         &[
-            "context", "state", "fixture", "probe", "sdk", "webhook", "store", "journal", "domain",
+            "context",
+            "state",
+            "fixture",
+            "playback",
+            "recording",
+            "probe",
+            "sdk",
+            "webhook",
+            "store",
+            "journal",
+            "domain",
             "clock",
         ],
     ),
@@ -116,6 +156,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "dashboard",
             "scenario",
             "fixture",
+            "recording",
             "probe",
             "webhook",
             "store",
@@ -357,7 +398,8 @@ fn every_module_imports_only_the_layers_it_may() {
     );
 }
 
-/// HubSpot's vocabulary, the state, the journals and the SDK host know nothing of HTTP.
+/// HubSpot's vocabulary, the state, the journals, the SDK host and the recordings' judges know
+/// nothing of HTTP.
 #[test]
 fn the_inner_layers_use_no_http_crate() {
     let mut files = Vec::new();
@@ -367,7 +409,7 @@ fn the_inner_layers_use_no_http_crate() {
         let module = module_path(&src(), file);
         if !matches!(
             module.first().map(String::as_str),
-            Some("domain" | "store" | "journal" | "clock" | "sdk")
+            Some("domain" | "store" | "journal" | "clock" | "sdk" | "recording")
         ) {
             continue;
         }

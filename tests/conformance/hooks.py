@@ -49,6 +49,11 @@ CRM_PATH = re.compile(
     r"(/batch/(create|read|update|upsert|archive)|/search|/\{(callId|contactId|companyId)\})?$"
 )
 
+# Recordings (docs/recordings.md): `recordings/ready` in the calling-extension specs, the
+# transcripts in HubSpot's separate Transcriptions specs; both path families.
+READY_PATH = re.compile(r"^/crm/(v3/extensions/calling|extensions/calling/2026-03)/recordings/ready$")
+TRANSCRIPT_PATH = re.compile(r"^/crm/(v3/extensions/calling|extensions/calling/2026-03)/transcripts(/\{transcriptId\})?$")
+
 # docs/connection-statuses.md: a user id is a positive int32 (1 to 2147483647), written in a batch
 # input as its digits (no sign, spaces or leading zeros).
 USER_ID_PATTERN = (
@@ -76,6 +81,7 @@ def before_load_schema(context, raw_schema):
         crm_adjust(raw_schema, crm_type)
         return
     schemas = raw_schema.get("components", {}).get("schemas", {})
+    recording_adjust(raw_schema)
     for name, schema in schemas.items():
         if not _is_request_schema(name):
             continue
@@ -129,6 +135,102 @@ def before_load_schema(context, raw_schema):
                     # docs/fidelity.md: an appId is a positive int32; 0 and negatives are a 400 INVALID_APP_ID.
                     param["schema"]["minimum"] = 1
         _add_links(ops)
+
+
+# --- 1a. Recordings and transcripts, adjusted ----------------------------------------------------
+
+# The calls `recordings/ready` and the transcripts name: the fixture's calls without an external
+# id (so that a play after `recordings/ready` stops before any request: there is nothing to put
+# in the recording URL's %s, and the run sends nothing anywhere).
+def _calls_without_external_id():
+    portal = FIXTURE["portals"][0]
+    return [int(c["id"]) for c in portal.get("calls", []) if "hs_call_external_id" not in c["properties"]]
+
+
+# The fixture's transcripts (on those calls): the first two are read, the others deleted, so a
+# delete never takes the transcript a read looks for.
+def _seeded_transcripts():
+    return [t["id"] for t in FIXTURE["portals"][0].get("transcripts", [])]
+
+
+# src/recording/transcript.rs's rules as patterns, white space spelt out as Rust's
+# `char::is_whitespace` has it (hypothesis, which draws the strings, has its own idea of `\s`):
+# a character that is not white space; an email of one `@`, a dotted domain and no white space
+# or control character; a language tag with `-` or `_` between its parts.
+WHITE_SPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NON_BLANK = rf"[^{WHITE_SPACE}]"
+EMAIL_CHAR = rf"[^@{WHITE_SPACE}\x00-\x1f\x7f-\x9f]"
+EMAIL_PATTERN = rf"^{EMAIL_CHAR}+@{EMAIL_CHAR}+\.{EMAIL_CHAR}+$"
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$"
+
+
+def recording_adjust(raw_schema):
+    """docs/recordings.md ("Conformance"): the request side of `recordings/ready` and the
+    transcripts, adjusted to what the spec cannot know (a portal's calls and transcripts) and to
+    the documented checks of a transcript; the responses are HubSpot's, unchanged."""
+    paths = raw_schema.get("paths", {})
+    hapikey_era = any(
+        "developer_hapikey" in requirement
+        for path, item in paths.items() if SETTINGS_PATH.match(path)
+        for op in item.values() if isinstance(op, dict)
+        for requirement in op.get("security", [])
+    )
+    if hapikey_era:
+        # The hapikey-era spec's run tests its settings operations with the developer key;
+        # `recordings/ready` (OAuth) is tested from the current specs.
+        for path in [p for p in paths if READY_PATH.match(p)]:
+            del paths[path]
+        return
+    schemas = raw_schema.get("components", {}).get("schemas", {})
+    calls = _calls_without_external_id()
+    if "MarkRecordingAsReadyRequest" in schemas:
+        schemas["MarkRecordingAsReadyRequest"]["properties"]["engagementId"] = {"type": "integer", "enum": calls}
+    if "TranscriptCreateRequest" in schemas:
+        request = schemas["TranscriptCreateRequest"]["properties"]
+        request["engagementId"] = {"type": "integer", "enum": calls}
+        request["transcriptCreateUtterances"].update({"minItems": 1, "maxItems": 20})
+        utterance = schemas["TranscriptCreateUtterance"]["properties"]
+        for field in ("startTimeMillis", "endTimeMillis"):
+            utterance[field] = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+        utterance["text"] = {"type": "string", "minLength": 1, "maxLength": 10000, "pattern": NON_BLANK}
+        # docs/fidelity.md: a JSON null counts as not given (the optional fields).
+        utterance["languageCode"] = {"type": "string", "pattern": LANGUAGE_PATTERN, "nullable": True}
+        speaker = schemas["Speaker"]["properties"]
+        speaker["id"] = {"type": "string", "pattern": NON_BLANK}
+        speaker["name"] = {"type": "string", "pattern": NON_BLANK}
+        speaker["email"] = {"type": "string", "pattern": EMAIL_PATTERN, "nullable": True}
+    seeded = _seeded_transcripts()
+    for path, item in paths.items():
+        if not (TRANSCRIPT_PATH.match(path) and path.endswith("{transcriptId}")):
+            continue
+        for method, op in item.items():
+            for param in op.get("parameters", []) if isinstance(op, dict) else []:
+                if param.get("name") == "transcriptId":
+                    ids = seeded[:2] if method == "get" else seeded[2:]
+                    param["schema"] = {"type": "string", "enum": ids}
+
+
+@schemathesis.hook
+def before_call(context, case, **kwargs):
+    """What JSON Schema cannot say of a transcript (docs/recordings.md), made true of every
+    generated one, whatever the phase: each utterance ends at or after its start (a later end is
+    moved to the start), and one speaker id keeps one name (the first one given). Neither change
+    makes a valid body invalid, nor an invalid one valid."""
+    if not (TRANSCRIPT_PATH.match(case.operation.path) and case.method.upper() == "POST"):
+        return
+    utterances = case.body.get("transcriptCreateUtterances") if isinstance(case.body, dict) else None
+    if not isinstance(utterances, list):
+        return
+    names = {}
+    for u in utterances:
+        if not isinstance(u, dict):
+            continue
+        start, end = u.get("startTimeMillis"), u.get("endTimeMillis")
+        if type(start) is int and type(end) is int and end < start:
+            u["endTimeMillis"] = start
+        speaker = u.get("speaker")
+        if isinstance(speaker, dict) and isinstance(speaker.get("id"), str) and "name" in speaker:
+            speaker["name"] = names.setdefault(speaker["id"], speaker["name"])
 
 
 # --- 1b. The CRM specs, adjusted -----------------------------------------------------------------
@@ -430,6 +532,9 @@ DETAIL_CODES = {
     "REQUIRED", "INVALID_TYPE", "INVALID_INTEGER", "UNKNOWN_FIELD", "INVALID_APP_ID",
     # docs/connection-statuses.md, the batch read's size.
     "EMPTY_INPUTS", "TOO_MANY_INPUTS",
+    # docs/recordings.md, a transcript's checks.
+    "OUT_OF_RANGE", "OUT_OF_ORDER", "INVALID_EMAIL", "INVALID_LANGUAGE", "SPEAKER_RENAMED",
+    "TOO_MANY", "TOO_LONG", "TRANSCRIPT_LIMIT",
 }
 # docs/crm.md, "Errors": the CRM's errors[].code values (on the CRM paths only).
 CRM_DETAIL_CODES = {
@@ -463,6 +568,8 @@ CRM_SUCCESS = {
 def _success_statuses(case):
     """The statuses the operation answers on success; the first is its full success."""
     method = case.method.upper()
+    if READY_PATH.match(case.operation.path):
+        return (204,)  # docs/recordings.md: recordings/ready answers 204, empty
     match = CRM_PATH.match(case.operation.path)
     if match:
         return CRM_SUCCESS.get((method, match.group(2) or ""), (SUCCESS_STATUS[method],))
@@ -483,7 +590,10 @@ def _uuid4(value):
 
 def _is_api_call(case):
     path = case.operation.path
-    return bool(SETTINGS_PATH.match(path) or STATUS_PATH.match(path) or CRM_PATH.match(path))
+    return bool(
+        SETTINGS_PATH.match(path) or STATUS_PATH.match(path) or CRM_PATH.match(path)
+        or READY_PATH.match(path) or TRANSCRIPT_PATH.match(path)
+    )
 
 
 @schemathesis.check

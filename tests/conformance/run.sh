@@ -6,12 +6,14 @@
 # (/crm/extensions/calling/2026-03/..., Bearer) - restricted to the settings,
 # channel-connection and recording operations, and the three connection-statuses operations
 # (/crm/extensions/calling/v3/connection-statuses..., in the current v3 spec only; the other
-# calling operations, such as inbound-call and recordings/ready, are not emulated). Three more
+# calling operations, such as inbound-call, are not tested here) and recordings/ready. Three more
 # runs test the CRM object APIs against HubSpot's CRM specs (crm-calls-v3, crm-contacts-v3,
 # crm-companies-v3; Bearer with the fixture's access token): basic (list, create, read, update,
 # archive), batch (create, read, update, upsert, archive) and search of calls, contacts and
 # companies, with the fixture's seeded objects; hooks.py adjusts those specs to what a portal
-# accepts (its properties, unique properties, objects; docs/crm.md, "Conformance").
+# accepts (its properties, unique properties, objects; docs/crm.md, "Conformance"). Two runs test
+# the third-party transcripts against HubSpot's Transcriptions specs (v3 and 2026-03), with the
+# fixture's call and transcripts (docs/recordings.md, "Conformance").
 #
 # Required of every response: no 5xx, the spec's schema for its status, HubSpot's error envelope
 # on every 4xx (hooks.py), the exact success statuses, HubSpot's headers; and every operation
@@ -46,6 +48,8 @@ RUNS=(
   "crm-calls crm-calls-v3/calls.json"
   "crm-contacts crm-contacts-v3/contacts.json"
   "crm-companies crm-companies-v3/companies.json"
+  "transcripts-v3 crm-transcriptions-v3/transcriptions.json"
+  "transcripts-2026-03 crm-transcriptions-2026-03/transcriptions.json"
 )
 if [ -n "${CONFORMANCE_ONLY:-}" ]; then # e.g. CONFORMANCE_ONLY="crm-calls crm-contacts"
   selected=()
@@ -71,6 +75,9 @@ FIXTURE="$HERE/fixture.json"
 OPERATIONS_REGEX='^/crm/((v3/extensions/calling|extensions/calling/2026-03)/\{appId\}/settings(/channel-connection|/recording)?|extensions/calling/v3/connection-statuses(/batch/read|/me)?)$'
 # The CRM object APIs (docs/crm.md): basic, batch and search of calls, contacts and companies
 # (not contacts' merge and gdpr-delete, nor companies' merge, which the emulator does not serve).
+# recordings/ready (both families; not in the hapikey-era run, hooks.py) and the transcripts
+# (HubSpot's Transcriptions specs), docs/recordings.md.
+OPERATIONS_REGEX+='|^/crm/(v3/extensions/calling|extensions/calling/2026-03)/(recordings/ready|transcripts(/\{transcriptId\})?)$'
 OPERATIONS_REGEX+='|^/crm/v3/objects/(calls|contacts|companies)(/batch/(create|read|update|upsert|archive)|/search|/\{(callId|contactId|companyId)\})?$'
 
 # --- schemathesis ------------------------------------------------------------------------

@@ -37,6 +37,16 @@ STATUS_OPERATIONS = [
     ("POST", "/connection-statuses/batch/read"),
     ("GET", "/connection-statuses/me"),
 ]
+# Recordings (docs/recordings.md): recordings/ready and the transcripts, under either family.
+RECORDING_PATH = re.compile(
+    r"^/crm/(?:v3/extensions/calling|extensions/calling/2026-03)/(recordings/ready|transcripts)(/[^/?]+)?"
+)
+READY_OPERATIONS = [("POST", "/recordings/ready", 204)]
+TRANSCRIPT_OPERATIONS = [
+    ("POST", "/transcripts", 200),
+    ("GET", "/transcripts/{id}", 200),
+    ("DELETE", "/transcripts/{id}", 204),
+]
 # The CRM object APIs (docs/crm.md): /crm/v3/objects/{type}..., as `/{type}...` with `{id}`.
 CRM_PATH = re.compile(r"^/crm/v3/objects/(calls|contacts|companies)(/[^?]*)?")
 CRM_SUCCESS = {"": 201, "/batch/create": 201, "/batch/archive": 204}
@@ -60,6 +70,9 @@ def crm_operations(object_type: str) -> list[tuple[str, str, int]]:
 def resource_of(path: str) -> str:
     """The resource a journaled path belongs to: `/settings...`, `/connection-statuses...` or a
     CRM `/{type}...` (one segment after the type is an object id, `{id}`, unless it is `search`)."""
+    recording = RECORDING_PATH.match(path)
+    if recording:
+        return f"/{recording.group(1)}" + ("/{id}" if recording.group(2) else "")
     crm = CRM_PATH.match(path)
     if crm:
         rest = (crm.group(2) or "").rstrip("/")
@@ -147,6 +160,10 @@ def main() -> int:
             required += [(m, r, SUCCESS[m]) for m, r in OPERATIONS]
         if any(resource.startswith("/connection-statuses") for _, resource in statuses):
             required += [(m, r, SUCCESS[m]) for m, r in STATUS_OPERATIONS]
+        if any(resource == "/recordings/ready" for _, resource in statuses):
+            required += READY_OPERATIONS
+        if any(resource.startswith("/transcripts") for _, resource in statuses):
+            required += TRANSCRIPT_OPERATIONS
         for object_type in ("calls", "contacts", "companies"):
             if any(resource.startswith(f"/{object_type}") for _, resource in statuses):
                 required += crm_operations(object_type)

@@ -22,6 +22,7 @@ import {
   assert, check, control, launch, offLoopback, onCleanup, run, shoot, startEmulator as start,
   tempDir, until, watch as watchFor,
 } from '../support/browser.mjs';
+import { serveRecording, twoChannelWav } from '../support/recording.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = process.argv[2];
@@ -32,6 +33,7 @@ const APP_ID = 1234567;
 const PORTAL = 62515;
 const OTHER_APP_ID = 7654321; // declared, no channel connection: not offered
 const DIALER_APP_ID = 5550001; // writes calls to the CRM and posts inbound calls, with its token
+const RECORDER_APP_ID = 5550002; // logs a recorded call, its transcript; serves the recording
 const LONG_NAME = 'Customer Support Line (London)'; // 30 characters: HubSpot shows 24
 const NUMBERS = { phoneNumbers: [
   { e164PhoneNumber: '+14155552671', friendlyName: LONG_NAME },
@@ -57,8 +59,10 @@ let receiver = null;
 // ---- the receiver: the app's phone-number endpoint -------------------------------------------
 
 const received = [];
+const AUDIO = twoChannelWav(2); // the dialer's recordings (GET /recordings/…, /audio/…)
 function startReceiver() {
   receiver = http.createServer((req, res) => {
+    if (req.method === 'GET' && serveRecording(req, res, AUDIO)) return;
     let body = '';
     req.on('data', (chunk) => { body += chunk; });
     req.on('end', () => {
@@ -117,7 +121,10 @@ async function main() {
       channelConnection: { url: numbersUrl, isReady: false },
       recording: { urlToRetrieveAuthedRecording: 'https://example.com/recordings/%s' },
     }, { name: 'unregistered', appId: OTHER_APP_ID, developerApiKey: `${SECRETS.developerApiKey}-2` },
-    { name: 'dialer', appId: DIALER_APP_ID, accessToken: SECRETS.accessToken, installedPortalId: PORTAL }],
+    { name: 'dialer', appId: DIALER_APP_ID, accessToken: SECRETS.accessToken, installedPortalId: PORTAL },
+    { name: 'recorder', appId: RECORDER_APP_ID, accessToken: `${SECRETS.accessToken}-recorder`, installedPortalId: PORTAL,
+      clientSecret: `${SECRETS.clientSecret}-recorder`,
+      recording: { urlToRetrieveAuthedRecording: `http://127.0.0.1:${port}/recordings/%s` } }],
     portals: [{
       portalId: PORTAL, users: [{ userId: 101, supportsChannelConnection: true }, { userId: 102 }],
       contacts: [
@@ -376,10 +383,12 @@ async function main() {
   // A call in the CRM view: its row of values and the row under it (associations, findings).
   const callText = async (id) => (await page.locator(`#crm-view table.crm-calls tr.object[data-id="${id}"]`).innerText())
     + (await page.locator(`#crm-view table.crm-calls tr.call-details[data-call-id="${id}"]`).innerText());
-  const asDialer = (method, path, body) => fetch(`${base}${path}`, {
-    method, headers: { Authorization: `Bearer ${SECRETS.accessToken}`, 'Content-Type': 'application/json' },
+  const asApp = (token) => (method, path, body) => fetch(`${base}${path}`, {
+    method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   }).then(async (res) => ({ status: res.status, body: await res.json() }));
+  const asDialer = asApp(SECRETS.accessToken);
+  const asRecorder = asApp(`${SECRETS.accessToken}-recorder`);
 
   await check("the CRM view shows the picked portal's seeded contacts and companies", async () => {
     await page.selectOption('#crm-portal', String(PORTAL));
@@ -486,6 +495,63 @@ async function main() {
   await check('screenshot of the CRM view saved (docs/screenshots/crm.png)', async () => {
     await page.evaluate(() => document.activeElement.blur());
     await shoot(page, '#crm', join(SHOTS, 'crm.png'));
+  });
+
+  let recordedCall = '';
+  await check("a call's transcript shows under it in the CRM view", async () => {
+    const written = await asRecorder('POST', '/crm/v3/objects/calls', {
+      properties: { hs_timestamp: '2026-01-01T12:00:00Z', hs_call_direction: 'INBOUND', hs_call_status: 'COMPLETED',
+        hs_call_duration: '2000', hs_call_external_id: 'e2e-recorded-1', hs_call_external_account_id: 'e2e-account',
+        hs_call_app_id: String(RECORDER_APP_ID), hs_call_source: 'INTEGRATIONS_PLATFORM' },
+      associations: [{ to: { id: '500' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 194 }] }],
+    });
+    assert(written.status === 201, `the calls API answered ${written.status}: ${JSON.stringify(written.body)}`);
+    recordedCall = written.body.id;
+    const transcript = await asRecorder('POST', '/crm/v3/extensions/calling/transcripts', {
+      engagementId: Number(recordedCall), transcriptCreateUtterances: [
+        { speaker: { id: 'c', name: 'Ada Lovelace' }, text: 'My engine will not start.', startTimeMillis: 0, endTimeMillis: 900 },
+        { speaker: { id: 'a', name: 'Support' }, text: 'Let us look at the punched cards.', startTimeMillis: 1000, endTimeMillis: 1900 },
+      ],
+    });
+    assert(transcript.status === 200, `the transcripts API answered ${transcript.status}: ${JSON.stringify(transcript.body)}`);
+    const shown = page.locator(`#crm-view tr.call-details[data-call-id="${recordedCall}"] .transcript`);
+    await shown.waitFor(); // live: polled
+    const lines = await shown.locator('.utterances li').allInnerTexts();
+    assert(lines.length === 2 && lines[0].includes('0:00–0:00') && lines[0].includes('Ada Lovelace: My engine will not start.')
+      && lines[1].includes('Support: Let us look at the punched cards.'), `the utterances: ${lines}`);
+    assert((await shown.locator('h4').textContent()).includes(`Transcript #${transcript.body.id}`), 'no transcript id');
+  });
+
+  await check("Play recording plays a call's recording as HubSpot would, journals the verdict and plays the audio from the app", async () => {
+    await page.click(`#crm-view tr.call-details[data-call-id="${recordedCall}"] button.play-recording`);
+    const row = page.locator(`#recordings-list details[data-call-id="${recordedCall}"]`);
+    await row.waitFor();
+    await until(() => row.evaluate((el) => el.open), 'the verdict opened');
+    const summary = await row.locator('summary').innerText();
+    for (const part of ['PASS', `call #${recordedCall}`, `app ${RECORDER_APP_ID}`, 'control', 'WAV', '2 ch', '2.0 s', 'transcribable']) {
+      assert(summary.includes(part), `the summary lacks ${part}: ${summary}`);
+    }
+    const steps = await row.locator('h4').allTextContents();
+    assert(steps.includes('The recording URL') && steps.includes('The audio (first range)') && steps.includes('The audio (a seek)'),
+      `the exchanges: ${steps}`);
+    assert((await row.locator('.request').nth(1).innerText()).includes('Range: bytes=0-'), 'no range request');
+    assert((await row.locator('.reply').nth(1).innerText()).includes('bytes of audio read; the emulator keeps none'), 'audio kept?');
+    // The player fetches the audio straight from the app: the page's policy lets it, and
+    // Chromium reads the WAV's length.
+    const audio = row.locator('audio');
+    assert((await audio.getAttribute('src')) === `http://127.0.0.1:${port}/audio/e2e-recorded-1`, await audio.getAttribute('src'));
+    const duration = await audio.evaluate((el) => new Promise((resolve) => {
+      el.addEventListener('loadedmetadata', () => resolve(el.duration), { once: true });
+      el.addEventListener('error', () => resolve(`error ${el.error && el.error.code}`), { once: true });
+      el.load();
+    }));
+    assert(Math.abs(duration - 2) < 0.01, `the browser could not play it: ${duration}`);
+    assert(problems.length === 0, `the page reported: ${problems.join('; ')}`);
+  });
+
+  await check('screenshot of the recordings journal with a verdict open saved (docs/screenshots/recordings.png)', async () => {
+    await page.evaluate(() => document.activeElement.blur());
+    await shoot(page, '#recordings', join(SHOTS, 'recordings.png'));
   });
 
   await check("invalid entries are marked, and an app's markup is shown as text, never run", async () => {

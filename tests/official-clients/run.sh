@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Official clients as judges: runs HubSpot's own Python (hubspot-api-client 12.0.0) and Node
 # (@hubspot/api-client 14.0.1) clients against the emulator and fails if either rejects it:
-# their API clients against the settings API and the CRM object APIs (calls, contacts,
-# companies), their Signature helpers against the signed webhook deliveries the emulator fires
+# their API clients against the settings API, the CRM object APIs (calls, contacts,
+# companies) and recordings (markAsReady and the play it triggers), their Signature helpers against the signed webhook deliveries the emulator fires
 # (signature_suite.sh), and docs/api.md's client snippets as written (docs_snippets.sh).
 #
 # Usage: tests/official-clients/run.sh [EMULATOR_BINARY]
@@ -102,6 +102,10 @@ run_suite node node "$HERE/node_client_suite.mjs"
 run_suite python-crm "$PYTHON" "$HERE/python_crm_suite.py"
 run_suite node-crm node "$HERE/node_crm_suite.mjs"
 run_suite node-inbound-call node "$HERE/node_inbound_call_suite.mjs"
+# Recordings: the settings with the developer key, markAsReady with the token, the play it
+# triggers against the suite's own app, signatures checked by the clients' own helpers.
+run_suite python-recordings "$PYTHON" "$HERE/python_recordings_suite.py"
+run_suite node-recordings node "$HERE/node_recordings_suite.mjs"
 # docs/api.md's curl, Python and Node snippets, run as a reader would run them.
 run_suite docs-snippets "$HERE/docs_snippets.sh" "$PYTHON"
 # Live deliveries: the emulator's signed webhook, verified by both clients' Signature helpers.

@@ -176,6 +176,8 @@ const journals = {
     (total) => `no inbound calls yet (${total} ever) · apps send them to POST /crm/v3/extensions/calling/inbound-call`),
   'call-writes': journal('call-writes', 'Call-write journal', CALL_LIMIT, (r) => r.id, callWriteItem,
     (total) => `no calls written yet (${total} ever) · apps write them through /crm/v3/objects/calls`),
+  recordings: journal('recordings', 'Recording journal', CALL_LIMIT, (v) => v.id, recordingItem,
+    (total) => `no recordings played yet (${total} ever) · apps call POST /crm/v3/extensions/calling/recordings/ready, or play one from a call in the CRM view`),
   requests: journal('requests', 'API request journal', REQUEST_LIMIT, (r) => r.sequence, requestRow,
     (total) => `no API calls yet (${total} ever)`),
 };
@@ -359,6 +361,70 @@ function duration(value) {
   return parts.slice(first < 0 ? 3 : first, first < 0 ? 4 : first + 2).map(([n, unit]) => `${n} ${unit}`).join(' ');
 }
 
+// ---- recordings ------------------------------------------------------------------------------
+
+const STEP_NAMES = { retrieve: 'The recording URL', audio: 'The audio (first range)', seek: 'The audio (a seek)' };
+
+// "WAV · pcm_s16le · 2 ch · 8000 Hz · 3.0 s · transcribable", as the CLI prints it.
+function audioLine(audio) {
+  if (!audio) return 'no audio';
+  return [audio.container.toUpperCase(), audio.codec, audio.channels && `${audio.channels} ch`,
+    audio.sampleRate && `${audio.sampleRate} Hz`, audio.durationMs != null && `${(audio.durationMs / 1000).toFixed(1)} s`,
+    audio.transcribable ? 'transcribable' : 'not transcribable'].filter(Boolean).join(' · ');
+}
+
+// The recording as HubSpot's record page would play it: from the app's authenticated URL, the
+// browser fetching it itself (the page's policy allows media from loopback and https origins).
+// Nothing goes through the emulator, which keeps no audio.
+function player(verdict) {
+  if (!verdict.authenticatedUrl) {
+    return h('p', { class: 'dim' }, 'No authenticated URL: nothing to play.');
+  }
+  if (!verdict.audio) {
+    return h('p', { class: 'dim' }, 'The authenticated URL served no audio the emulator could read: nothing to play.');
+  }
+  return h('div', { class: 'player' },
+    h('audio', { controls: true, preload: 'none', src: verdict.authenticatedUrl, 'aria-label': `Recording of call ${verdict.engagementId}` }),
+    h('p', { class: 'dim' }, 'Plays from ', h('span', { class: 'url' }, breakable(verdict.authenticatedUrl)),
+      ': the browser asks the app itself, unsigned, so an app that requires HubSpot\'s signature on its audio URL, or whose link has expired, does not play here.'));
+}
+
+function recordingItem(verdict) {
+  return expandable({ class: 'recording', id: `recording-${verdict.id}`, dataset: { id: verdict.id, outcome: verdict.outcome, callId: verdict.engagementId } },
+    [entryHead(verdict.id, verdict.time), ' ', badge(verdict.outcome),
+      ` call #${verdict.engagementId} · app ${verdict.appId} · portal ${verdict.portalId} · ${verdict.trigger} · `,
+      audioLine(verdict.audio), findingCounts(verdict.findings)],
+    () => [findingsTable(verdict.findings), player(verdict),
+      ...verdict.exchanges.map((e) => [h('h4', null, STEP_NAMES[e.step] || e.step),
+        // The audio's bytes are counted, never kept: say so where the body would be.
+        exchange(e.step === 'retrieve' || !e.response ? e
+          : { ...e, response: { ...e.response, body: `(${e.response.bodyBytes} bytes of audio read; the emulator keeps none)` } })]),
+      verdict.exchanges.length ? null : h('p', { class: 'dim' }, 'Nothing was sent.')]);
+}
+
+async function playRecording(portalId, callId) {
+  await act(async () => {
+    const verdict = await api('POST', '/recordings/play', { engagementId: Number(callId), portalId: Number(portalId) });
+    say(`Played the recording of call #${callId}: ${outcomeLabel(verdict.outcome)} (#${verdict.id}).`);
+    await refreshJournal(journals.recordings);
+    const row = journals.recordings.rows.get(verdict.id);
+    if (row) row.open = true;
+  });
+}
+
+// A call's third-party transcripts: who said what, when.
+function transcripts(call) {
+  if (!call.transcriptCount) return null;
+  const stamp = (ms) => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}`;
+  return h('div', { class: 'transcripts' }, call.transcripts.map((t) => h('section', { class: 'transcript', dataset: { id: t.id } },
+    h('h4', null, `Transcript #${t.id} `, h('span', { class: 'dim' }, `(${t.utteranceCount} utterance${t.utteranceCount === 1 ? '' : 's'})`)),
+    h('ol', { class: 'utterances' }, t.utterances.map((u) => h('li', null,
+      h('span', { class: 'dim' }, `${stamp(u.startTimeMillis)}–${stamp(u.endTimeMillis)} `),
+      h('strong', null, u.speaker.name), ': ', u.text))),
+    t.utteranceCount > t.utterances.length ? h('p', { class: 'dim' }, `… and ${t.utteranceCount - t.utterances.length} more`) : null)),
+  call.transcriptCount > call.transcripts.length ? h('p', { class: 'dim' }, `+${call.transcriptCount - call.transcripts.length} more transcripts`) : null);
+}
+
 // The contacts and companies a call is associated with, by name and id.
 function associated(call) {
   const links = ['contacts', 'companies'].flatMap((type) => {
@@ -390,8 +456,11 @@ function crmRows(type, object, columns) {
   return [row, h('tr', { class: 'call-details', dataset: { callId: object.id } },
     h('td', { colspan: columns.length, 'data-label': '' },
       h('p', { class: 'call-verdict' }, callBadge(object.findings, 200), findingCounts(object.findings),
-        ' · associated with ', associated(object)),
-      object.findings.length ? findingsTable(object.findings) : null))];
+        ' · associated with ', associated(object), ' ',
+        h('button', { type: 'button', class: 'play-recording', dataset: { callId: object.id },
+          onclick: () => playRecording($('crm-portal').value, object.id) }, 'Play recording')),
+      object.findings.length ? findingsTable(object.findings) : null,
+      transcripts(object)))];
 }
 
 function crmPart(page, type) {
@@ -457,7 +526,7 @@ function renderHelpdesk() {
 async function refreshAll() {
   await refreshState();
   await Promise.all([refreshDeliveries(), refreshCrm(false),
-    ...['inbound-calls', 'call-writes', 'requests'].map((name) => refreshJournal(journals[name]))]);
+    ...['inbound-calls', 'call-writes', 'recordings', 'requests'].map((name) => refreshJournal(journals[name]))]);
 }
 
 async function poll() {

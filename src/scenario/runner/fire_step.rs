@@ -35,18 +35,10 @@ impl Runner<'_> {
             delivery: verdict.delivery,
             ..Outcomes::passed(result)
         };
-        if problems.is_empty() {
-            return Ok(passed);
-        }
-        Ok(Outcomes {
-            status: StepStatus::Failed,
-            message: Some(problems.join("; ")),
-            expected: Some(json!(FireExpect {
-                outcome: Some(expect.outcome.unwrap_or(Outcome::Pass)),
-                ..expect
-            })),
-            got: Some(got),
-            ..passed
-        })
+        let expected = json!(FireExpect {
+            outcome: Some(expect.outcome.unwrap_or(Outcome::Pass)),
+            ..expect
+        });
+        Ok(passed.checked(problems, expected, got))
     }
 }

@@ -5,7 +5,7 @@
 //! failed step ends its scenario (the rest are reported as skipped); the next scenario runs on.
 //! Each kind of step is in a file of its own (`api_step`, `http_step`, `seed_step`, `wait_step`
 //! with `crm_wait`, `inbound_wait` and `sdk_wait`, `fire_step`, `probe_step`, `widget_step` with
-//! the `browser` it opens); this one runs scenarios and dispatches their steps. What the run
+//! the `browser` it opens, `recording_step`); this one runs scenarios and dispatches their steps. What the run
 //! opened (browsers) closes with the runner.
 
 mod api_step;
@@ -15,6 +15,7 @@ mod fire_step;
 mod http_step;
 mod inbound_wait;
 mod probe_step;
+mod recording_step;
 mod sdk_wait;
 mod seed_step;
 mod wait_step;
@@ -27,19 +28,22 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::expect::{check_findings, check_probe_report, check_reply, check_verdict, subset};
+use super::expect::{
+    check_findings, check_playback, check_probe_report, check_reply, check_verdict, subset,
+};
 use super::references::{unknown_app, NO_APP};
 use super::report::{ScenarioReport, StepReport, StepStatus};
 use super::template::{render, render_text, seed_context};
 use crate::domain::AppId;
 use crate::fixture::steps::{
-    ApiAuth, ApiExpect, ApiStep, FireExpect, FireStep, PassOrFail, ProbeExpect, ProbeStep,
-    Scenario, Step, WaitForStep,
+    ApiAuth, ApiExpect, ApiStep, FireExpect, FireStep, PassOrFail, PlayRecordingExpect,
+    ProbeExpect, ProbeStep, Scenario, Step, WaitForStep,
 };
 use crate::fixture::suite::ScenarioFile;
 use crate::fixture::{AppFixture, Fixture};
 use crate::inbound_call::CallReport;
 use crate::journal::{ApiRequestEntry, Journal};
+use crate::playback::Playbacks;
 use crate::probe::forgery::{self, Expected};
 use crate::probe::report::ProbeReport;
 use crate::probe::{probe_app, ProbeRequest, Prober};
@@ -65,6 +69,8 @@ pub struct ScenarioContext<'a> {
     pub api_journal: &'a Journal<ApiRequestEntry>,
     /// HubSpot's side of the calling widget: its sessions, commands and message journal.
     pub sdk: SdkHost<'a>,
+    /// Playing a call's recording as HubSpot does (`playRecording`).
+    pub playbacks: Playbacks<'a>,
 }
 
 pub struct Runner<'a> {
@@ -127,12 +133,21 @@ impl Outcomes {
         if problems.is_empty() {
             return outcome;
         }
+        let got = outcome.result.clone();
+        outcome.checked(problems, expected, got)
+    }
+
+    /// This (passed) outcome, or, with `problems`, failed against `expected`, having got `got`.
+    fn checked(self, problems: Vec<String>, expected: Value, got: Value) -> Self {
+        if problems.is_empty() {
+            return self;
+        }
         Outcomes {
             status: StepStatus::Failed,
             message: Some(problems.join("; ")),
             expected: Some(expected),
-            got: Some(outcome.result.clone()),
-            ..outcome
+            got: Some(got),
+            ..self
         }
     }
 }
@@ -243,6 +258,7 @@ impl<'a> Runner<'a> {
             Step::Dial(dial) => self.dial(dial, fixture, context),
             Step::Hangup(hangup) => self.hangup(hangup, fixture),
             Step::Visibility(visibility) => self.visibility(visibility, fixture),
+            Step::PlayRecording(play) => self.play_recording(play, fixture, context).await,
             Step::Reset(reset) => match &reset.app {
                 None => {
                     self.context.store.reset_all();
@@ -388,6 +404,13 @@ fn describe(step: &Step) -> String {
             app(&s.app),
             s.is_minimized,
             s.is_hidden
+        ),
+        Step::PlayRecording(s) => format!(
+            "playRecording of call {}",
+            match &s.engagement_id {
+                crate::fixture::steps::EngagementId::Id(id) => id.to_string(),
+                crate::fixture::steps::EngagementId::Text(text) => text.clone(),
+            }
         ),
     }
 }
