@@ -28,6 +28,7 @@ pub mod harness;
 pub mod inbound_call;
 pub mod journal;
 pub mod probe;
+pub mod sandbox;
 pub mod scenario;
 pub mod state;
 pub mod store;

@@ -32,8 +32,8 @@ pub struct EmulatorState {
     /// Call engagements the apps wrote through the CRM's calls API, judged.
     pub call_writes: Arc<Journal<CallWriteReport>>,
     /// Built on the first delivery: the web's root certificates cost memory an API-only run
-    /// never needs.
-    tls: OnceLock<TlsConfig>,
+    /// never needs. Shared with the sandboxes (`sharing_tls_with`): they trust the same CAs.
+    tls: Arc<OnceLock<TlsConfig>>,
     extra_ca_pem: Option<Vec<u8>>,
     pub started: Instant,
 }
@@ -66,10 +66,18 @@ impl EmulatorState {
             call_reports: Journal::new(limits.call_reports, &budget),
             call_writes: Journal::new(limits.call_reports, &budget),
             journal_budget: budget,
-            tls: OnceLock::new(),
+            tls: Arc::new(OnceLock::new()),
             extra_ca_pem,
             started: Instant::now(),
         }
+    }
+
+    /// This state, delivering over `other`'s TLS settings (built once for both): a sandbox
+    /// trusts what the emulator trusts, and the web's roots are not loaded again for each.
+    pub fn sharing_tls_with(mut self, other: &EmulatorState) -> Self {
+        self.tls = other.tls.clone();
+        self.extra_ca_pem = other.extra_ca_pem.clone();
+        self
     }
 
     /// The webhook machinery over this state.

@@ -24,9 +24,26 @@ pub async fn import(
     config: web::Data<ControlConfig>,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ControlError> {
-    // Read against the fixture size cap, not actix's 256 KiB default: any state that
-    // `GET /_emulator/state` exported must come back in.
-    let limit = config.max_state_bytes;
+    let fixture = read_fixture_document(&mut payload, config.max_state_bytes, "PUT /_emulator/state")
+        .await?
+        .ok_or_else(|| {
+            ControlError::BadRequest(
+                "PUT /_emulator/state takes a fixture document (GET /_emulator/state exports one); the body was empty".into(),
+            )
+        })?;
+    shared.store.replace(fixture.to_seed());
+    tracing::info!(apps = shared.store.app_count(), "state replaced");
+    Ok(HttpResponse::Ok().json(Fixture::from(shared.store.snapshot())))
+}
+
+/// A fixture document from a request body, read against the fixture size cap rather than actix's
+/// 256 KiB default (any state that `GET /_emulator/state` exported must come back in), and checked
+/// like a fixture file; `source` names it in errors. An empty body is `None`.
+pub(super) async fn read_fixture_document(
+    payload: &mut web::Payload,
+    limit: usize,
+    source: &str,
+) -> Result<Option<Fixture>, ControlError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk
@@ -38,12 +55,12 @@ pub async fn import(
         }
         body.extend_from_slice(&chunk);
     }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
     let text = std::str::from_utf8(&body)
         .map_err(|_| ControlError::BadRequest("the state document must be UTF-8 JSON".into()))?;
-    let fixture = parse_fixture("PUT /_emulator/state", text)?;
-    shared.store.replace(fixture.to_seed());
-    tracing::info!(apps = shared.store.app_count(), "state replaced");
-    Ok(HttpResponse::Ok().json(Fixture::from(shared.store.snapshot())))
+    Ok(Some(parse_fixture(source, text)?))
 }
 
 #[derive(Deserialize)]

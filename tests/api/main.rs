@@ -32,6 +32,7 @@ mod receiver;
 mod resources;
 mod run_suites;
 mod safety;
+mod sandboxes;
 mod scenario_run;
 mod security;
 mod served;

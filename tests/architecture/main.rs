@@ -50,7 +50,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "clock",
         ],
     ),
-    ("context", &["state"]),
+    ("sandbox", &["state", "store", "journal", "clock"]),
+    ("context", &["sandbox", "state"]),
     (
         "api",
         &[
@@ -67,8 +68,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "control",
         &[
-            "context", "state", "fixture", "probe", "webhook", "store", "journal", "domain",
-            "clock",
+            "context", "sandbox", "state", "fixture", "probe", "webhook", "store", "journal",
+            "domain", "clock",
         ],
     ),
     ("dashboard", &["control"]),
@@ -76,8 +77,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "app",
         &[
             "api",
+            "context",
             "control",
             "dashboard",
+            "sandbox",
             "state",
             "fixture",
             "store",
@@ -99,6 +102,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "app",
             "harness",
             "dashboard",
+            "sandbox",
             "scenario",
             "fixture",
             "probe",

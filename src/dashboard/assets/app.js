@@ -4,7 +4,9 @@
 // inline code and other origins on top of that.
 'use strict';
 
-const API = '/_emulator';
+// The control API this page was served by: /_emulator, or a sandbox's /_sandbox/{id}/_emulator
+// when the page was opened under a sandbox's base URL (it then shows that sandbox only).
+const API = location.pathname.replace(/\/ui(\/.*)?$/, '');
 const TOKEN_KEY = 'hubspot-emulator.control-token'; // sessionStorage: this tab only
 const POLL_MS = 1000;
 const DELIVERY_LIMIT = 100;
