@@ -274,7 +274,12 @@ fn main() {
         .unwrap_or_else(|e| fail(e));
     let seconds = started.elapsed().as_secs_f64();
     std::thread::sleep(Duration::from_millis(200));
-    let rss_end = memory(pid).rss as f64 / MIB;
+    let end = memory(pid);
+    let (rss_end, anon_end, peak) = (
+        end.rss as f64 / MIB,
+        end.anon as f64 / MIB,
+        end.hwm as f64 / MIB,
+    );
     let (_, listed) = runtime
         .block_on(call(
             &Client::new(),
@@ -308,6 +313,7 @@ fn main() {
         "RSS: {rss_start:.1} MiB after start, {rss_warm:.1} MiB after warm-up, {rss_end:.1} MiB after all were deleted: {growth:+.2} MiB ({})",
         if growth.abs() <= 2.0 { "within 2 MiB" } else { "MORE THAN 2 MiB" }
     );
+    println!("peak RSS {peak:.1} MiB; anonymous memory at the end {anon_end:.1} MiB");
     println!("RESULT sandboxes.cycles {}", options.cycles);
     println!(
         "RESULT sandboxes.create_median_ms {:.3}",
@@ -322,5 +328,6 @@ fn main() {
     println!("RESULT sandboxes.rss_warm_mib {rss_warm:.2}");
     println!("RESULT sandboxes.rss_end_mib {rss_end:.2}");
     println!("RESULT sandboxes.growth_mib {growth:.3}");
+    println!("RESULT sandboxes.peak_rss_mib {peak:.2}");
     drop(emulator);
 }
