@@ -2,6 +2,7 @@
 
 mod binary;
 mod call_scenarios;
+mod ci_recipes;
 mod cli_webhook;
 mod concurrency;
 mod connection_statuses;
