@@ -46,6 +46,7 @@ def pytest_sessionfinish(session, exitstatus):
     if len(set(sandboxes)) != len(sandboxes):
         problems.append("two tests were given the same sandbox")
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    reporter.ensure_newline()
     if problems:
         session.exitstatus = 1
         for problem in problems:
