@@ -7,10 +7,7 @@ use std::time::Duration;
 /// otherwise; more than zero.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
+    let (digits, unit) = super::size::number_and_unit(text);
     let number: u64 = digits.parse().map_err(|_| {
         format!("{text:?} is not a duration: write seconds, or a number with ms, s, m or h")
     })?;
