@@ -24,6 +24,10 @@
 //! answers the provider with them. Under `/telephony/incoming-call/{mistake}` it makes one
 //! classic mistake in the report, so that the emulator's findings can be seen.
 //!
+//! It also serves its **calling widget** at `/widget` (the settings `url` it registers), built on
+//! HubSpot's Calling Extensions SDK, with a ring line for incoming calls and HubSpot's own
+//! demo-minimal-js beside it: `examples/demo_widget/` (docs/calling-widget.md).
+//!
 //! Run it under the emulator's CI harness, which starts the emulator, passes the coordinates in
 //! the environment, runs the scenarios and stops the app:
 //!
@@ -53,6 +57,9 @@
 //! registration failed. The one line on stdout says where it listens once it is registered;
 //! logs go to stderr.
 
+#[path = "demo_widget/mod.rs"]
+mod demo_widget;
+
 use std::io::Write;
 use std::net::TcpListener;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -77,7 +84,7 @@ const SECONDS_LOOKING_BELOW: u64 = 100_000_000_000;
 const PHONE_NUMBERS_PATH: &str = "/hubspot/phone-numbers";
 
 /// The path the app registers as its calling widget's `url` (the iframe HubSpot loads).
-const WIDGET_PATH: &str = "/calling";
+const WIDGET_PATH: &str = "/widget";
 
 /// The name HubSpot shows users for the app (its calling settings `name`).
 const APP_NAME: &str = "Demo calling app";
@@ -157,6 +164,7 @@ async fn main() {
         access_token: config.access_token.clone(),
     });
 
+    let line = demo_widget::Line::new();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -168,15 +176,8 @@ async fn main() {
                         .body("ok")
                 }),
             )
-            // The calling widget's page. A real app runs the Calling Extensions SDK here.
-            .route(
-                WIDGET_PATH,
-                web::get().to(|| async {
-                    HttpResponse::Ok().content_type(ContentType::html()).body(
-                        "<!DOCTYPE html>\n<title>Demo calling app</title>\n<p>The demo app's calling widget: a real app runs HubSpot's Calling Extensions SDK on this page.</p>\n",
-                    )
-                }),
-            )
+            // The calling widget (WIDGET_PATH), its ring line and HubSpot's demo-minimal-js.
+            .configure(|cfg| demo_widget::configure(cfg, line.clone()))
             // HubSpot only POSTs; anything else on these paths is a 405, not a confusing 404.
             .service(
                 web::resource(PHONE_NUMBERS_PATH)

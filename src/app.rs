@@ -23,7 +23,8 @@ use crate::journal::{
     PROBE_JOURNAL_CAPACITY,
 };
 use crate::sandbox::{SandboxLimits, Sandboxes, DEFAULT_SANDBOX_JOURNAL_BYTES};
-use crate::state::{EmulatorState, JournalLimits};
+use crate::sdk::SdkLimits;
+use crate::state::{EmulatorState, JournalLimits, SdkConfig};
 use crate::store::Store;
 use crate::webhook::sender::tls_config;
 use crate::{api, context, control, dashboard};
@@ -55,6 +56,8 @@ pub struct EmulatorConfig {
     pub sandboxes: SandboxLimits,
     /// Bytes each sandbox's journals keep together.
     pub sandbox_journal_bytes: usize,
+    /// The hosted widget's time limits (HubSpot's waits; the event stream's keep-alive).
+    pub sdk_limits: SdkLimits,
 }
 
 impl EmulatorConfig {
@@ -75,6 +78,7 @@ impl EmulatorConfig {
             max_fixture_bytes: DEFAULT_MAX_FIXTURE_BYTES,
             sandboxes: SandboxLimits::default(),
             sandbox_journal_bytes: DEFAULT_SANDBOX_JOURNAL_BYTES,
+            sdk_limits: SdkLimits::default(),
         }
     }
 
@@ -96,7 +100,15 @@ impl EmulatorConfig {
 fn state_recipe(config: &EmulatorConfig, journal_bytes: usize) -> impl Fn(Store) -> EmulatorState {
     let limits = config.journal_limits(journal_bytes);
     let extra_ca_pem = config.extra_ca_pem.clone();
-    move |store| EmulatorState::new(store, limits, extra_ca_pem.clone())
+    let sdk_limits = config.sdk_limits;
+    move |store| {
+        EmulatorState::with_sdk(
+            store,
+            limits,
+            extra_ca_pem.clone(),
+            SdkConfig { limits: sdk_limits },
+        )
+    }
 }
 
 /// How a request for an unknown sandbox is answered: in HubSpot's envelope under the HubSpot API,
@@ -155,6 +167,7 @@ impl Emulator {
                 .service(api::scope().route("/", dashboard::redirect()))
         })
         .on_connect(control::caller::on_connect)
+        .shutdown_signal(stop_on_signal(state.clone(), sandboxes.clone()))
         .shutdown_timeout(config.shutdown_timeout.as_secs());
         if let Some(workers) = config.workers {
             server = server.workers(workers);
@@ -214,5 +227,28 @@ impl Emulator {
             served = self.server => served,
             never = sweep => never,
         }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what stops the server gracefully), once the host pages'
+/// event streams are ended (the emulator's and every sandbox's): a page left open would otherwise hold the graceful stop for its
+/// whole timeout.
+async fn stop_on_signal(state: web::Data<EmulatorState>, sandboxes: web::Data<Sandboxes>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let terminate = async {
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    state.end_streams();
+    for sandbox in sandboxes.states() {
+        sandbox.end_streams();
     }
 }

@@ -30,6 +30,7 @@ pub mod journal;
 pub mod probe;
 pub mod sandbox;
 pub mod scenario;
+pub mod sdk;
 pub mod state;
 pub mod store;
 pub mod webhook;

@@ -14,6 +14,8 @@ use crate::journal::{ApiRequestEntry, ByteBudget, Journal};
 use crate::probe::report::ProbeReport;
 use crate::probe::Prober;
 use crate::scenario::runner::ScenarioContext;
+use crate::sdk::limits::SDK_MESSAGE_CAPACITY;
+use crate::sdk::{SdkHost, SdkLimits, SdkMessageEntry, Sessions};
 use crate::store::Store;
 use crate::webhook::fire::Webhooks;
 use crate::webhook::sender::{tls_config, TlsConfig};
@@ -31,6 +33,10 @@ pub struct EmulatorState {
     pub call_reports: Arc<Journal<CallReport>>,
     /// Call engagements the apps wrote through the CRM's calls API, judged.
     pub call_writes: Arc<Journal<CallWriteReport>>,
+    /// Every message between the hosted widgets and HubSpot, judged.
+    pub sdk_messages: Arc<Journal<SdkMessageEntry>>,
+    /// The host pages' sessions (their event streams end with the state).
+    pub sdk_sessions: Arc<Sessions>,
     /// Built on the first delivery: the web's root certificates cost memory an API-only run
     /// never needs. Shared with the sandboxes (`sharing_tls_with`): they trust the same CAs.
     tls: Arc<OnceLock<TlsConfig>>,
@@ -53,10 +59,26 @@ pub struct JournalLimits {
     pub bytes: usize,
 }
 
+/// How HubSpot's side of the hosted widget behaves.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SdkConfig {
+    pub limits: SdkLimits,
+}
+
 impl EmulatorState {
     /// A state seeded with `store`, its journals within `limits`, trusting `extra_ca_pem` (checked
     /// by the caller) for https apps.
     pub fn new(store: Store, limits: JournalLimits, extra_ca_pem: Option<Vec<u8>>) -> Self {
+        Self::with_sdk(store, limits, extra_ca_pem, SdkConfig::default())
+    }
+
+    /// As `new`, with the hosted widget's time limits.
+    pub fn with_sdk(
+        store: Store,
+        limits: JournalLimits,
+        extra_ca_pem: Option<Vec<u8>>,
+        sdk: SdkConfig,
+    ) -> Self {
         let budget = ByteBudget::new(limits.bytes);
         EmulatorState {
             store,
@@ -65,6 +87,8 @@ impl EmulatorState {
             probes: Journal::new(limits.probes, &budget),
             call_reports: Journal::new(limits.call_reports, &budget),
             call_writes: Journal::new(limits.call_reports, &budget),
+            sdk_messages: Journal::new(SDK_MESSAGE_CAPACITY, &budget),
+            sdk_sessions: Arc::new(Sessions::new(sdk.limits)),
             journal_budget: budget,
             tls: Arc::new(OnceLock::new()),
             extra_ca_pem,
@@ -78,6 +102,12 @@ impl EmulatorState {
         self.tls = other.tls.clone();
         self.extra_ca_pem = other.extra_ca_pem.clone();
         self
+    }
+
+    /// Ends what would outlive the requests on this state — the host pages' event streams — so
+    /// that a stopping server or a deleted sandbox is not held open by a page left open.
+    pub fn end_streams(&self) {
+        self.sdk_sessions.end_streams();
     }
 
     /// The webhook machinery over this state.
@@ -98,6 +128,15 @@ impl EmulatorState {
         }
     }
 
+    /// HubSpot's side of the hosted widget.
+    pub fn sdk_host(&self) -> SdkHost<'_> {
+        SdkHost {
+            store: &self.store,
+            journal: &self.sdk_messages,
+            sessions: &self.sdk_sessions,
+        }
+    }
+
     /// What scenario steps act on.
     pub fn scenario_context(&self) -> ScenarioContext<'_> {
         ScenarioContext {
@@ -106,6 +145,7 @@ impl EmulatorState {
             prober: self.prober(),
             inbound_calls: &self.call_reports,
             api_journal: &self.api_journal,
+            sdk: self.sdk_host(),
         }
     }
 

@@ -107,7 +107,7 @@ async fn app_timeout_ms(
 }
 
 /// One control call under a deadline: its status and body, or exit 3 naming the URL.
-async fn call(
+pub(super) async fn call(
     client: &awc::Client,
     method: &str,
     url: &str,

@@ -12,6 +12,7 @@ mod serve;
 mod sign;
 mod size;
 mod target;
+mod widget;
 
 use std::io::IsTerminal;
 
@@ -49,6 +50,9 @@ pub enum Command {
     Sign(sign::SignArgs),
     /// Run scenario files as a CI test, optionally starting the app under test (after --).
     Run(run::RunArgs),
+    /// Drive the calling widget a running emulator hosts (dial, hangup, visibility) and list
+    /// the SDK messages it journaled.
+    Widget(widget::WidgetArgs),
     /// Print the JSON Schema of the fixture format (fixtures/schema.json), for editors.
     Schema,
 }
@@ -58,14 +62,18 @@ pub enum Command {
 const FORMAT_HELP: &str =
     "How to print the result: human (default, for people) or json (for scripts)";
 
-/// The command line's definition: the derived one, with `--format` described.
+/// The command line's definition: the derived one, with `--format` described at every level
+/// (`widget dial` too).
 pub fn command() -> clap::Command {
-    Cli::command().mut_subcommands(|subcommand| {
-        subcommand.mut_args(|arg| match arg.get_id().as_str() {
-            "format" if arg.get_help().is_none() => arg.help(FORMAT_HELP),
-            _ => arg,
-        })
-    })
+    fn describe_format(command: clap::Command) -> clap::Command {
+        command
+            .mut_args(|arg| match arg.get_id().as_str() {
+                "format" if arg.get_help().is_none() => arg.help(FORMAT_HELP),
+                _ => arg,
+            })
+            .mut_subcommands(describe_format)
+    }
+    describe_format(Cli::command())
 }
 
 /// Parses the process's arguments against [`command`], exiting with clap's usage error (2) or
@@ -111,6 +119,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Probe(args) => probe::run(args).await,
         Command::Sign(args) => sign::run(args),
         Command::Run(args) => run::run(args).await,
+        Command::Widget(args) => widget::run(args).await,
         Command::Schema => {
             print!("{}", crate::fixture::schema::fixture_schema());
             Ok(())
@@ -161,7 +170,12 @@ mod tests {
         let reference = include_str!("../../docs/cli.md");
         let command = command();
         let mut problems = Vec::new();
-        for subcommand in command.get_subcommands() {
+        // Nested subcommands (`widget dial`) too.
+        let nested: Vec<&clap::Command> = command
+            .get_subcommands()
+            .flat_map(|sub| std::iter::once(sub).chain(sub.get_subcommands()))
+            .collect();
+        for subcommand in nested {
             for arg in subcommand.get_arguments() {
                 let id = arg.get_id().as_str();
                 if id == "help" || id == "version" {

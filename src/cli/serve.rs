@@ -101,6 +101,7 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
             idle_timeout: args.sandbox_idle_timeout,
         },
         sandbox_journal_bytes: args.sandbox_journal_bytes,
+        sdk_limits: Default::default(),
     };
     let emulator = Emulator::bind(config).map_err(|e| {
         CliError::Infrastructure(format!(
@@ -172,6 +173,10 @@ fn print_banner(emulator: &Emulator, reveal: bool) {
     say(format!(
         "  dashboard:    {base}{}",
         crate::dashboard::DASHBOARD_PATH
+    ));
+    say(format!(
+        "  calling page: {base}{}",
+        crate::dashboard::CALLING_PATH
     ));
     say(format!(
         "  control API:  {base}/_emulator/health{}",

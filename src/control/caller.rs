@@ -23,7 +23,7 @@ const CHECK_EVERY: Duration = Duration::from_millis(100);
 /// handled, when the connection (and so the descriptor) is certainly open: the handler's future
 /// lives inside the connection's dispatcher.
 #[derive(Clone, Copy)]
-struct CallerSocket(RawFd);
+pub(crate) struct CallerSocket(RawFd);
 
 /// The server's `on_connect` hook: remembers each plain TCP connection's socket.
 pub fn on_connect(connection: &dyn Any, data: &mut Extensions) {
@@ -55,7 +55,15 @@ pub async fn end_when_caller_leaves(
     }
 }
 
-async fn gone(socket: CallerSocket) {
+/// The socket of the connection `req` came on, to watch while a long answer streams (a host
+/// page's events): the answer's body lives inside the connection's dispatcher, so the descriptor
+/// stays open while the body is polled.
+pub(crate) fn socket_of(req: &actix_web::HttpRequest) -> Option<CallerSocket> {
+    req.conn_data::<CallerSocket>().copied()
+}
+
+/// Resolves once the peer of `socket` has closed the connection.
+pub(crate) async fn gone(socket: CallerSocket) {
     loop {
         tokio::time::sleep(CHECK_EVERY).await;
         if hung_up(socket) {

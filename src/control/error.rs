@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::domain::plain_words::plain_serde_message;
 use crate::fixture::FixtureError;
 use crate::probe::ProbeError;
+use crate::sdk::SdkError;
 use crate::webhook::fire::FireError;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +30,8 @@ pub enum ControlError {
     Fire(#[from] FireError),
     #[error("{0}")]
     Probe(#[from] ProbeError),
+    #[error("{0}")]
+    Sdk(#[from] SdkError),
 }
 
 impl ResponseError for ControlError {
@@ -48,6 +51,13 @@ impl ResponseError for ControlError {
             ControlError::Probe(ProbeError::UnknownProbe(_)) => StatusCode::NOT_FOUND,
             ControlError::Probe(ProbeError::NoUrl(_)) => StatusCode::CONFLICT,
             ControlError::Probe(_) => StatusCode::BAD_REQUEST,
+            ControlError::Sdk(error) => match error {
+                SdkError::BadRequest(_) => StatusCode::BAD_REQUEST,
+                SdkError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+                SdkError::NotFound(_) => StatusCode::NOT_FOUND,
+                SdkError::NoSettings(_) | SdkError::NoOpenPage(_) => StatusCode::CONFLICT,
+                SdkError::Closed(_) => StatusCode::GONE,
+            },
         }
     }
 
@@ -75,6 +85,27 @@ pub(crate) fn parse_body<T: DeserializeOwned>(body: &[u8], usage: &str) -> Resul
             e.column()
         ))
     })
+}
+
+/// A control body read up to `limit` bytes; past it a 413 that says `too_large`.
+pub(crate) async fn read_body_up_to(
+    mut payload: actix_web::web::Payload,
+    limit: usize,
+    too_large: &str,
+) -> Result<web::BytesMut, ControlError> {
+    use futures_util::StreamExt;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| ControlError::BadRequest(format!("reading the body: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ControlError::TooLarge(format!(
+                "{too_large} (the limit is {limit} bytes)"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// The 404 of the control API: every endpoint, listed from the route table.

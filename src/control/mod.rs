@@ -1,8 +1,10 @@
 //! The control API under `/_emulator/` (never a HubSpot path): health, reset, state export and
 //! import, the API request journal, firing the webhook, the delivery journal and replays, probes
 //! of the app, the inbound-call and call-write journals, a portal's CRM with its calls judged,
-//! users' browser flags and connection statuses, and the sandboxes (`sandboxes`), behind an
-//! optional token (`token`). Its errors are plain `{"error": …}` JSON, not HubSpot's envelope, because no HubSpot client ever calls it.
+//! users' browser flags and connection statuses, the hosted calling widget's sessions, messages
+//! and commands (`sdk`, `sdk_events`), and the sandboxes (`sandboxes`), behind an optional token
+//! (`token`). Its errors are plain `{"error": …}` JSON, not HubSpot's envelope, because no HubSpot
+//! client ever calls it.
 
 pub(crate) mod caller;
 mod connection_status;
@@ -18,6 +20,8 @@ mod probe;
 mod requests;
 mod routes;
 mod sandboxes;
+mod sdk;
+mod sdk_events;
 mod state;
 mod token;
 mod users;

@@ -5,7 +5,7 @@ use actix_web::{web, Route};
 
 use super::{
     connection_status, crm, deliveries, fire, health, helpdesk, inbound_calls, probe, requests,
-    sandboxes, state, users,
+    sandboxes, sdk, sdk_events, state, users,
 };
 
 /// One endpoint: method, path under the control prefix, and its actix route.
@@ -85,6 +85,23 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "/portals/{portalId}/users/{userId}/connection-status",
         || web::put().to(connection_status::set),
     ),
+    endpoint("POST", "/sdk/sessions", || web::post().to(sdk::open)),
+    endpoint("GET", "/sdk/sessions", || web::get().to(sdk::sessions)),
+    endpoint("GET", "/sdk/sessions/{id}/events", || {
+        web::get().to(sdk_events::events)
+    }),
+    endpoint("POST", "/sdk/sessions/{id}/messages", || {
+        web::post().to(sdk::report)
+    }),
+    endpoint("POST", "/sdk/dial", || web::post().to(sdk::dial)),
+    endpoint("POST", "/sdk/hangup", || web::post().to(sdk::hangup)),
+    endpoint("POST", "/sdk/visibility", || {
+        web::post().to(sdk::visibility)
+    }),
+    endpoint("GET", "/sdk/messages", || web::get().to(sdk::messages)),
+    endpoint("DELETE", "/sdk/messages", || {
+        web::delete().to(sdk::clear_messages)
+    }),
 ];
 
 /// `GET /_emulator/health, POST /_emulator/reset, …` for the 404, with the mounted pages' own.

@@ -15,15 +15,11 @@ pub async fn create(
     req: HttpRequest,
     sandboxes: web::Data<Sandboxes>,
     config: web::Data<ControlConfig>,
-    mut payload: web::Payload,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ControlError> {
     at_the_root(&req)?;
-    let fixture = read_fixture_document(
-        &mut payload,
-        config.max_state_bytes,
-        "POST /_emulator/sandboxes",
-    )
-    .await?;
+    let fixture =
+        read_fixture_document(payload, config.max_state_bytes, "POST /_emulator/sandboxes").await?;
     let seed = fixture.map(|fixture| fixture.to_seed());
     let info = sandboxes
         .create(seed)

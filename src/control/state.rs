@@ -3,11 +3,10 @@
 //! (`POST /_emulator/reset`, optionally `{"appId": N}` for one app).
 
 use actix_web::{web, HttpResponse};
-use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::error::parse_body;
+use super::error::{parse_body, read_body_up_to};
 use super::ControlConfig;
 use super::ControlError;
 use crate::context::Ctx;
@@ -22,9 +21,9 @@ pub async fn export(shared: Ctx) -> HttpResponse {
 pub async fn import(
     shared: Ctx,
     config: web::Data<ControlConfig>,
-    mut payload: web::Payload,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ControlError> {
-    let fixture = read_fixture_document(&mut payload, config.max_state_bytes, "PUT /_emulator/state")
+    let fixture = read_fixture_document(payload, config.max_state_bytes, "PUT /_emulator/state")
         .await?
         .ok_or_else(|| {
             ControlError::BadRequest(
@@ -40,21 +39,16 @@ pub async fn import(
 /// 256 KiB default (any state that `GET /_emulator/state` exported must come back in), and checked
 /// like a fixture file; `source` names it in errors. An empty body is `None`.
 pub(super) async fn read_fixture_document(
-    payload: &mut web::Payload,
+    payload: web::Payload,
     limit: usize,
     source: &str,
 ) -> Result<Option<Fixture>, ControlError> {
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|e| ControlError::BadRequest(format!("reading the state document: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ControlError::TooLarge(format!(
-                "the state document is larger than the fixture size cap of {limit} bytes; start the emulator with a larger --max-fixture-bytes"
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = read_body_up_to(
+        payload,
+        limit,
+        "the state document is larger than the fixture size cap; start the emulator with a larger --max-fixture-bytes",
+    )
+    .await?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }

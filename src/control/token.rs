@@ -2,7 +2,8 @@
 //! but `GET /_emulator/health` must carry it, as `Authorization: Bearer TOKEN` or
 //! `X-Emulator-Token: TOKEN`; otherwise 401. Health stays open so that scripts and CI can wait
 //! for readiness without the secret (it tells nothing but the version, app count and uptime), and
-//! so do the dashboard's static files (they hold no data; the page asks for the token).
+//! so do the dashboard's static files (they hold no data; the page asks for the token) and a host
+//! page's event stream (its session's ticket guards it: `sdk_events`).
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -23,7 +24,10 @@ pub async fn require_token(
         .app_data::<web::Data<ControlConfig>>()
         .and_then(|config| config.token.clone());
     let public = req.app_data::<PublicPaths>().copied();
+    // A host page's event stream has its own credential, the session's ticket (a browser's
+    // EventSource cannot send the token's header).
     let open = req.path().strip_prefix(CONTROL_PREFIX) == Some("/health")
+        || super::sdk::is_events_path(req.path())
         || public.is_some_and(|PublicPaths(is_public)| is_public(req.path()));
     if let (Some(expected), false) = (expected, open) {
         let headers = req.headers();

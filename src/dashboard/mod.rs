@@ -4,7 +4,9 @@
 //! offered and the number picker HubSpot would show). The HTML, CSS and JS
 //! are embedded in the binary (no CDN, no build step) and talk only to the control API, so the
 //! page holds no data of its own and needs no token to load; its calls send the token when the
-//! emulator has one.
+//! emulator has one. The calling host page (`calling`) is served beside it, sharing shared.js.
+
+mod calling;
 
 use actix_web::http::header;
 use actix_web::{guard, web, HttpResponse, Route};
@@ -17,6 +19,12 @@ pub const DASHBOARD_PATH: &str = "/_emulator/ui/";
 const INDEX_HTML: &str = include_str!("assets/index.html");
 const APP_JS: &str = include_str!("assets/app.js");
 const STYLE_CSS: &str = include_str!("assets/style.css");
+const SHARED_JS: &str = include_str!("assets/shared.js");
+
+pub use calling::CALLING_PATH;
+
+/// The pages must never run anything but their own code, nor load anything from elsewhere.
+const POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
 
 /// The dashboard as the control API mounts it: its routes, and its files as public (they hold no
 /// data; the page asks for the token).
@@ -24,7 +32,7 @@ pub fn mount() -> Mount {
     Mount {
         configure,
         is_public: is_dashboard_asset,
-        routes: &[("GET", "/ui/")],
+        routes: &[("GET", "/ui/"), ("GET", "/ui/calling")],
     }
 }
 
@@ -32,6 +40,8 @@ pub fn mount() -> Mount {
 fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/ui", redirect())
         .route("/ui/", get_or_head().to(index))
+        .route("/ui/calling", get_or_head().to(calling::page))
+        .route(calling::SDK_ROUTE, get_or_head().to(calling::sdk))
         .route("/ui/{file}", get_or_head().to(asset));
 }
 
@@ -53,7 +63,10 @@ async fn index() -> HttpResponse {
 async fn asset(file: web::Path<String>) -> HttpResponse {
     match file.as_str() {
         "app.js" => serve(APP_JS, "text/javascript; charset=utf-8"),
+        "shared.js" => serve(SHARED_JS, "text/javascript; charset=utf-8"),
+        "calling.js" => serve(calling::CALLING_JS, "text/javascript; charset=utf-8"),
         "style.css" => serve(STYLE_CSS, "text/css; charset=utf-8"),
+        "calling.css" => serve(calling::CALLING_CSS, "text/css; charset=utf-8"),
         "index.html" => serve(INDEX_HTML, "text/html; charset=utf-8"),
         other => HttpResponse::NotFound().json(serde_json::json!({
             "error": format!("the dashboard has no file {other:?}; open {DASHBOARD_PATH}")
@@ -69,13 +82,13 @@ async fn to_dashboard() -> HttpResponse {
 }
 
 fn serve(body: &'static str, content_type: &'static str) -> HttpResponse {
+    serve_with_policy(body, content_type, POLICY)
+}
+
+fn serve_with_policy(body: &'static str, content_type: &'static str, policy: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
-        // The page must never run anything but its own code, nor load anything from elsewhere.
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
-        ))
+        .insert_header((header::CONTENT_SECURITY_POLICY, policy))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .body(body)

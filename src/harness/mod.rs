@@ -99,14 +99,12 @@ impl Harness {
         }
         let scenarios = self.run_files(&state, base_url, done);
         let outcome = match app.as_mut() {
-            None => {
-                scenarios.await;
-                Ok(())
-            }
-            // Dropping the scenarios' future when the app exits ends the run there; `done`
-            // keeps every scenario that started, with the steps that ended.
+            None => scenarios.await.map_or(Ok(()), Err),
+            // Dropping the scenarios' future when the app exits ends the run there (and closes
+            // the browsers it opened); `done` keeps every scenario that started, with the steps
+            // that ended.
             Some(process) => tokio::select! {
-                () = scenarios => Ok(()),
+                broken = scenarios => broken.map_or(Ok(()), Err),
                 status = process.exited() => Err(format!("the app exited early ({status}) while the scenarios ran")),
             },
         };
@@ -118,17 +116,21 @@ impl Harness {
     }
 
     /// Every file in order, all on the one seed state: a file's scenarios see what the app did
-    /// in earlier files (above all, the channel connection it registered at start-up).
+    /// in earlier files (above all, the channel connection it registered at start-up). The
+    /// browsers the steps opened are closed at the end; why the environment failed a step (no
+    /// browser), if it did.
     async fn run_files(
         &self,
         state: &EmulatorState,
         base_url: String,
         done: &mut Vec<ScenarioReport>,
-    ) {
+    ) -> Option<String> {
         let runner = Runner::new(state.scenario_context(), base_url, self.strict);
         for file in &self.suite.files {
             runner.run_file(file, &self.suite.seed, done).await;
         }
+        runner.close_widgets();
+        runner.broken()
     }
 
     /// Was the app started without `app_ready` and did the first `waitFor` for a registration

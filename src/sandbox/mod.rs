@@ -150,11 +150,17 @@ impl Sandboxes {
     pub fn delete(&self, id: &str) -> bool {
         let removed = self.entries.lock().remove(id);
         let found = removed.is_some();
-        drop(removed);
-        if found {
-            release_freed_memory();
-        }
+        free(removed);
         found
+    }
+
+    /// Every sandbox's state (what a stopping server ends the streams of).
+    pub fn states(&self) -> Vec<Arc<EmulatorState>> {
+        self.entries
+            .lock()
+            .values()
+            .map(|entry| entry.state.clone())
+            .collect()
     }
 
     /// Every sandbox, oldest first.
@@ -187,13 +193,12 @@ impl Sandboxes {
                 .collect();
             idle.iter().filter_map(|id| entries.remove(id)).collect()
         };
-        // Dropped outside the lock: freeing a big state must not hold up other sandboxes.
+        // Freed outside the lock: freeing a big state must not hold up other sandboxes.
         let count = removed.len();
-        drop(removed);
         if count > 0 {
-            release_freed_memory();
             tracing::info!(count, "idle sandboxes expired");
         }
+        free(removed);
         count
     }
 
@@ -206,10 +211,7 @@ impl Sandboxes {
                 _ => None,
             }
         };
-        if removed.is_some() {
-            drop(removed);
-            release_freed_memory();
-        }
+        free(removed);
     }
 
     fn expired(&self, entry: &Entry, now: u64) -> bool {
@@ -230,6 +232,19 @@ impl Sandboxes {
 
     fn now_ms(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+}
+
+/// Frees removed sandboxes: their open streams end (a page left open would keep the state alive),
+/// then their memory goes back to the system.
+fn free(removed: impl IntoIterator<Item = Arc<Entry>>) {
+    let mut any = false;
+    for entry in removed {
+        entry.state.end_streams();
+        any = true;
+    }
+    if any {
+        release_freed_memory();
     }
 }
 

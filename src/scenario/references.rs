@@ -3,8 +3,9 @@
 //! known before anything starts), `${steps.NAME…}` naming a step earlier in the file, templates
 //! that close, `waitFor` having exactly one condition and its `urlMatches` compiling as a regular
 //! expression, `probe` apps having the client secret that signs deliveries, the object types,
-//! portals and association types of CRM steps, and `http` steps' methods and (when written out)
-//! URLs. A mistake is a fixture error (exit 2) with the file and JSON path, before the app under
+//! portals and association types of CRM steps, `http` steps' methods and (when written out)
+//! URLs, and the calling widget's steps (their apps, a `waitFor.sdkMessage` naming a message of
+//! the SDK that goes the way it says). A mistake is a fixture error (exit 2) with the file and JSON path, before the app under
 //! test is started.
 
 use std::collections::HashSet;
@@ -16,9 +17,13 @@ use super::template::{lookup, pieces, seed_context, strings, Piece};
 use crate::crm::associations::AssociationType;
 use crate::crm::ObjectType;
 use crate::domain::PortalId;
-use crate::fixture::steps::{HttpStep, ObjectRef, Scenario, SeedCrmStep, Step, WaitForStep};
+use crate::fixture::steps::{
+    HttpStep, MessageDirection, ObjectRef, Scenario, SdkMessageCondition, SeedCrmStep, Step,
+    WaitForStep,
+};
 use crate::fixture::suite::Suite;
 use crate::fixture::{Fixture, FixtureError};
+use crate::sdk::catalogue;
 
 /// Every reference of every file of the suite; the first mistake.
 pub fn check_references(suite: &Suite) -> Result<(), FixtureError> {
@@ -94,7 +99,59 @@ impl<'a> Checker<'a> {
                 None => Ok(()),
             },
             Step::SetUserFlag(_) => Ok(()),
+            Step::OpenWidget(open) => {
+                self.app(&format!("{at}.app"), open.app.as_deref())?;
+                match &open.widget_url {
+                    Some(url) => self.templates(&format!("{at}.widgetUrl"), url),
+                    None => Ok(()),
+                }
+            }
+            Step::Dial(dial) => {
+                self.app(&format!("{at}.app"), dial.app.as_deref())?;
+                self.templates(&format!("{at}.toNumber"), &dial.to_number)?;
+                match &dial.contact_id {
+                    Some(id) => self.templates(&format!("{at}.contactId"), id),
+                    None => Ok(()),
+                }
+            }
+            Step::Hangup(hangup) => self
+                .app(&format!("{at}.app"), hangup.app.as_deref())
+                .map(drop),
+            Step::Visibility(visibility) => self
+                .app(&format!("{at}.app"), visibility.app.as_deref())
+                .map(drop),
         }
+    }
+
+    /// A `waitFor.sdkMessage`: a type of the SDK that goes the way the step says.
+    fn sdk_message(&self, at: &str, condition: &SdkMessageCondition) -> Result<(), FixtureError> {
+        self.app(&format!("{at}.app"), condition.app.as_deref())?;
+        if let Some(data) = &condition.data {
+            self.templates_in(&format!("{at}.data"), data)?;
+        }
+        let name = condition.message_type.as_str();
+        let (known, other_way) = match condition.direction {
+            MessageDirection::FromApp => (catalogue::from_app(name), catalogue::to_app(name)),
+            MessageDirection::ToApp => (catalogue::to_app(name), catalogue::from_app(name)),
+        };
+        if known.is_some() {
+            return Ok(());
+        }
+        let message = if other_way.is_some() {
+            format!(
+                "{name} goes the other way: set \"direction\": \"{}\"",
+                match condition.direction {
+                    MessageDirection::FromApp => "toApp",
+                    MessageDirection::ToApp => "fromApp",
+                }
+            )
+        } else {
+            let hint = catalogue::closest(name)
+                .map(|known| format!(" (did you mean {known}?)"))
+                .unwrap_or_default();
+            format!("{name:?} is not a message of the calling-extensions SDK{hint}; docs/calling-widget.md lists them")
+        };
+        Err(self.error(format!("{at}.type"), message))
     }
 
     fn http(&self, at: &str, http: &HttpStep) -> Result<(), FixtureError> {
@@ -192,6 +249,9 @@ impl<'a> Checker<'a> {
         }
         if let Some(condition) = &wait.settings {
             self.app(&format!("{at}.settings.app"), condition.app.as_deref())?;
+        }
+        if let Some(condition) = &wait.sdk_message {
+            self.sdk_message(&format!("{at}.sdkMessage"), condition)?;
         }
         Ok(())
     }
@@ -355,7 +415,13 @@ mod tests {
             {"http": {"method": "GET", "url": "https://app.test/health", "expect": {"body": {"id": "${steps.rang.body.id}"}}}},
             {"waitFor": {"inboundCall": {"app": "demo", "externalCallId": "${steps.rang.body.id}", "matchedObjectIds": ["${steps.ada.id}"]}}},
             {"waitFor": {"crmObject": {"properties": {"hs_call_external_id": "${steps.rang.body.id}"},
-                                       "associatedWith": [{"objectType": "contacts", "id": "${steps.ada.id}"}]}}}
+                                       "associatedWith": [{"objectType": "contacts", "id": "${steps.ada.id}"}]}}},
+            {"openWidget": {"app": "demo", "widgetUrl": "${steps.get.body.url}", "timeoutMs": 5000}},
+            {"dial": {"toNumber": "${steps.ada.properties.phone}", "contactId": "${steps.ada.id}"}},
+            {"hangup": {"app": "unsigned", "portalId": 1, "userId": 2}},
+            {"visibility": {"isMinimized": true, "isHidden": false}},
+            {"waitFor": {"sdkMessage": {"type": "DIAL_NUMBER", "direction": "toApp", "data": {"objectId": "${steps.ada.id}"}}}},
+            {"waitFor": {"sdkMessage": {"type": "CALL_ENDED", "codes": ["call-ended-without-engagement-id"]}}}
         ]"#;
         assert_eq!(mistake(steps), None);
     }
@@ -449,6 +515,31 @@ mod tests {
                 r#"no "nope""#,
             ),
             (
+                r#"[{"waitFor": {"sdkMessage": {"type": "OUTGOING_CALL_START"}}}]"#,
+                "s.json: $.scenarios[0].steps[0].waitFor.sdkMessage.type",
+                "did you mean OUTGOING_CALL_STARTED?",
+            ),
+            (
+                r#"[{"waitFor": {"sdkMessage": {"type": "DIAL_NUMBER"}}}]"#,
+                "s.json: $.scenarios[0].steps[0].waitFor.sdkMessage.type",
+                r#"DIAL_NUMBER goes the other way: set "direction": "toApp""#,
+            ),
+            (
+                r#"[{"waitFor": {"sdkMessage": {"type": "CALL_ENDED", "app": "demi"}}}]"#,
+                "s.json: $.scenarios[0].steps[0].waitFor.sdkMessage.app",
+                r#"no app named "demi""#,
+            ),
+            (
+                r#"[{"openWidget": {"app": "demi"}}]"#,
+                "s.json: $.scenarios[0].steps[0].openWidget.app",
+                r#"no app named "demi""#,
+            ),
+            (
+                r#"[{"dial": {"toNumber": "1", "contactId": "${steps.nobody.id}"}}]"#,
+                "s.json: $.scenarios[0].steps[0].dial.contactId",
+                "no earlier step of this file",
+            ),
+            (
                 r#"[{"waitFor": {"inboundCall": {"app": "demi"}}}]"#,
                 "s.json: $.scenarios[0].steps[0].waitFor.inboundCall.app",
                 r#"no app named "demi""#,
@@ -461,7 +552,7 @@ mod tests {
             (
                 r#"[{"waitFor": {"inboundCall": {}, "settings": {}}}]"#,
                 "s.json: $.scenarios[0].steps[0].waitFor",
-                "\"crmObject\" or \"inboundCall\"",
+                "\"inboundCall\" or \"sdkMessage\"",
             ),
             (
                 r#"[{"waitFor": {"crmObject": {"portalId": 9}}}]"#,

@@ -275,6 +275,16 @@ impl Store {
         self.config.read().seed.first_recipient(portal_id, user_id)
     }
 
+    /// The seed's first app, where a caller names none (the host page, widget commands).
+    pub fn first_app_id(&self) -> Option<AppId> {
+        self.config
+            .read()
+            .seed
+            .apps
+            .first()
+            .map(|app| app.profile.app_id)
+    }
+
     /// The app whose access token is `token`: APIs without an `{appId}` in their path (the CRM,
     /// inbound calls) know the app by its token, and its installation by the app.
     pub fn app_by_access_token(&self, token: &str) -> Option<AppRecord> {

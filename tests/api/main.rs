@@ -2,6 +2,7 @@
 
 mod binary;
 mod call_scenarios;
+mod calling_page;
 mod ci_recipes;
 mod cli_webhook;
 mod concurrency;
@@ -35,6 +36,11 @@ mod run_suites;
 mod safety;
 mod sandboxes;
 mod scenario_run;
+mod sdk_cli;
+mod sdk_control;
+mod sdk_judge;
+mod sdk_page;
+mod sdk_sequences;
 mod security;
 mod served;
 mod snapshots;
@@ -44,3 +50,4 @@ mod webhook_gating;
 mod webhook_hostile;
 mod webhook_signing;
 mod webhook_tls;
+mod widget_scenarios;

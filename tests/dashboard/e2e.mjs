@@ -13,24 +13,20 @@
 // One PASS/FAIL line per check, then `N passed, N failed`; exit 1 on any failure. Children (the
 // emulators, the browser, the receiver) are stopped whatever happens.
 
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  assert, check, control, launch, offLoopback, onCleanup, run, shoot, startEmulator as start,
+  tempDir, until, watch as watchFor,
+} from '../support/browser.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = process.argv[2];
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = process.env.SCREENSHOT_DIR || join(HERE, '..', '..', 'docs', 'screenshots');
 const ASSETS = process.env.DASHBOARD_ASSET_DIR || '';
-const PIDFILE = process.env.E2E_PIDFILE || ''; // run.sh stops what is listed there if we cannot
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const APP_ID = 1234567;
 const PORTAL = 62515;
@@ -55,90 +51,8 @@ const SECRETS = {
   controlToken: `e2e-control-token-${nonce}`,
 };
 
-// ---- checks ----------------------------------------------------------------------------------
-
-let passed = 0;
-let failed = 0;
-async function check(name, body) {
-  try {
-    await body();
-    passed += 1;
-    console.log(`PASS  ${name}`);
-  } catch (error) {
-    failed += 1;
-    console.log(`FAIL  ${name}: ${String(error && error.message || error).split('\n')[0]}`);
-  }
-}
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-async function until(probe, what, ms = 5000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    let last;
-    try {
-      if (await probe()) return;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (${last.message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-// ---- children: always stopped ----------------------------------------------------------------
-
-const children = new Set();
-const temps = [];
 let context = null;
 let receiver = null;
-// The emulators still running, for run.sh to stop should this process die without cleaning up
-// (Chromium needs no such care: it exits when its pipe to playwright closes).
-function listChildren() {
-  if (PIDFILE) writeFileSync(PIDFILE, [...children].map((c) => `${c.pid}\n`).join(''));
-}
-function killChildren() {
-  for (const child of children) {
-    try { child.kill('SIGKILL'); } catch { /* already gone */ }
-  }
-}
-process.on('exit', killChildren);
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, async () => {
-    console.log(`FAIL  interrupted by ${signal}`);
-    failed += 1;
-    await cleanup();
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(130);
-  });
-}
-
-async function stopChild(child) {
-  if (child.exitCode === null && child.signalCode === null) {
-    const gone = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await gone;
-    clearTimeout(timer);
-  }
-  children.delete(child);
-  listChildren();
-}
-
-async function cleanup() {
-  if (context) {
-    const closing = context.close().catch(() => {});
-    context = null;
-    await Promise.race([closing, new Promise((r) => setTimeout(r, 5000))]);
-  }
-  await Promise.all([...children].map(stopChild));
-  if (receiver) {
-    receiver.closeAllConnections();
-    receiver.close();
-    receiver = null;
-  }
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-}
 
 // ---- the receiver: the app's phone-number endpoint -------------------------------------------
 
@@ -153,90 +67,32 @@ function startReceiver() {
       res.end(JSON.stringify(req.url.startsWith('/hostile') ? HOSTILE : NUMBERS));
     });
   });
+  onCleanup(() => {
+    receiver.closeAllConnections();
+    receiver.close();
+  });
   return new Promise((resolve) => receiver.listen(0, '127.0.0.1', () => resolve(receiver.address().port)));
 }
 
-// ---- the emulator ----------------------------------------------------------------------------
+// ---- the emulator and the browser ---------------------------------------------------------------
 
-async function startEmulator(fixture, extra = []) {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith('HUBSPOT_EMULATOR_')) delete env[key];
-  const child = spawn(BIN, ['serve', '--host', '127.0.0.1', '--port', '0', '--fixture', fixture, ...extra],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  listChildren();
-  let stderr = '';
-  child.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-20000); });
-  const lines = createInterface({ input: child.stdout }); // keeps draining stdout
-  const first = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no first stdout line within 20 s')), 20000);
-    lines.once('line', (line) => { clearTimeout(timer); resolve(line); });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`emulator exited (${code}): ${stderr}`)); });
-  });
-  const base = (first.match(/http:\/\/127\.0\.0\.1:\d+/) || [])[0];
-  if (!base) throw new Error(`no loopback base URL on the first line: ${first}`);
-  return { child, base };
-}
+const startEmulator = (fixture, extra = []) => start(BIN, fixture, extra);
 
-// The control API from the test itself (to set up and to verify what the page did).
-async function control(base, method, path, body, token) {
-  const headers = { 'Content-Type': 'application/json' };
-  if (token) headers['X-Emulator-Token'] = token;
-  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-// ---- the browser -----------------------------------------------------------------------------
-
-const offLoopback = [];
 const problems = []; // console errors, CSP violations, page errors, dialogs on the main page
+const watch = (page) => watchFor(page, problems);
 
-async function launch() {
-  const profile = mkdtempSync(join(tmpdir(), 'dashboard-e2e-profile-'));
-  temps.push(profile);
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1100, height: 900 },
-    deviceScaleFactor: 1,
-  });
-  context.setDefaultTimeout(5000);
-  // Only loopback, ever; and, for development, the assets from a directory (with the binary's
-  // own headers, so its Content-Security-Policy still applies).
-  await context.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
-      offLoopback.push(url.href);
-      return route.abort();
-    }
-    const file = url.pathname.startsWith('/_emulator/ui/') ? url.pathname.slice(14) || 'index.html' : '';
-    if (ASSETS && ['index.html', 'app.js', 'style.css'].includes(file)) {
+// Only loopback, ever (support/browser.mjs); and, for development, the assets from a directory
+// (with the binary's own headers, so its Content-Security-Policy still applies).
+async function launchDashboard() {
+  context = await launch({
+    route: async (route, url) => {
+      const file = url.pathname.startsWith('/_emulator/ui/') ? url.pathname.slice(14) || 'index.html' : '';
+      if (!ASSETS || !['index.html', 'app.js', 'shared.js', 'style.css'].includes(file)) return false;
       const upstream = await route.fetch();
-      return route.fulfill({ response: upstream, body: readFileSync(join(ASSETS, file), 'utf8') });
-    }
-    return route.continue();
+      await route.fulfill({ response: upstream, body: readFileSync(join(ASSETS, file), 'utf8') });
+      return true;
+    },
   });
-}
-
-function watch(page) {
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
-}
-
-// A section's screenshot with a margin of page background around it.
-async function shoot(page, selector, file) {
-  mkdirSync(dirname(file), { recursive: true });
-  // In page coordinates (a full-page clip), not the viewport's: the section may be scrolled to.
-  const box = await page.locator(selector).evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    return { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height };
-  });
-  await page.screenshot({ path: file, fullPage: true,
-    clip: { x: Math.max(0, box.x - 12), y: Math.max(0, box.y - 12), width: box.width + 24, height: box.height + 24 } });
-  assert(statSync(file).size > 5000, 'the PNG is suspiciously small');
 }
 
 const text = (page, selector) => page.locator(selector).first().innerText();
@@ -251,8 +107,7 @@ const topDeliveryId = (page) => page.evaluate(() => {
 async function main() {
   const port = await startReceiver();
   const numbersUrl = `http://127.0.0.1:${port}/hubspot/phone-numbers`;
-  const work = mkdtempSync(join(tmpdir(), 'dashboard-e2e-'));
-  temps.push(work);
+  const work = tempDir('dashboard-e2e-');
   const fixture = join(work, 'fixture.json');
   writeFileSync(fixture, JSON.stringify({
     apps: [{
@@ -282,7 +137,7 @@ async function main() {
   const hapikey = `?hapikey=${SECRETS.developerApiKey}`;
   const channelPath = `/crm/v3/extensions/calling/${APP_ID}/settings/channel-connection`;
 
-  await launch();
+  await launchDashboard();
   const page = context.pages()[0] || await context.newPage();
   watch(page);
 
@@ -807,22 +662,4 @@ async function main() {
   await locked.close();
 }
 
-const watchdog = setTimeout(async () => {
-  console.log('FAIL  the run took longer than 180 s');
-  failed += 1;
-  await cleanup();
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(1);
-}, 180000);
-
-try {
-  await main();
-} catch (error) {
-  failed += 1;
-  console.log(`FAIL  setting up: ${error && error.stack || error}`);
-} finally {
-  clearTimeout(watchdog);
-  await cleanup();
-}
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await run(main, 180000);

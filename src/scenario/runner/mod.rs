@@ -4,17 +4,21 @@
 //! webhook machinery, the prober, the journals a `waitFor` reads) rather than the whole server. A
 //! failed step ends its scenario (the rest are reported as skipped); the next scenario runs on.
 //! Each kind of step is in a file of its own (`api_step`, `http_step`, `seed_step`, `wait_step`
-//! with `crm_wait` and `inbound_wait`, `fire_step`, `probe_step`); this one runs scenarios and
-//! dispatches their steps.
+//! with `crm_wait`, `inbound_wait` and `sdk_wait`, `fire_step`, `probe_step`, `widget_step` with
+//! the `browser` it opens); this one runs scenarios and dispatches their steps. What the run
+//! opened (browsers) closes with the runner.
 
 mod api_step;
+mod browser;
 mod crm_wait;
 mod fire_step;
 mod http_step;
 mod inbound_wait;
 mod probe_step;
+mod sdk_wait;
 mod seed_step;
 mod wait_step;
+mod widget_step;
 
 pub(crate) use http_step::resolve_url;
 pub(crate) use wait_step::ONE_CONDITION;
@@ -23,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::expect::{check_findings, check_probe_report, check_reply, check_verdict};
+use super::expect::{check_findings, check_probe_report, check_reply, check_verdict, subset};
 use super::references::{unknown_app, NO_APP};
 use super::report::{ScenarioReport, StepReport, StepStatus};
 use super::template::{render, render_text, seed_context};
@@ -39,6 +43,7 @@ use crate::journal::{ApiRequestEntry, Journal};
 use crate::probe::forgery::{self, Expected};
 use crate::probe::report::ProbeReport;
 use crate::probe::{probe_app, ProbeRequest, Prober};
+use crate::sdk::SdkHost;
 use crate::store::Store;
 use crate::webhook::fire::FireRequest;
 use crate::webhook::fire::Webhooks;
@@ -58,6 +63,8 @@ pub struct ScenarioContext<'a> {
     /// The API calls, where a refused inbound call shows (what a `waitFor.inboundCall` that
     /// timed out points at).
     pub api_journal: &'a Journal<ApiRequestEntry>,
+    /// HubSpot's side of the calling widget: its sessions, commands and message journal.
+    pub sdk: SdkHost<'a>,
 }
 
 pub struct Runner<'a> {
@@ -65,6 +72,10 @@ pub struct Runner<'a> {
     pub base_url: String,
     pub strict: bool,
     http: awc::Client,
+    /// The browsers `openWidget` opened: killed when the runner is dropped.
+    browsers: parking_lot::Mutex<Vec<browser::Browser>>,
+    /// Why the environment failed a step (no browser): the run cannot be judged.
+    broken: parking_lot::Mutex<Option<String>>,
 }
 
 /// A step's result: passed with a value for later steps, or failed with the evidence.
@@ -137,7 +148,20 @@ impl<'a> Runner<'a> {
             http: awc::Client::builder()
                 .timeout(std::time::Duration::from_secs(30))
                 .finish(),
+            browsers: parking_lot::Mutex::new(Vec::new()),
+            broken: parking_lot::Mutex::new(None),
         }
+    }
+
+    /// Why the environment failed the run (a step found no browser), if it did: the run cannot
+    /// be judged (exit 3).
+    pub fn broken(&self) -> Option<String> {
+        self.broken.lock().clone()
+    }
+
+    /// Closes every browser the run opened (dropping the runner does too).
+    pub fn close_widgets(&self) {
+        self.browsers.lock().clear();
     }
 
     /// Runs every scenario of one file against the run's seed (already loaded; `seed` names its
@@ -215,6 +239,10 @@ impl<'a> Runner<'a> {
                 );
                 Ok(Outcomes::passed(Value::Null))
             }
+            Step::OpenWidget(open) => self.open_widget(open, fixture, context).await,
+            Step::Dial(dial) => self.dial(dial, fixture, context),
+            Step::Hangup(hangup) => self.hangup(hangup, fixture),
+            Step::Visibility(visibility) => self.visibility(visibility, fixture),
             Step::Reset(reset) => match &reset.app {
                 None => {
                     self.context.store.reset_all();
@@ -300,6 +328,18 @@ fn describe(step: &Step) -> String {
                     c.object_type,
                     serde_json::to_string(&c.properties).unwrap_or_default()
                 )
+            } else if let Some(c) = &s.sdk_message {
+                format!(
+                    "waitFor {} message {} {}",
+                    match c.direction {
+                        crate::fixture::steps::MessageDirection::FromApp => "the app's",
+                        crate::fixture::steps::MessageDirection::ToApp => "HubSpot's",
+                    },
+                    c.message_type,
+                    c.data.as_ref().map(|d| d.to_string()).unwrap_or_default()
+                )
+                .trim_end()
+                .to_string()
             } else if let Some(c) = &s.inbound_call {
                 let mut text = format!("waitFor inbound call of {}", app(&c.app));
                 for (label, value) in [
@@ -340,5 +380,14 @@ fn describe(step: &Step) -> String {
             Some(name) => format!("reset {name}"),
             None => "reset all".into(),
         },
+        Step::OpenWidget(s) => format!("openWidget of {}", app(&s.app)),
+        Step::Dial(s) => format!("dial {} on {}'s widget", s.to_number, app(&s.app)),
+        Step::Hangup(s) => format!("hangup on {}'s widget", app(&s.app)),
+        Step::Visibility(s) => format!(
+            "visibility of {}'s widget: minimized {}, hidden {}",
+            app(&s.app),
+            s.is_minimized,
+            s.is_hidden
+        ),
     }
 }

@@ -1,13 +1,14 @@
 //! The `waitFor` step: polls the state until the app registered what the step names (what an
-//! app does at start-up), or the step's timeout passes. A `crmObject` (`crm_wait`) or an
-//! `inboundCall` (`inbound_wait`) waits for the app's work instead.
+//! app does at start-up), or the step's timeout passes. A `crmObject` (`crm_wait`), an
+//! `inboundCall` (`inbound_wait`) or an `sdkMessage` (`sdk_wait`) waits for the app's work
+//! instead.
 
 use super::*;
 
 /// What a `waitFor` without exactly one condition is told (at load and, for library callers, at
 /// run time).
 pub(crate) const ONE_CONDITION: &str =
-    "waitFor needs exactly one condition: \"channelConnection\", \"settings\", \"crmObject\" or \"inboundCall\"";
+    "waitFor needs exactly one condition: \"channelConnection\", \"settings\", \"crmObject\", \"inboundCall\" or \"sdkMessage\"";
 
 impl Runner<'_> {
     pub(super) async fn wait_for(
@@ -22,6 +23,11 @@ impl Runner<'_> {
         if let Some(condition) = &step.crm_object {
             return self
                 .wait_for_crm(step.timeout_ms, condition, fixture, context)
+                .await;
+        }
+        if let Some(condition) = &step.sdk_message {
+            return self
+                .wait_for_sdk_message(step.timeout_ms, condition, fixture, context)
                 .await;
         }
         if let Some(condition) = &step.inbound_call {
