@@ -10,7 +10,7 @@ use hubspot_emulator::sandbox::SandboxLimits;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{expect_error, json_of, spawn_app, spawn_config, TestApp, APP_ID};
+use crate::helpers::{expect_error, json_of, spawn_app, spawn_config, spawn_with, TestApp, APP_ID};
 use crate::receiver::{Behaviour, Receiver};
 
 const CONNECTION: &str = "/crm/v3/extensions/calling/1234567/settings/channel-connection";
@@ -350,4 +350,50 @@ async fn the_control_token_guards_a_sandboxs_control_api_but_not_its_hubspot_api
         inside.call(Method::GET, CONNECTION, None).await.status(),
         404
     );
+}
+
+#[tokio::test]
+async fn the_calling_widgets_sessions_are_per_sandbox_and_their_events_stay_inside() {
+    let app = spawn_with(crate::sdk_page::FIXTURE).await;
+    let (id, inside) = sandbox(&app, None).await;
+    let (status, session) = json_of(
+        inside
+            .control(Method::POST, "/_emulator/sdk/sessions", Some(&json!({})))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{session}");
+    let events = session["events"].as_str().unwrap();
+    assert!(
+        events.starts_with(&format!("/_sandbox/{id}/_emulator/sdk/sessions/")),
+        "{events}"
+    );
+    let stream = app
+        .http
+        .get(format!("{}{events}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    assert!(stream.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    drop(stream);
+    let listed = |target: &TestApp| {
+        let target = target.at(&target.base);
+        async move {
+            let (_, body) = json_of(
+                target
+                    .control(Method::GET, "/_emulator/sdk/sessions", None)
+                    .await,
+            )
+            .await;
+            body["sessions"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(listed(&inside).await, 1);
+    assert_eq!(listed(&app).await, 0, "the emulator's own sessions");
+    let path = format!("/_emulator/sandboxes/{id}");
+    assert_eq!(app.control(Method::DELETE, &path, None).await.status(), 200);
 }
