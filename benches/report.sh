@@ -18,7 +18,9 @@
 #                             (64 KiB kept of each reply); these two not with --quick;
 #   - bench_hostile           the worst case: hostile replies (55,550 findings, 10,000 numbers,
 #                             past the body cap) fired 3,000 times, then listed and emptied:
-#                             peak RSS against 128 MiB.
+#                             peak RSS against 128 MiB;
+#   - bench_sandboxes         1,000 sandboxes created, written, read and deleted by 4 workers:
+#                             create latency, life cycles/s, RSS growth against 2 MiB.
 # and prints one table, the last thing on stdout: metric | value | baseline | ratio | target |
 # met?. The targets are those of docs/performance.md.
 #
@@ -31,7 +33,8 @@
 #
 # Options:
 #   --quick        every benchmark in its smoke mode (api.sh --quick, bench_webhook --seconds 1,
-#                  bench_scenarios --quick, bench_memory --quick, bench_hostile --quick): rough
+#                  bench_scenarios --quick, bench_memory --quick, bench_hostile --quick,
+#                  bench_sandboxes --quick): rough
 #                  figures, for CI
 #   --no-build     use the binaries as they are
 #   --verbose      stream each benchmark's output to stderr as it runs
@@ -81,7 +84,7 @@ if [ "$BUILD" = 1 ]; then
   log "cargo build --release --bins --examples"
   cargo build --release --bins --examples >&2 || { log "FAIL: the build failed"; exit 1; }
 fi
-[ "$TABLE_ONLY" = 1 ] || for bin in hubspot-emulator examples/bench_baseline examples/bench_webhook examples/bench_scenarios examples/bench_memory examples/bench_hostile; do
+[ "$TABLE_ONLY" = 1 ] || for bin in hubspot-emulator examples/bench_baseline examples/bench_webhook examples/bench_scenarios examples/bench_memory examples/bench_hostile examples/bench_sandboxes; do
   [ -x "$RELEASE/$bin" ] || { log "FAIL: no $RELEASE/$bin (build first, or drop --no-build)"; exit 1; }
 done
 
@@ -139,7 +142,7 @@ run_bench() { # NAME CMD... : stdout to WORK/NAME.txt, stderr to WORK/NAME.err
 
 if [ "$TABLE_ONLY" = 1 ]; then
   [ -f "$WORK/api.tsv" ] || { log "--table-only: no outputs in $WORK (give --work DIR)"; exit 64; }
-  for name in api webhook scenarios memory memory_small memory_large hostile; do
+  for name in api webhook scenarios memory memory_small memory_large hostile sandboxes; do
     if [ -f "$WORK/$name.txt" ]; then STATUS[$name]=ok; fi
   done
   if grep -q '^api.quick.1' "$WORK/api.tsv"; then QUICK=1; fi
@@ -149,6 +152,7 @@ elif [ "$QUICK" = 1 ]; then
   run_bench scenarios "$RELEASE/examples/bench_scenarios" --quick
   run_bench memory "$RELEASE/examples/bench_memory" --quick
   run_bench hostile "$RELEASE/examples/bench_hostile" --quick
+  run_bench sandboxes "$RELEASE/examples/bench_sandboxes" --quick
 else
   run_bench api bash benches/api.sh --no-build --tsv "$WORK/api.tsv"
   run_bench webhook "$RELEASE/examples/bench_webhook" --seconds 6
@@ -161,6 +165,7 @@ else
   run_bench memory_large "$RELEASE/examples/bench_memory" --deliveries 30000 --api-per-fire 2 \
     --reply-padding 100000
   run_bench hostile "$RELEASE/examples/bench_hostile" --fires 3000
+  run_bench sandboxes "$RELEASE/examples/bench_sandboxes"
 fi
 if [ "$TABLE_ONLY" = 0 ]; then
   LOAD_AFTER=$(loadavg) DURATION=$((SECONDS - STARTED))
@@ -174,7 +179,7 @@ declare -A V=()
 if [ -f "$WORK/api.tsv" ]; then
   while IFS=$'\t' read -r key value; do V[$key]=$value; done <"$WORK/api.tsv"
 fi
-for name in webhook scenarios memory memory_small memory_large hostile; do
+for name in webhook scenarios memory memory_small memory_large hostile sandboxes; do
   [ -f "$WORK/$name.txt" ] || continue
   prefix=""
   case $name in memory_small) prefix=small. ;; memory_large) prefix=large. ;; esac
@@ -296,6 +301,14 @@ row "largest verdict (KiB)" "$(na "$(get hostile.largest_verdict_kib)")" "" "" "
 row "GET /_emulator/deliveries, one page (MiB)" "$(na "$(get hostile.listing_mib)")" "" "" "<= 4 MiB" ""
 row "RSS after DELETE /_emulator/deliveries (MiB)" "$(na "$(get hostile.after_clear_mib)")" "" "" "-" ""
 
+# Sandboxes (bench_sandboxes)
+section "Sandboxes: bench_sandboxes"
+row "create a sandbox (POST /_emulator/sandboxes), median / p99 (ms)" "$(na "$(fmt 2 "$(get sandboxes.create_median_ms)")") / $(na "$(fmt 2 "$(get sandboxes.create_p99_ms)")")" "" "" "-" ""
+row "life cycles/s (create, write, read, journal, delete; 4 workers)" "$(na "$(with_commas "$(fmt 0 "$(get sandboxes.cycles_per_s)")")")" "" "" "-" ""
+em=$(get sandboxes.growth_mib)
+judge "$(calc 'g < 0 ? -g : g' "g=$em")" lower 2 "sandbox memory"
+row "RSS after $(with_commas "$(get sandboxes.cycles)") created and deleted, vs after warm-up (MiB)" "$(na "$(fmt 1 "$(get sandboxes.rss_warm_mib)")") -> $(na "$(fmt 1 "$(get sandboxes.rss_end_mib)")")" "" "" "within 2 MiB" "$MET"
+
 # ---------------------------------------------------------------------------------- table
 
 FAILED=()
@@ -312,7 +325,7 @@ fi
 echo "$WHEN, $(nproc) CPUs, loopback; the benchmarks took ${DURATION:-?} s; commit $COMMIT"
 echo "other work: machine ${BUSY_BEFORE}% busy before; load average $LOAD_BEFORE before, $LOAD_AFTER after;" \
   "during the API runs other work took at most $(na "$(get api.max_other_pct)") % of the CPU ($(na "$(get api.noisy_runs)") runs above 10 %)"
-echo "each benchmark's output: $WORK/<name>.txt, its log <name>.err (api, webhook, scenarios, memory$([ "$QUICK" = 1 ] || echo ', memory_small, memory_large'), hostile)"
+echo "each benchmark's output: $WORK/<name>.txt, its log <name>.err (api, webhook, scenarios, memory$([ "$QUICK" = 1 ] || echo ', memory_small, memory_large'), hostile, sandboxes)"
 for failure in "${FAILED[@]}"; do echo "FAILED: $failure (its figures are n/a)"; done
 if [ ${#MISSED[@]} -gt 0 ]; then
   printf 'missed targets: %s' "${MISSED[0]}"

@@ -2,15 +2,19 @@
 //! the control API with the dashboard mounted in it — into one actix server, bound to an address
 //! (port 0 picks a free one) that the caller can read back before running it. `serve`, `run` and
 //! the integration tests start the emulator the same way. Nothing below this module knows how
-//! the pieces are put together.
+//! the pieces are put together. Sandboxes get their states from the same recipe as the
+//! emulator's own (`state_recipe`), and every route serves them (`context::sandbox::route`).
 
 use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::{web, App, HttpServer};
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpRequest, HttpServer, ResponseError};
 
-use crate::control::{ControlConfig, HostPolicy};
+use crate::api::error::ApiError;
+use crate::context::sandbox::SandboxMisses;
+use crate::control::{ControlConfig, ControlError, HostPolicy, CONTROL_PREFIX};
 use crate::domain::Secret;
 use crate::fixture::loader::DEFAULT_MAX_FIXTURE_BYTES;
 use crate::fixture::Fixture;
@@ -18,11 +22,12 @@ use crate::journal::{
     CALL_REPORT_CAPACITY, DEFAULT_BUDGET_BYTES, DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY,
     PROBE_JOURNAL_CAPACITY,
 };
+use crate::sandbox::{SandboxLimits, Sandboxes, DEFAULT_SANDBOX_JOURNAL_BYTES};
 use crate::sdk::SdkLimits;
 use crate::state::{EmulatorState, JournalLimits, SdkConfig};
 use crate::store::Store;
 use crate::webhook::sender::tls_config;
-use crate::{api, control, dashboard};
+use crate::{api, context, control, dashboard};
 
 #[derive(Clone, Debug)]
 pub struct EmulatorConfig {
@@ -47,6 +52,10 @@ pub struct EmulatorConfig {
     pub allowed_hosts: Vec<String>,
     /// The largest state document `PUT /_emulator/state` takes.
     pub max_fixture_bytes: usize,
+    /// How many sandboxes may exist, and how long one may go unused.
+    pub sandboxes: SandboxLimits,
+    /// Bytes each sandbox's journals keep together.
+    pub sandbox_journal_bytes: usize,
     /// The hosted widget's time limits (HubSpot's waits; the event stream's keep-alive).
     pub sdk_limits: SdkLimits,
 }
@@ -67,10 +76,48 @@ impl EmulatorConfig {
             control_token: None,
             allowed_hosts: Vec::new(),
             max_fixture_bytes: DEFAULT_MAX_FIXTURE_BYTES,
+            sandboxes: SandboxLimits::default(),
+            sandbox_journal_bytes: DEFAULT_SANDBOX_JOURNAL_BYTES,
             sdk_limits: SdkLimits::default(),
         }
     }
+
+    /// The journals' limits, on a budget of `bytes`.
+    fn journal_limits(&self, bytes: usize) -> JournalLimits {
+        JournalLimits {
+            requests: self.journal_capacity,
+            deliveries: self.delivery_capacity,
+            probes: PROBE_JOURNAL_CAPACITY,
+            call_reports: CALL_REPORT_CAPACITY,
+            bytes,
+        }
+    }
 }
+
+/// How a state is built from a store: the emulator's own and every sandbox's, so that what the
+/// state gains is the sandboxes' too. A sandbox's journals have their own, smaller budget, and
+/// it shares the emulator's TLS settings.
+fn state_recipe(config: &EmulatorConfig, journal_bytes: usize) -> impl Fn(Store) -> EmulatorState {
+    let limits = config.journal_limits(journal_bytes);
+    let extra_ca_pem = config.extra_ca_pem.clone();
+    let sdk_limits = config.sdk_limits;
+    move |store| {
+        EmulatorState::with_sdk(
+            store,
+            limits,
+            extra_ca_pem.clone(),
+            SdkConfig { limits: sdk_limits },
+        )
+    }
+}
+
+/// How a request for an unknown sandbox is answered: in HubSpot's envelope under the HubSpot API,
+/// in the control API's under `/_emulator`.
+const SANDBOX_MISSES: SandboxMisses = SandboxMisses {
+    api: |_: &HttpRequest, message| ApiError::NotFound(message).error_response(),
+    control: |_: &HttpRequest, message| ControlError::NotFound(message).error_response(),
+    control_prefix: CONTROL_PREFIX,
+};
 
 /// A bound, not yet running emulator.
 pub struct Emulator {
@@ -78,6 +125,7 @@ pub struct Emulator {
     address: SocketAddr,
     state: web::Data<EmulatorState>,
     control: web::Data<ControlConfig>,
+    sandboxes: web::Data<Sandboxes>,
 }
 
 impl Emulator {
@@ -87,37 +135,39 @@ impl Emulator {
         }
         let listener = TcpListener::bind((config.host.as_str(), config.port))?;
         let address = listener.local_addr()?;
-        let state = web::Data::new(EmulatorState::with_sdk(
-            Store::new(config.fixture.to_seed()),
-            JournalLimits {
-                requests: config.journal_capacity,
-                deliveries: config.delivery_capacity,
-                probes: PROBE_JOURNAL_CAPACITY,
-                call_reports: CALL_REPORT_CAPACITY,
-                bytes: config.journal_bytes,
-            },
-            config.extra_ca_pem,
-            SdkConfig {
-                limits: config.sdk_limits,
-            },
+        let state = web::Data::new(state_recipe(&config, config.journal_bytes)(Store::new(
+            config.fixture.to_seed(),
+        )));
+        let sandbox_state = state_recipe(&config, config.sandbox_journal_bytes);
+        let shared_tls = state.clone();
+        let sandboxes = web::Data::new(Sandboxes::new(
+            config.sandboxes,
+            config.fixture.to_seed(),
+            Box::new(move |store| sandbox_state(store).sharing_tls_with(&shared_tls)),
         ));
         let control = web::Data::new(ControlConfig {
             token: config.control_token,
             hosts: HostPolicy::new(&config.host, &config.allowed_hosts),
             max_state_bytes: config.max_fixture_bytes,
         });
-        let (app_state, app_control) = (state.clone(), control.clone());
+        let (app_state, app_control, app_sandboxes) =
+            (state.clone(), control.clone(), sandboxes.clone());
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(app_state.clone())
                 .app_data(app_control.clone())
+                .app_data(app_sandboxes.clone())
+                .app_data(SANDBOX_MISSES)
+                // Before routing: a request under /_sandbox/{id} is routed as if at the root,
+                // with that sandbox's state in front of the emulator's.
+                .wrap(from_fn(context::sandbox::route))
                 // The control API (with the dashboard in it) first: everything else is the
                 // HubSpot API, whose scope answers any other path with HubSpot's 404.
                 .service(control::scope(dashboard::mount()))
                 .service(api::scope().route("/", dashboard::redirect()))
         })
         .on_connect(control::caller::on_connect)
-        .shutdown_signal(stop_on_signal(state.clone()))
+        .shutdown_signal(stop_on_signal(state.clone(), sandboxes.clone()))
         .shutdown_timeout(config.shutdown_timeout.as_secs());
         if let Some(workers) = config.workers {
             server = server.workers(workers);
@@ -128,6 +178,7 @@ impl Emulator {
             address,
             state,
             control,
+            sandboxes,
         })
     }
 
@@ -155,16 +206,34 @@ impl Emulator {
         self.server.handle()
     }
 
-    /// Serves until stopped by the handle or a signal (Ctrl-C, SIGTERM).
+    /// The sandboxes (what the sandbox benchmark measures).
+    pub fn sandboxes(&self) -> web::Data<Sandboxes> {
+        self.sandboxes.clone()
+    }
+
+    /// Serves until stopped by the handle or a signal (Ctrl-C, SIGTERM). Meanwhile idle
+    /// sandboxes are deleted, so that their memory goes back even when nobody calls.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let sandboxes = self.sandboxes.clone();
+        let every = (sandboxes.limits().idle_timeout / 4)
+            .clamp(Duration::from_millis(50), Duration::from_secs(30));
+        let sweep = async move {
+            loop {
+                tokio::time::sleep(every).await;
+                sandboxes.expire();
+            }
+        };
+        tokio::select! {
+            served = self.server => served,
+            never = sweep => never,
+        }
     }
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what stops the server gracefully), once the host pages'
-/// event streams are ended: a page left open would otherwise hold the graceful stop for its
+/// event streams are ended (the emulator's and every sandbox's): a page left open would otherwise hold the graceful stop for its
 /// whole timeout.
-async fn stop_on_signal(state: web::Data<EmulatorState>) {
+async fn stop_on_signal(state: web::Data<EmulatorState>, sandboxes: web::Data<Sandboxes>) {
     use tokio::signal::unix::{signal, SignalKind};
     let terminate = async {
         match signal(SignalKind::terminate()) {
@@ -178,5 +247,8 @@ async fn stop_on_signal(state: web::Data<EmulatorState>) {
         _ = tokio::signal::ctrl_c() => {}
         () = terminate => {}
     }
-    state.sdk_sessions.end_streams();
+    state.end_streams();
+    for sandbox in sandboxes.states() {
+        sandbox.end_streams();
+    }
 }

@@ -30,6 +30,7 @@ pub mod journal;
 pub mod playback;
 pub mod probe;
 pub mod recording;
+pub mod sandbox;
 pub mod scenario;
 pub mod sdk;
 pub mod state;

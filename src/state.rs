@@ -46,8 +46,8 @@ pub struct EmulatorState {
     /// The host pages' sessions (their event streams end with the state).
     pub sdk_sessions: Arc<Sessions>,
     /// Built on the first delivery: the web's root certificates cost memory an API-only run
-    /// never needs.
-    tls: OnceLock<TlsConfig>,
+    /// never needs. Shared with the sandboxes (`sharing_tls_with`): they trust the same CAs.
+    tls: Arc<OnceLock<TlsConfig>>,
     extra_ca_pem: Option<Vec<u8>>,
     pub started: Instant,
 }
@@ -100,10 +100,24 @@ impl EmulatorState {
             sdk_messages: Journal::new(SDK_MESSAGE_CAPACITY, &budget),
             sdk_sessions: Arc::new(Sessions::new(sdk.limits)),
             journal_budget: budget,
-            tls: OnceLock::new(),
+            tls: Arc::new(OnceLock::new()),
             extra_ca_pem,
             started: Instant::now(),
         }
+    }
+
+    /// This state, delivering over `other`'s TLS settings (built once for both): a sandbox
+    /// trusts what the emulator trusts, and the web's roots are not loaded again for each.
+    pub fn sharing_tls_with(mut self, other: &EmulatorState) -> Self {
+        self.tls = other.tls.clone();
+        self.extra_ca_pem = other.extra_ca_pem.clone();
+        self
+    }
+
+    /// Ends what would outlive the requests on this state — the host pages' event streams — so
+    /// that a stopping server or a deleted sandbox is not held open by a page left open.
+    pub fn end_streams(&self) {
+        self.sdk_sessions.end_streams();
     }
 
     /// The webhook machinery over this state.

@@ -2,6 +2,7 @@
 //! Every flag is also an environment variable `HUBSPOT_EMULATOR_*`; nothing ever prompts.
 
 mod check;
+mod duration;
 mod fire;
 mod play_recording;
 mod probe;

@@ -12,6 +12,7 @@ use crate::app::{Emulator, EmulatorConfig};
 use crate::domain::Secret;
 use crate::fixture::loader::{load_fixtures_capped, DEFAULT_MAX_FIXTURE_BYTES};
 use crate::journal::{DEFAULT_BUDGET_BYTES, DEFAULT_CAPACITY, DEFAULT_DELIVERY_CAPACITY};
+use crate::sandbox::{SandboxLimits, DEFAULT_MAX_SANDBOXES, DEFAULT_SANDBOX_JOURNAL_BYTES};
 use crate::store::AppProfile;
 use crate::webhook::sender::tls_config;
 
@@ -64,6 +65,17 @@ pub struct ServeArgs {
     /// listens beyond loopback.
     #[arg(long, env = "HUBSPOT_EMULATOR_CONTROL_TOKEN", hide_env_values = true)]
     pub control_token: Option<String>,
+    /// Sandboxes (`POST /_emulator/sandboxes`) that may exist at once; creating one more is
+    /// refused with 409 until one is deleted or expires.
+    #[arg(long, env = "HUBSPOT_EMULATOR_MAX_SANDBOXES", default_value_t = DEFAULT_MAX_SANDBOXES as u64, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub max_sandboxes: u64,
+    /// A sandbox unused for this long is deleted: seconds, or with ms, s, m, h.
+    #[arg(long, env = "HUBSPOT_EMULATOR_SANDBOX_IDLE_TIMEOUT", value_parser = super::duration::parse_duration, default_value = "15m")]
+    pub sandbox_idle_timeout: Duration,
+    /// Bytes each sandbox's journals keep together (the emulator's own have --journal-bytes).
+    /// Bytes, or with KiB, MiB, GiB.
+    #[arg(long, env = "HUBSPOT_EMULATOR_SANDBOX_JOURNAL_BYTES", value_parser = super::size::parse_size, default_value_t = DEFAULT_SANDBOX_JOURNAL_BYTES)]
+    pub sandbox_journal_bytes: usize,
 }
 
 pub async fn run(args: ServeArgs) -> Result<(), CliError> {
@@ -84,6 +96,11 @@ pub async fn run(args: ServeArgs) -> Result<(), CliError> {
             .control_token
             .filter(|t| !t.trim().is_empty())
             .map(Secret::new),
+        sandboxes: SandboxLimits {
+            max: args.max_sandboxes as usize,
+            idle_timeout: args.sandbox_idle_timeout,
+        },
+        sandbox_journal_bytes: args.sandbox_journal_bytes,
         sdk_limits: Default::default(),
     };
     let emulator = Emulator::bind(config).map_err(|e| {

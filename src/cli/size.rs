@@ -2,13 +2,18 @@
 //! `KB`, `MB`, `GB`, all binary multiples), so that `--journal-bytes` and `--max-fixture-bytes`
 //! read as people write them.
 
-/// Parses a size for clap's `value_parser`.
-pub fn parse_size(text: &str) -> Result<usize, String> {
-    let text = text.trim();
+/// `"64 MiB"` → `("64", " MiB")`: the leading digits and the rest (the unit).
+pub(super) fn number_and_unit(text: &str) -> (&str, &str) {
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
+    text.split_at(split)
+}
+
+/// Parses a size for clap's `value_parser`.
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let (digits, unit) = number_and_unit(text);
     let number: usize = digits.parse().map_err(|_| {
         format!("{text:?} is not a size: write bytes, or a number with KiB, MiB or GiB")
     })?;

@@ -24,6 +24,9 @@ pub enum ControlError {
     Unauthorized(String),
     #[error("{0}")]
     TooLarge(String),
+    /// The request cannot be met in the emulator's present state (a limit reached).
+    #[error("{0}")]
+    Conflict(String),
     #[error("{0}")]
     Fire(#[from] FireError),
     #[error("{0}")]
@@ -41,6 +44,7 @@ impl ResponseError for ControlError {
             ControlError::NotFound(_) => StatusCode::NOT_FOUND,
             ControlError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ControlError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ControlError::Conflict(_) => StatusCode::CONFLICT,
             ControlError::Fire(error) | ControlError::Probe(ProbeError::Fire(error)) => match error
             {
                 FireError::UnknownApp(_) | FireError::UnknownDelivery(_) => StatusCode::NOT_FOUND,

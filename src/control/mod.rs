@@ -3,8 +3,8 @@
 //! of the app, the inbound-call and call-write journals, playing a call's recording as HubSpot
 //! would and the recordings journal, a portal's CRM with its calls judged, users' browser flags
 //! and connection statuses, the hosted calling widget's sessions, messages and commands (`sdk`,
-//! `sdk_events`), behind an optional token (`token`). Its errors are plain `{"error": …}` JSON,
-//! not HubSpot's envelope, because no HubSpot client ever calls it.
+//! `sdk_events`), and the sandboxes (`sandboxes`), behind an optional token (`token`). Its errors
+//! are plain `{"error": …}` JSON, not HubSpot's envelope, because no HubSpot client ever calls it.
 
 pub(crate) mod caller;
 mod connection_status;
@@ -20,6 +20,7 @@ mod probe;
 mod recordings;
 mod requests;
 mod routes;
+mod sandboxes;
 mod sdk;
 mod sdk_events;
 mod state;

@@ -5,7 +5,7 @@ use actix_web::{web, Route};
 
 use super::{
     connection_status, crm, deliveries, fire, health, helpdesk, inbound_calls, probe, recordings,
-    requests, sdk, sdk_events, state, users,
+    requests, sandboxes, sdk, sdk_events, state, users,
 };
 
 /// One endpoint: method, path under the control prefix, and its actix route.
@@ -28,6 +28,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint("POST", "/reset", || web::post().to(state::reset)),
     endpoint("GET", "/state", || web::get().to(state::export)),
     endpoint("PUT", "/state", || web::put().to(state::import)),
+    endpoint("GET", "/sandboxes", || web::get().to(sandboxes::list)),
+    endpoint("POST", "/sandboxes", || web::post().to(sandboxes::create)),
+    endpoint("DELETE", "/sandboxes/{id}", || {
+        web::delete().to(sandboxes::delete)
+    }),
     endpoint("GET", "/requests", || web::get().to(requests::list)),
     endpoint("DELETE", "/requests", || web::delete().to(requests::clear)),
     endpoint("POST", "/fire", || web::post().to(fire::fire)),

@@ -6,11 +6,12 @@
 //! `GET`/`DELETE /_emulator/sdk/messages` page and empty the SDK message journal. The events
 //! stream itself is in `sdk_events`.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 use super::error::{parse_body, read_body_up_to};
 use super::ControlError;
+use crate::context::sandbox::{sandbox_base, SandboxBase};
 use crate::context::Ctx;
 use crate::journal::PageRequest;
 use crate::sdk::commands::{CommandKind, CommandRequest};
@@ -42,13 +43,19 @@ fn optional_body<T: serde::de::DeserializeOwned + Default>(
     parse_body(body, usage)
 }
 
-pub async fn open(shared: Ctx, body: web::Bytes) -> Result<HttpResponse, ControlError> {
+pub async fn open(
+    req: HttpRequest,
+    shared: Ctx,
+    body: web::Bytes,
+) -> Result<HttpResponse, ControlError> {
     let request: SessionRequest = optional_body(&body, SESSION_USAGE)?;
     let opened = shared.sdk_host().open(&request)?;
     let mut answer = serde_json::to_value(&opened.hosting).unwrap_or_default();
     answer["sessionId"] = json!(opened.session_id);
+    // A path from the origin, for the page's EventSource: under a sandbox, the sandbox's.
+    let base = sandbox_base(&req).map_or(String::new(), |SandboxBase(base)| base);
     answer["events"] = json!(format!(
-        "{}?ticket={}",
+        "{base}{}?ticket={}",
         events_path(&opened.session_id),
         opened.ticket
     ));

@@ -23,20 +23,38 @@ pub async fn import(
     config: web::Data<ControlConfig>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ControlError> {
-    // Read against the fixture size cap, not actix's 256 KiB default: any state that
-    // `GET /_emulator/state` exported must come back in.
-    let body = read_body_up_to(
-        payload,
-        config.max_state_bytes,
-        "the state document is larger than the fixture size cap; start the emulator with a larger --max-fixture-bytes",
-    )
-    .await?;
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ControlError::BadRequest("the state document must be UTF-8 JSON".into()))?;
-    let fixture = parse_fixture("PUT /_emulator/state", text)?;
+    let fixture = read_fixture_document(payload, config.max_state_bytes, "PUT /_emulator/state")
+        .await?
+        .ok_or_else(|| {
+            ControlError::BadRequest(
+                "PUT /_emulator/state takes a fixture document (GET /_emulator/state exports one); the body was empty".into(),
+            )
+        })?;
     shared.store.replace(fixture.to_seed());
     tracing::info!(apps = shared.store.app_count(), "state replaced");
     Ok(HttpResponse::Ok().json(Fixture::from(shared.store.snapshot())))
+}
+
+/// A fixture document from a request body, read against the fixture size cap rather than actix's
+/// 256 KiB default (any state that `GET /_emulator/state` exported must come back in), and checked
+/// like a fixture file; `source` names it in errors. An empty body is `None`.
+pub(super) async fn read_fixture_document(
+    payload: web::Payload,
+    limit: usize,
+    source: &str,
+) -> Result<Option<Fixture>, ControlError> {
+    let body = read_body_up_to(
+        payload,
+        limit,
+        "the state document is larger than the fixture size cap; start the emulator with a larger --max-fixture-bytes",
+    )
+    .await?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ControlError::BadRequest("the state document must be UTF-8 JSON".into()))?;
+    Ok(Some(parse_fixture(source, text)?))
 }
 
 #[derive(Deserialize)]

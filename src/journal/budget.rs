@@ -8,7 +8,7 @@ use parking_lot::Mutex;
 
 /// glibc keeps freed memory for reuse rather than returning it; after a journal is emptied the
 /// user expects the process to shrink, so ask it to give back what it can.
-pub(super) fn release_freed_memory() {
+pub fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free heap pages to the kernel; it touches no live memory.
     unsafe {

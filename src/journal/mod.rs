@@ -21,8 +21,8 @@ use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
 pub use api_entry::{redact_query, ApiRequestEntry};
-pub use budget::ByteBudget;
-use budget::{release_freed_memory, Member};
+use budget::Member;
+pub use budget::{release_freed_memory, ByteBudget};
 pub use weigh::{json_weight, Weigh};
 
 /// API calls kept by default.

@@ -18,7 +18,8 @@ pub const FAMILIES: [&str; 2] = [
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
-    handle: actix_web::dev::ServerHandle,
+    /// The server this app stops when dropped; `None` for a view of a sandbox (`at`).
+    handle: Option<actix_web::dev::ServerHandle>,
 }
 
 /// How a request authenticates.
@@ -32,7 +33,9 @@ pub enum Auth<'a> {
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Stop without waiting: the runtime goes away with the test.
-        drop(self.handle.stop(false));
+        if let Some(handle) = &self.handle {
+            drop(handle.stop(false));
+        }
     }
 }
 
@@ -58,11 +61,20 @@ pub async fn spawn_config(mut config: EmulatorConfig) -> TestApp {
     TestApp {
         base,
         http: reqwest::Client::new(),
-        handle,
+        handle: Some(handle),
     }
 }
 
 impl TestApp {
+    /// The same emulator under another base URL (a sandbox's): every helper then acts there.
+    pub fn at(&self, base: &str) -> TestApp {
+        TestApp {
+            base: base.to_string(),
+            http: self.http.clone(),
+            handle: None,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -3,6 +3,7 @@
 mod binary;
 mod call_scenarios;
 mod calling_page;
+mod ci_recipes;
 mod cli_webhook;
 mod concurrency;
 mod connection_statuses;
@@ -37,6 +38,7 @@ mod recordings_ready;
 mod resources;
 mod run_suites;
 mod safety;
+mod sandboxes;
 mod scenario_run;
 mod sdk_cli;
 mod sdk_control;

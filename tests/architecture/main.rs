@@ -92,7 +92,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "clock",
         ],
     ),
-    ("context", &["state"]),
+    ("sandbox", &["state", "store", "journal", "clock"]),
+    ("context", &["sandbox", "state"]),
     (
         "api",
         &[
@@ -112,6 +113,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "control",
         &[
             "context",
+            "sandbox",
             "state",
             "fixture",
             "playback",
@@ -130,8 +132,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "app",
         &[
             "api",
+            "context",
             "control",
             "dashboard",
+            "sandbox",
             "state",
             "sdk",
             "fixture",
@@ -154,6 +158,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "app",
             "harness",
             "dashboard",
+            "sandbox",
             "scenario",
             "fixture",
             "recording",

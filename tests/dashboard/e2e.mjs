@@ -660,6 +660,27 @@ async function main() {
     await narrow.close();
   });
 
+  await check("a sandbox's base URL leads to a dashboard of that sandbox only", async () => {
+    const sandbox = (await control(base, 'POST', '/_emulator/sandboxes')).body;
+    const sandboxUrl = `http://127.0.0.1:${port}/sandboxed/phone-numbers`;
+    const patched = await fetch(`${sandbox.baseUrl}${channelPath}${hapikey}`, {
+      method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: sandboxUrl }),
+    });
+    assert(patched.status === 200, `PATCH in the sandbox: ${patched.status}`);
+    const inside = await context.newPage();
+    watch(inside);
+    await inside.goto(`${sandbox.baseUrl}/`);
+    assert(inside.url() === `${sandbox.baseUrl}/_emulator/ui/`, `landed on ${inside.url()}`);
+    if (ASSETS) await inside.reload();
+    const card = `#apps-list .card[data-app-id="${APP_ID}"]`;
+    await inside.locator(card).waitFor();
+    await until(async () => (await text(inside, card)).includes(sandboxUrl), "the sandbox's URL");
+    assert(!(await text(inside, card)).includes(numbersUrl), "the emulator's own URL shows in the sandbox");
+    assert(!(await text(page, card)).includes(sandboxUrl), "the sandbox's URL shows in the emulator's page");
+    await inside.close();
+    await control(base, 'DELETE', `/_emulator/sandboxes/${sandbox.id}`);
+  });
+
   await check('no console errors, CSP violations or dialogs, and no request off loopback', async () => {
     assert(!problems.length, problems.slice(0, 3).join(' | '));
     assert(!offLoopback.length, `requests left loopback: ${offLoopback.slice(0, 3).join(', ')}`);

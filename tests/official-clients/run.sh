@@ -18,25 +18,16 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/../support/emulator.sh"
 emulator_binary "$@"
 
-PY_CLIENT_VERSION=12.0.0
-
 # The embedded default fixture (fixtures/default.json): one app, nothing registered yet.
 APP_ID=1234567
 DEVELOPER_API_KEY=demo-developer-api-key
 # Its access token (every scope, installed in the default portal 62515): the CRM suites use it.
 ACCESS_TOKEN=demo-access-token
 
-# --- Python client -----------------------------------------------------------------------
-# shellcheck source=SCRIPTDIR/../support/python-env.sh
-. "$HERE/../support/python-env.sh"
-python_env "$HERE" hubspot-api-client "$PY_CLIENT_VERSION" hubspot.crm.extensions.calling
-
-# --- Node client -------------------------------------------------------------------------
-# The package declares engines node>=22 but runs on node 20 (global fetch is all it needs);
-# npm only warns about that.
-# shellcheck source=SCRIPTDIR/../support/node-packages.sh
-. "$HERE/../support/node-packages.sh"
-ensure_node_package "$HERE" @hubspot/api-client
+# --- Python and Node clients (installed once, shared with clients/test.sh) -----------------
+# shellcheck source=SCRIPTDIR/../support/official-clients.sh
+. "$HERE/../support/official-clients.sh"
+official_clients
 
 # --- Emulator ----------------------------------------------------------------------------
 WORK="$(mktemp -d)"

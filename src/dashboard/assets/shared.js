@@ -5,7 +5,9 @@
 // become text nodes (never innerHTML, never eval); each page's CSP forbids inline code on top.
 'use strict';
 
-const API = '/_emulator';
+// The control API the page was served by: /_emulator, or a sandbox's /_sandbox/{id}/_emulator
+// when it was opened under a sandbox's base URL (it then shows that sandbox only).
+const API = location.pathname.replace(/\/ui(\/.*)?$/, '');
 const TOKEN_KEY = 'hubspot-emulator.control-token'; // sessionStorage: this tab only, shared by the pages
 const NAME_LIMIT = 24; // HubSpot shows the first 24 characters of a friendlyName
 

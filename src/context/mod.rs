@@ -1,7 +1,9 @@
 //! The per-request context: which emulated state a request acts on. Every handler of the HubSpot
-//! API and the control API reaches the state through here and nowhere else, so that isolated
-//! sandboxes can later choose the state per request (by path prefix or header) in this one
-//! place rather than in every handler.
+//! API and the control API reaches the state through here and nowhere else: the emulator's own,
+//! registered with the server, or — for a request under `/_sandbox/{id}` — that sandbox's, which
+//! `sandbox::route` puts in front of it before routing. No handler knows which it got.
+
+pub mod sandbox;
 
 use std::future::{ready, Ready};
 use std::ops::Deref;
