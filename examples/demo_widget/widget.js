@@ -258,6 +258,9 @@ function complete(call) {
     hs_call_from_number: call.fromNumber,
     hs_call_to_number: call.toNumber,
     hs_timestamp: new Date(call.startedAt).toISOString(),
+    // The demo app registers recording settings (examples/demo_recording): HubSpot asks for a
+    // call's recording with the account the call was made on, so the call must carry it.
+    hs_call_external_account_id: 'demo-account',
   };
   const completed = { externalCallId: call.externalCallId, engagementProperties };
   if (call.engagementId && BROKEN !== 'completed-without-engagement') completed.engagementId = call.engagementId;
