@@ -1,4 +1,6 @@
-// Types of the hubspot-emulator test helper (index.js).
+// Types of the hubspot-emulator test helper (index.js), checked against the README's usage by
+// `tsc --strict` in CI (runners/types/usage.mts). `await using` needs TypeScript >= 5.2 and
+// Symbol.asyncDispose in its lib ("esnext.disposable", or @types/node).
 
 /** An app of the emulator's state, with the credentials a HubSpot client needs. */
 export interface EmulatedApp {
@@ -35,13 +37,13 @@ export interface Verdict {
   [field: string]: unknown;
 }
 
-/** A page of a journal: oldest first; `next` continues it. */
+/** A page of a journal: oldest first; `next` is the `after` of the following page, null at the end. */
 export interface JournalPage<T = Record<string, unknown>> {
   total: number;
   kept: number;
   capacity: number;
   entries: T[];
-  next?: number;
+  next: number | null;
   [field: string]: unknown;
 }
 
@@ -73,6 +75,8 @@ export interface Sandbox extends Target {
   readonly id: string;
   /** Deletes the sandbox (one that already expired is no error). */
   close(): Promise<void>;
+  /** `await using sandbox = await emulator.sandbox()`: close() at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 export interface SandboxListing {
@@ -87,6 +91,8 @@ export interface Emulator extends Target {
   sandboxes(): Promise<SandboxListing>;
   /** Stops the process `start()` spawned; does nothing after `connect()`. */
   close(): Promise<void>;
+  /** `await using emulator = await start()`: close() at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 export interface StartOptions {
@@ -117,7 +123,10 @@ export function start(options?: StartOptions): Promise<Emulator>;
 export function connect(options?: ConnectOptions): Promise<Emulator>;
 export function findBinary(given?: string): string;
 
+/** A control-API call that did not succeed: the HTTP status and the emulator's `{"error": …}`. */
 export class EmulatorError extends Error {
+  constructor(message: string, status: number, body: unknown);
+  readonly name: 'EmulatorError';
   readonly status: number;
   readonly body: unknown;
 }
