@@ -21,6 +21,7 @@ import os
 import shutil
 import signal
 import tempfile
+import time
 from typing import Any, Iterator, Optional
 
 import pytest
@@ -90,11 +91,23 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if os.path.exists(started):
         with open(started, encoding="utf-8") as file:
             pid = json.load(file)["pid"]
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
+        _stop(pid)
     shutil.rmtree(shared, ignore_errors=True)
+
+
+def _stop(pid: int, grace: float = 5.0) -> None:
+    """SIGTERM, then waits for the process to be gone (SIGKILL after ``grace`` seconds), so that
+    the run does not end with the emulator still serving. It is no child of the controller (a
+    worker started it), so it cannot be waited for: its pid is polled."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            os.kill(pid, 0)  # ProcessLookupError once it is gone
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _shared(config: pytest.Config, shared: str) -> Emulator:
