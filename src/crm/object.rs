@@ -3,6 +3,7 @@
 //! its associations.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use crate::clock::Timestamp;
 
@@ -54,6 +55,10 @@ pub struct CrmObject {
     pub updated_at: Timestamp,
     pub archived_at: Option<Timestamp>,
     pub associations: BTreeSet<Association>,
+    /// How long a call lasted as HubSpot itself saw it (a call its calling widget followed from
+    /// answered to ended), where it did: not a property, never exported; it lets the judge tell
+    /// a really short call from a duration sent in seconds.
+    pub observed_duration: Option<Duration>,
 }
 
 impl CrmObject {
@@ -66,6 +71,7 @@ impl CrmObject {
             updated_at: at,
             archived_at: None,
             associations: BTreeSet::new(),
+            observed_duration: None,
         }
     }
 

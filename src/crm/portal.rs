@@ -5,6 +5,7 @@
 //! and stays within the portal's limits (objects per type, bytes).
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use serde_json::{Map, Value};
 
@@ -242,6 +243,13 @@ impl PortalCrm {
         }
         self.objects[object_type.index()].insert(target, object);
         Ok(target)
+    }
+
+    /// Records how long call `id` lasted as HubSpot saw it (`CrmObject::observed_duration`).
+    pub fn observe_duration(&mut self, id: u64, duration: Duration) {
+        if let Some(call) = self.objects[ObjectType::Calls.index()].get_mut(&id) {
+            call.observed_duration = Some(duration);
+        }
     }
 
     /// Moves the object to the recycle bin (archived). Archiving an archived object is a no-op;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::judge::{judge_call_properties, Written};
+use super::judge::judge_call;
 use crate::clock::Timestamp;
 use crate::crm::page::display_name;
 use crate::crm::{CrmObject, ObjectType, PortalCrm, Utterance};
@@ -196,12 +196,7 @@ fn entry(
     let is_call = object_type == ObjectType::Calls;
     let findings = is_call.then(|| {
         let needs_recording = created_by_app_id.is_some_and(|app| recording_apps.contains(&app));
-        judge_call_properties(
-            &object.properties,
-            "/properties",
-            Written::Whole,
-            needs_recording,
-        )
+        judge_call(object, needs_recording)
     });
     ObjectEntry {
         id: object.id.to_string(),

@@ -8,10 +8,12 @@
 //! and `hs_call_to_number` are free text in HubSpot, so they are never judged.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use super::request::InboundCall;
 use super::status::CALL_STATUSES;
 use crate::clock::Timestamp;
+use crate::crm::CrmObject;
 use crate::webhook::validator::e164_problem;
 use crate::webhook::Finding;
 
@@ -125,6 +127,44 @@ pub enum Written {
     Whole,
     /// An update, or properties overlaid on ones the emulator fills in.
     Partial,
+}
+
+/// Findings on a call engagement as it stands in the CRM (`judge_call_properties` of its
+/// properties, whole), less what HubSpot's own observation of the call disproves
+/// (`disproved_by_observation`).
+pub fn judge_call(call: &CrmObject, needs_recording: bool) -> Vec<Finding> {
+    let mut findings = judge_call_properties(
+        &call.properties,
+        "/properties",
+        Written::Whole,
+        needs_recording,
+    );
+    findings.retain(|f| !disproved_by_observation(f, &call.properties, call.observed_duration));
+    findings
+}
+
+/// A `duration-looks-like-seconds` the call itself disproves: HubSpot saw it last `observed`
+/// (answered to ended), and the milliseconds logged are nearer that than the same number of
+/// seconds would be. The call really was that short (a test that hangs up at once), so the app
+/// is not blamed; a 1.2 s call logged as `1` is still told.
+pub fn disproved_by_observation(
+    finding: &Finding,
+    properties: &BTreeMap<String, String>,
+    observed: Option<Duration>,
+) -> bool {
+    if finding.code != "duration-looks-like-seconds" {
+        return false;
+    }
+    let (Some(observed), Some(logged)) = (
+        observed,
+        properties
+            .get("hs_call_duration")
+            .and_then(|ms| ms.trim().parse::<u128>().ok()),
+    ) else {
+        return false;
+    };
+    let seen = observed.as_millis();
+    logged.abs_diff(seen) < (logged * 1000).abs_diff(seen)
 }
 
 /// Findings on a call engagement's properties, at `base` (`/properties`,
@@ -389,5 +429,32 @@ mod tests {
                 ("no-potential-recipients", "/potentialRecipientUserIds")
             ]
         );
+    }
+
+    #[test]
+    fn a_short_call_hubspot_saw_is_not_taken_for_seconds() {
+        let mut call = CrmObject::new(1, Timestamp::now());
+        call.properties = BTreeMap::from([
+            ("hs_call_duration".to_string(), "40".to_string()),
+            ("hs_call_status".to_string(), "COMPLETED".to_string()),
+            (
+                "hs_timestamp".to_string(),
+                "2026-01-01T10:00:00Z".to_string(),
+            ),
+        ]);
+        let coded = |call: &CrmObject| {
+            judge_call(call, false)
+                .into_iter()
+                .map(|f| f.code)
+                .collect::<Vec<_>>()
+        };
+        // Nothing observed: 40 on a completed call is probably seconds.
+        assert_eq!(coded(&call), ["duration-looks-like-seconds"]);
+        // HubSpot saw it last 35 ms: it was that short.
+        call.observed_duration = Some(Duration::from_millis(35));
+        assert!(coded(&call).is_empty());
+        // HubSpot saw 40 s: the app sent seconds.
+        call.observed_duration = Some(Duration::from_secs(40));
+        assert_eq!(coded(&call), ["duration-looks-like-seconds"]);
     }
 }

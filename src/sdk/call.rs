@@ -1,6 +1,8 @@
 //! A call as HubSpot's side of the widget follows it: the app's id for it, the engagement HubSpot
 //! logged it as, its direction and where it is in its life.
 
+use std::time::{Duration, Instant};
+
 use serde::Serialize;
 
 /// The HubSpot user's point of view, as `hs_call_direction` has it.
@@ -46,6 +48,13 @@ pub struct SdkCall {
     /// Already judged `call-never-completed` (a newer call started): judged once.
     #[serde(skip)]
     pub judged_incomplete: bool,
+    /// When HubSpot saw the call answered and ended, by the real clock (a deterministic run's
+    /// fake clock stands still): how long the call really lasted, to check the duration the app
+    /// logs against (`talk_time`).
+    #[serde(skip)]
+    pub answered_at: Option<Instant>,
+    #[serde(skip)]
+    pub ended_at: Option<Instant>,
 }
 
 /// The most of an `externalCallId` a session keeps (and compares): an app's ids are short; a
@@ -69,7 +78,14 @@ impl SdkCall {
             state: CallState::Ringing,
             end_status: None,
             judged_incomplete: false,
+            answered_at: None,
+            ended_at: None,
         }
+    }
+
+    /// How long the call was answered, from CALL_ANSWERED to CALL_ENDED as HubSpot saw them.
+    pub fn talk_time(&self) -> Option<Duration> {
+        Some(self.ended_at?.saturating_duration_since(self.answered_at?))
     }
 
     /// Still waiting for CALL_COMPLETED: not logged, not transferred away, and not an inbound call

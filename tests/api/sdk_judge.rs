@@ -257,6 +257,51 @@ async fn a_page_closed_with_a_call_on_leaves_it_never_completed() {
     assert_eq!(listed["calls"][0]["state"], "answered");
 }
 
+/// A call HubSpot saw answered and ended: the duration the app logs is checked against that time.
+async fn completed_after(page: &Page, id: &str, talk: Duration, logged_ms: &str) -> Value {
+    let started = page
+        .app_sends(
+            "OUTGOING_CALL_STARTED",
+            json!({"externalCallId": id, "createEngagement": true}),
+        )
+        .await;
+    let engagement = started["replies"][0]["data"]["engagementId"].clone();
+    page.app_sends("CALL_ANSWERED", json!({"externalCallId": id}))
+        .await;
+    tokio::time::sleep(talk).await;
+    page.app_sends(
+        "CALL_ENDED",
+        json!({"externalCallId": id, "engagementId": engagement, "callEndStatus": "COMPLETED"}),
+    )
+    .await;
+    page.app_sends(
+        "CALL_COMPLETED",
+        json!({"externalCallId": id, "engagementId": engagement,
+               "engagementProperties": {"hs_call_duration": logged_ms, "hs_call_status": "COMPLETED"}}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_short_call_is_not_taken_for_seconds_but_seconds_for_a_long_one_are() {
+    let app = spawn_widget().await;
+    let page = Page::open(&app, json!({})).await;
+    page.ready(true, true).await;
+    // Hung up at once (as a test does): a few milliseconds, logged as such, is no mistake.
+    let short = completed_after(&page, "short", Duration::ZERO, "3").await;
+    assert_eq!(codes(&short), Vec::<&str>::new(), "{short:#}");
+    assert_eq!(replies(&short), ["UPDATE_ENGAGEMENT_SUCCEEDED"]);
+    // 1.2 s of talk logged as "1": seconds, where HubSpot reads milliseconds.
+    let long = completed_after(&page, "long", Duration::from_millis(1200), "1").await;
+    check(
+        &long,
+        "duration-looks-like-seconds",
+        "warning",
+        "/data/engagementProperties/hs_call_duration",
+        "send 1000",
+    );
+}
+
 #[tokio::test]
 async fn handshake_and_initialization_limits() {
     let app = spawn_widget_with(SdkLimits {

@@ -40,4 +40,21 @@ export SCREENSHOT_DIR="${SCREENSHOT_DIR:-$ROOT/docs/screenshots}"
 
 status=0
 run_node_e2e 300 "$HERE/e2e.mjs" "$BIN" "$DEMO_APP" || status=$?
+
+# The example scenario that drives the widget (fixtures/examples/calling-widget.json) through the
+# real binary's `run`, its openWidget step opening the real Chromium: it must pass under --strict
+# with both scenarios in its JUnit report and no failure, and leave no browser behind.
+echo "=== hubspot-emulator run fixtures/examples/calling-widget.json --strict (openWidget in $CHROMIUM)"
+reports="$(mktemp -d)"
+if CHROMIUM="$CHROMIUM" timeout 180 "$BIN" run "$ROOT/fixtures/examples/calling-widget.json" --strict \
+  --junit "$reports/junit.xml" -- "$DEMO_APP" >"$reports/out.txt" 2>"$reports/err.txt" \
+  && grep -q 'tests="10"' "$reports/junit.xml" && grep -q 'failures="0" errors="0"' "$reports/junit.xml" \
+  && ! pgrep -f -- "--user-data-dir=.*hubspot-emulator" >/dev/null; then
+  echo "PASS  the calling-widget example passes under --strict: $(tail -n 1 "$reports/out.txt")"
+else
+  echo "FAIL  the calling-widget example scenario (exit $?):" >&2
+  tail -n 40 "$reports/out.txt" "$reports/err.txt" "$reports/junit.xml" >&2 || true
+  status=1
+fi
+rm -rf "$reports"
 exit "$status"

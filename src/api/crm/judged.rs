@@ -9,7 +9,7 @@ use super::auth::CrmCall;
 use crate::clock::Timestamp;
 use crate::context::state_of;
 use crate::crm::ObjectType;
-use crate::inbound_call::judge::{judge_call_properties, Written};
+use crate::inbound_call::judge::judge_call;
 use crate::inbound_call::CallWriteReport;
 
 /// Judges and journals the calls `ids` that `req` wrote (nothing for contacts and companies).
@@ -24,14 +24,16 @@ pub fn journal_call_writes(req: &HttpRequest, call: &CrmCall, ids: &[u64]) {
         .is_some_and(|app| app.extension.recording.is_some());
     let request = format!("{} {}", req.method(), req.path());
     for &id in ids {
-        let Some(properties) = shared.store.crm().read(call.portal_id, |crm| {
-            crm.object(ObjectType::Calls, id)
-                .map(|object| object.properties.clone())
+        let Some((properties, findings)) = shared.store.crm().read(call.portal_id, |crm| {
+            crm.object(ObjectType::Calls, id).map(|object| {
+                (
+                    object.properties.clone(),
+                    judge_call(object, needs_recording),
+                )
+            })
         }) else {
             continue;
         };
-        let findings =
-            judge_call_properties(&properties, "/properties", Written::Whole, needs_recording);
         shared.call_writes.push(|journal_id| CallWriteReport {
             id: journal_id,
             time: Timestamp::now(),

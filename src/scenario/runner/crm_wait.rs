@@ -10,7 +10,7 @@ use super::*;
 use crate::crm::{CrmObject, ObjectType};
 use crate::domain::PortalId;
 use crate::fixture::steps::{CrmCondition, ObjectRef};
-use crate::inbound_call::judge::{judge_call_properties, Written};
+use crate::inbound_call::judge::judge_call;
 
 /// A `crmObject` condition with its templates filled in.
 struct Wanted {
@@ -21,8 +21,8 @@ struct Wanted {
 
 /// What the CRM holds against a condition.
 enum Search {
-    /// A live record with the properties and the associations: its id and properties.
-    Found(u64, BTreeMap<String, String>),
+    /// A live record with the properties and the associations (boxed: an object is large).
+    Found(Box<CrmObject>),
     /// A live record with the properties but not every association: its id and what it is
     /// associated with.
     Unassociated(u64, Vec<String>),
@@ -60,8 +60,8 @@ impl Runner<'_> {
         let deadline = Instant::now() + Duration::from_millis(timeout_ms);
         loop {
             let search = self.search(portal_id, &wanted);
-            if let Search::Found(id, properties) = search {
-                return Ok(self.judged(wanted.object_type, id, properties, condition, fixture));
+            if let Search::Found(object) = search {
+                return Ok(self.judged(wanted.object_type, &object, condition, fixture));
             }
             if Instant::now() >= deadline {
                 let count = self
@@ -112,7 +112,7 @@ impl Runner<'_> {
                 .chain(candidates)
                 .find(|object| associated(object, &wanted.associated_with));
             match (found, first) {
-                (Some(object), _) => Search::Found(object.id, object.properties.clone()),
+                (Some(object), _) => Search::Found(Box::new(object.clone())),
                 (None, Some(object)) => Search::Unassociated(object.id, links(object)),
                 (None, None) => Search::Nothing,
             }
@@ -125,8 +125,7 @@ impl Runner<'_> {
     fn judged(
         &self,
         object_type: ObjectType,
-        id: u64,
-        properties: BTreeMap<String, String>,
+        object: &CrmObject,
         condition: &CrmCondition,
         fixture: &Fixture,
     ) -> Outcomes {
@@ -136,12 +135,10 @@ impl Runner<'_> {
             .and_then(|app| self.context.store.app(app.app_id))
             .is_some_and(|app| app.extension.recording.is_some());
         let findings = match object_type {
-            ObjectType::Calls => {
-                judge_call_properties(&properties, "/properties", Written::Whole, needs_recording)
-            }
+            ObjectType::Calls => judge_call(object, needs_recording),
             _ => Vec::new(),
         };
-        let result = json!({ "id": id.to_string(), "properties": properties });
+        let result = json!({ "id": object.id.to_string(), "properties": object.properties });
         let refusal = format!(
             "the {} was logged, but HubSpot would not keep it as the app meant",
             object_type.singular()

@@ -172,7 +172,10 @@ pub fn progress(respond: &mut Respond) {
     };
     let call = &mut respond.session.calls[at];
     match name {
-        "CALL_ANSWERED" if call.state == CallState::Ringing => call.state = CallState::Answered,
+        "CALL_ANSWERED" if call.state == CallState::Ringing => {
+            call.state = CallState::Answered;
+            call.answered_at = Some(std::time::Instant::now());
+        }
         "CALL_TRANSFERRED" if !call.is_done() => call.state = CallState::Transferred,
         "CALL_ENDED" => {
             if let (Some(given), Some(logged)) =
@@ -190,6 +193,7 @@ pub fn progress(respond: &mut Respond) {
             }
             if !call.is_done() {
                 call.state = CallState::Ended;
+                call.ended_at.get_or_insert_with(std::time::Instant::now);
                 // Kept only when it is one of the SDK's (a field-mistyped said so otherwise).
                 call.end_status = report
                     .text("callEndStatus")

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use super::engagement;
 use super::Respond;
 use crate::crm::CrmError;
-use crate::inbound_call::judge::{judge_call_properties, Written};
+use crate::inbound_call::judge::{disproved_by_observation, judge_call_properties, Written};
 use crate::sdk::action::Action;
 use crate::sdk::call::CallState;
 use crate::sdk::findings;
@@ -82,20 +82,30 @@ pub fn completed(respond: &mut Respond) {
     let end_status = at.and_then(|i| respond.session.calls[i].end_status.clone());
     let shown = record::shown(&respond.session.record);
     let app_id = respond.session.app_id;
+    let talk_time = at.and_then(|i| respond.session.calls[i].talk_time());
     let written = store.crm().write(portal_id, |crm| {
-        engagement::complete(crm, id, &properties, end_status.as_deref(), shown, app_id)
+        let after =
+            engagement::complete(crm, id, &properties, end_status.as_deref(), shown, app_id)?;
+        if let Some(talk_time) = talk_time {
+            crm.observe_duration(id, talk_time);
+        }
+        Ok::<_, CrmError>(after)
     });
     match written {
         Ok(after) => {
             let needs_recording = store
                 .app(app_id)
                 .is_some_and(|app| app.extension.recording.is_some());
-            respond.out.findings.extend(judge_call_properties(
-                &after,
-                "/data/engagementProperties",
-                Written::Whole,
-                needs_recording,
-            ));
+            respond.out.findings.extend(
+                judge_call_properties(
+                    &after,
+                    "/data/engagementProperties",
+                    Written::Whole,
+                    needs_recording,
+                )
+                .into_iter()
+                .filter(|finding| !disproved_by_observation(finding, &after, talk_time)),
+            );
             respond
                 .out
                 .reply("UPDATE_ENGAGEMENT_SUCCEEDED", json!({ "engagementId": id }));
