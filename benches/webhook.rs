@@ -9,7 +9,7 @@
 //!
 //! The two alternate in short rounds and the medians are compared, so that load from elsewhere
 //! on the (shared) machine hits both alike. Prints deliveries per second for both, the ratio
-//! (target ≥ 70 %), and the added cost per delivery in µs, then the same figures as `RESULT key
+//! (target ≥ 85 % at 64 concurrent, ≥ 90 % at 1), and the added cost per delivery in µs, then the same figures as `RESULT key
 //! value` lines for benches/report.sh. A figure, never an assertion.
 
 use std::cell::Cell;
@@ -68,7 +68,8 @@ fn main() {
     );
     println!("| metric | emulator | baseline (raw awc) | ratio | target |");
     println!("|---|---|---|---|---|");
-    println!("| deliveries/s | {emu:.0} | {base:.0} | {ratio:.1} % | ≥ 70 % |");
+    let target = if concurrency > 1 { 85 } else { 90 };
+    println!("| deliveries/s | {emu:.0} | {base:.0} | {ratio:.1} % | ≥ {target} % |");
     println!("| added cost per delivery | {added_us:.1} µs | | | |");
     // Machine-readable, for benches/report.sh.
     println!();
