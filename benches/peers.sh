@@ -10,7 +10,7 @@
 # It measures, in one run:
 #   - start-up, process start to the first 200 of GET channel-connection, median of N runs each
 #     (the emulator the same way, for the ratio);
-#   - idle RSS (Prism: the node process and its children) and RSS after the load;
+#   - RSS after the first call (Prism: the node process and its children) and after the load;
 #   - GET channel-connection and POST inbound-call req/s (wrk -t2 -c64), emulator vs Prism,
 #     interleaved rounds, medians; the ratio emulator / Prism.
 # Prism runs with `--verboseLevel warn` (its default, info, writes a log line per check of
@@ -22,7 +22,7 @@
 # Exit 1: a server did not start or answered anything but 2xx under load.
 #
 # Options:
-#   --quick      1 s per measurement, 1 round, 1 start-up run
+#   --quick      1 s per measurement, 1 round, 1 start-up sample (the load servers')
 #   --tsv FILE   also write the figures to FILE ("key<TAB>value": peers.prism_get_rps, ...)
 # Environment: CARGO_TARGET_DIR (the release binary), EMULATOR_BIN, BENCH_CACHE.
 
@@ -41,6 +41,7 @@ done
 case "$TSV" in ''|/*) ;; *) TSV=$PWD/$TSV ;; esac
 DURATION=3 ROUNDS=3 WARMUP=1 STARTUP_RUNS=5
 if [ "$QUICK" = 1 ]; then DURATION=1 ROUNDS=1 WARMUP=0 STARTUP_RUNS=1; fi
+# The servers started for the load give the first start-up sample each; the loop below the rest.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -119,11 +120,19 @@ prism_cmd() { echo "$PRISM" mock --host 127.0.0.1 --port "$1" --verboseLevel war
 # ---------------------------------------------------------------------------------- start-up
 declare -A STARTUP=([emulator]="" [prism]="")
 log "start-up: $STARTUP_RUNS runs each, interleaved (to the first 200 of GET channel-connection)"
-for _ in $(seq "$STARTUP_RUNS"); do
+EMU_PORT=$(free_port)
+# shellcheck disable=SC2046  # the command's words
+start emulator "$EMU_PORT" $(emulator_cmd "$EMU_PORT"); EMU_PID=$STARTED_PID
+STARTUP[emulator]+="$STARTED_MS "
+PRISM_PORT=$(free_port)
+# shellcheck disable=SC2046
+start prism "$PRISM_PORT" $(prism_cmd "$PRISM_PORT"); PRISM_PID=$STARTED_PID
+STARTUP[prism]+="$STARTED_MS "
+for _ in $(seq 2 "$STARTUP_RUNS"); do
   for side in emulator prism; do
     port=$(free_port)
-    # shellcheck disable=SC2046  # the command's words
-    start "$side" "$port" $("${side}_cmd" "$port")
+    # shellcheck disable=SC2046
+    start "$side-startup" "$port" $("${side}_cmd" "$port")
     STARTUP[$side]+="$STARTED_MS "
     stop "$STARTED_PID"
   done
@@ -132,13 +141,9 @@ EMU_START=$(median <<<"${STARTUP[emulator]}") PRISM_START=$(median <<<"${STARTUP
 log "     start-up median: emulator $EMU_START ms, Prism $PRISM_START ms"
 
 # ---------------------------------------------------------------------------------- load
-EMU_PORT=$(free_port)
-# shellcheck disable=SC2046
-start emulator "$EMU_PORT" $(emulator_cmd "$EMU_PORT"); EMU_PID=$STARTED_PID
-PRISM_PORT=$(free_port)
-# shellcheck disable=SC2046
-start prism "$PRISM_PORT" $(prism_cmd "$PRISM_PORT"); PRISM_PID=$STARTED_PID
 sleep 0.5
+# "Idle" after one API call (the start-up check): the emulator has begun loading
+# libphonenumber's metadata then (see inbound_call::phone::warm_up).
 EMU_IDLE=$(tree_rss_mib "$EMU_PID") PRISM_IDLE=$(tree_rss_mib "$PRISM_PID")
 log "     idle RSS: emulator $EMU_IDLE MiB, Prism $PRISM_IDLE MiB"
 
@@ -176,7 +181,7 @@ printf '%-34s %12s %12s %10s\n' metric emulator prism "emu/prism"
 printf '%-34s %12s %12s %9sx\n' "GET channel-connection (req/s)" "${RPS[emulator-get]}" "${RPS[prism-get]}" "$(ratio "${RPS[emulator-get]}" "${RPS[prism-get]}")"
 printf '%-34s %12s %12s %9sx\n' "POST inbound-call (req/s)" "${RPS[emulator-inbound]}" "${RPS[prism-inbound]}" "$(ratio "${RPS[emulator-inbound]}" "${RPS[prism-inbound]}")"
 printf '%-34s %12s %12s\n' "start-up to the first 200 (ms)" "$EMU_START" "$PRISM_START"
-printf '%-34s %12s %12s\n' "idle RSS (MiB)" "$EMU_IDLE" "$PRISM_IDLE"
+printf '%-34s %12s %12s\n' "RSS after the first call (MiB)" "$EMU_IDLE" "$PRISM_IDLE"
 printf '%-34s %12s %12s\n' "RSS after the load (MiB)" "$EMU_LOADED" "$PRISM_LOADED"
 if [ -n "$TSV" ]; then
   {

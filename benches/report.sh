@@ -270,7 +270,7 @@ if [ -n "$(get peers.get_rps.prism)" ]; then
   judge "$(calc 'e / b' "e=$em" "b=$bl")" higher 1 "ahead of Prism (inbound-call)"
   row "POST inbound-call (req/s), emulator vs Prism" "$(with_commas "$(fmt 0 "$em")")" "$(with_commas "$(fmt 0 "$bl")")" "$(na "$(ratio_x "$em" "$bl")")" "ahead (> 1x)" "$MET"
   row "start-up to the first 200 of GET channel-connection (ms), emulator vs Prism" "$(get peers.startup_ms.emulator)" "$(get peers.startup_ms.prism)" "" "-" ""
-  row "idle RSS / after the load (MiB), emulator vs Prism" "$(get peers.idle_rss_mib.emulator) / $(get peers.loaded_rss_mib.emulator)" "$(get peers.idle_rss_mib.prism) / $(get peers.loaded_rss_mib.prism)" "" "-" ""
+  row "RSS after the first call / after the load (MiB), emulator vs Prism" "$(get peers.idle_rss_mib.emulator) / $(get peers.loaded_rss_mib.emulator)" "$(get peers.idle_rss_mib.prism) / $(get peers.loaded_rss_mib.prism)" "" "-" ""
 else
   row "Prism (npm @stoplight/prism-cli)" "not run (see $WORK/peers.err)" "" "" "-" "n/a"
 fi
