@@ -11,7 +11,7 @@
 //! `--warmup` cycles (20: the first sandbox loads what every later one shares, such as the CRM's
 //! property catalogs and libphonenumber's metadata), and at the end, with every sandbox deleted.
 //!
-//! Then what memory holds: `--hold` sandboxes (100; `--quick`: 20) created and kept, each with
+//! Then what memory holds: `--hold` sandboxes (50; `--quick`: 20; at most `serve --max-sandboxes`, 64) created and kept, each with
 //! its channel connection (RSS before and after, per sandbox), and 10,000 contacts (`--quick`:
 //! 2,000, scaled) created in the emulator's own CRM through `POST /crm/v3/objects/contacts/batch/create` (100 a batch, the
 //! demo app's token; RSS before and after: the memory of 10,000 CRM objects).
@@ -94,7 +94,8 @@ fn options() -> Options {
         cycles,
         concurrency,
         warmup,
-        hold: hold.unwrap_or(if quick { 20 } else { 100 }),
+        // Below the emulator's default --max-sandboxes (64).
+        hold: hold.unwrap_or(if quick { 20 } else { 50 }),
         // The default portal's limit per type; --quick: a fifth, scaled.
         crm_objects: if quick { 2_000 } else { 10_000 },
         bin: emulator::binary(
