@@ -1,6 +1,6 @@
 //! Sandboxes: what one costs to create, and does the emulator give its memory back when they are
 //! deleted? (`cargo build --release --bins --examples && target/release/examples/bench_sandboxes
-//! [--cycles N] [--quick] [--concurrency N] [--warmup N] [--bin PATH]`)
+//! [--cycles N] [--quick] [--concurrency N] [--warmup N] [--hold N] [--bin PATH]`)
 //!
 //! The real binary runs as a child process, `hubspot-emulator serve --port 0` on its embedded
 //! fixture. `--concurrency` workers (4, like the workers of a parallel test run), each on its own
@@ -10,6 +10,11 @@
 //! journal, and delete it. It reads the emulator's VmRSS from /proc/PID/status after start, after
 //! `--warmup` cycles (20: the first sandbox loads what every later one shares, such as the CRM's
 //! property catalogs and libphonenumber's metadata), and at the end, with every sandbox deleted.
+//!
+//! Then what memory holds: `--hold` sandboxes (50; `--quick`: 20; at most `serve --max-sandboxes`, 64) created and kept, each with
+//! its channel connection (RSS before and after, per sandbox), and 10,000 contacts (`--quick`:
+//! 2,000, scaled) created in the emulator's own CRM through `POST /crm/v3/objects/contacts/batch/create` (100 a batch, the
+//! demo app's token; RSS before and after: the memory of 10,000 CRM objects).
 //!
 //! It prints the create latency (median, p90, p99, max), the cycles per second, RSS at each point
 //! and the growth from warm-up to the end (target: within 2 MiB), then `RESULT key value` lines
@@ -39,6 +44,8 @@ struct Options {
     cycles: usize,
     concurrency: usize,
     warmup: usize,
+    hold: usize,
+    crm_objects: usize,
     bin: std::path::PathBuf,
 }
 
@@ -50,7 +57,7 @@ fn usage_error(message: &str) -> ! {
 fn options() -> Options {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut quick = false;
-    let (mut cycles, mut concurrency, mut warmup, mut bin) = (None, 4, 20, None);
+    let (mut cycles, mut concurrency, mut warmup, mut hold, mut bin) = (None, 4, 20, None, None);
     let mut i = 0;
     while i < args.len() {
         let value = || {
@@ -73,6 +80,7 @@ fn options() -> Options {
             "--cycles" => cycles = Some(number()),
             "--concurrency" => concurrency = number().clamp(1, 64),
             "--warmup" => warmup = number(),
+            "--hold" => hold = Some(number().max(1)),
             "--bin" => bin = Some(value()),
             other => usage_error(&format!("unknown argument {other:?}")),
         }
@@ -86,6 +94,10 @@ fn options() -> Options {
         cycles,
         concurrency,
         warmup,
+        // Below the emulator's default --max-sandboxes (64).
+        hold: hold.unwrap_or(if quick { 20 } else { 50 }),
+        // The default portal's limit per type; --quick: a fifth, scaled.
+        crm_objects: if quick { 2_000 } else { 10_000 },
         bin: emulator::binary(
             bin.or_else(|| std::env::var("EMULATOR_BIN").ok()),
             "bench_sandboxes",
@@ -228,6 +240,82 @@ async fn run(base: &str, count: usize, concurrency: usize) -> Result<Vec<Duratio
     Ok(all)
 }
 
+/// Creates `count` sandboxes, each with its channel connection, and keeps them; their ids.
+async fn hold(base: &str, count: usize) -> Result<Vec<String>, String> {
+    let client = Client::builder().no_proxy().build().expect("a client");
+    let mut ids = Vec::new();
+    for n in 0..count {
+        let created = expect(
+            "create",
+            call(
+                &client,
+                Method::POST,
+                &format!("{base}/_emulator/sandboxes"),
+                None,
+            )
+            .await?,
+            201,
+        )?;
+        let at = created["baseUrl"].as_str().unwrap_or_default();
+        let register = json!({"url": format!("http://127.0.0.1:9/{n}"), "isReady": true});
+        expect(
+            "register",
+            call(
+                &client,
+                Method::POST,
+                &format!("{at}{CONNECTION}"),
+                Some(&register),
+            )
+            .await?,
+            200,
+        )?;
+        ids.push(created["id"].as_str().unwrap_or_default().to_string());
+    }
+    Ok(ids)
+}
+
+/// Deletes the sandboxes `ids`.
+async fn release(base: &str, ids: &[String]) -> Result<(), String> {
+    let client = Client::builder().no_proxy().build().expect("a client");
+    for id in ids {
+        let url = format!("{base}/_emulator/sandboxes/{id}");
+        expect(
+            "delete",
+            call(&client, Method::DELETE, &url, None).await?,
+            200,
+        )?;
+    }
+    Ok(())
+}
+
+/// Creates `count` contacts (a multiple of 100) in the emulator's own CRM, 100 a batch.
+async fn fill_crm(base: &str, count: usize) -> Result<(), String> {
+    let client = Client::builder().no_proxy().build().expect("a client");
+    let url = format!("{base}/crm/v3/objects/contacts/batch/create");
+    for batch in 0..count / 100 {
+        let inputs: Vec<Value> = (0..100)
+            .map(|i| {
+                let n = batch * 100 + i;
+                json!({"properties": {"firstname": format!("Bench{n}"), "lastname": "Contact",
+                    "email": format!("bench{n}@example.com"), "phone": format!("+1415555{n:04}")}})
+            })
+            .collect();
+        let response = client
+            .post(&url)
+            .bearer_auth("demo-access-token")
+            .json(&json!({ "inputs": inputs }))
+            .send()
+            .await
+            .map_err(|e| format!("{url}: {e}"))?;
+        let status = response.status().as_u16();
+        if status != 201 {
+            let text = response.text().await.unwrap_or_default();
+            return Err(format!("batch create: {status} {text}"));
+        }
+    }
+    Ok(())
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
@@ -293,6 +381,36 @@ fn main() {
         fail(format!("{left} sandboxes left after the run"));
     }
 
+    // What memory holds: sandboxes kept, then CRM objects. Before each reading the request
+    // journal is emptied, which also has the allocator hand back what it freed
+    // (malloc_trim): RSS then shows what is held, not what the requests left behind.
+    let settle = || {
+        let journal = format!("{base}/_emulator/requests");
+        runtime
+            .block_on(call(&Client::new(), Method::DELETE, &journal, None))
+            .unwrap_or_else(|e| fail(e));
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    settle();
+    let rss_before_hold = memory(pid).rss as f64 / MIB;
+    let held = runtime
+        .block_on(hold(&base, options.hold))
+        .unwrap_or_else(|e| fail(e));
+    settle();
+    let rss_held = memory(pid).rss as f64 / MIB;
+    let per_sandbox_kib = (rss_held - rss_before_hold) * 1024.0 / options.hold as f64;
+    runtime
+        .block_on(release(&base, &held))
+        .unwrap_or_else(|e| fail(e));
+    settle();
+    let rss_before_crm = memory(pid).rss as f64 / MIB;
+    runtime
+        .block_on(fill_crm(&base, options.crm_objects))
+        .unwrap_or_else(|e| fail(e));
+    settle();
+    let rss_crm = memory(pid).rss as f64 / MIB;
+    let per_10k_crm_mib = (rss_crm - rss_before_crm) * 10_000.0 / options.crm_objects as f64;
+
     let mut took: Vec<Duration> = warm.into_iter().chain(measured.iter().copied()).collect();
     took.sort();
     let per_s = measured.len() as f64 / seconds;
@@ -314,6 +432,14 @@ fn main() {
         if growth.abs() <= 2.0 { "within 2 MiB" } else { "MORE THAN 2 MiB" }
     );
     println!("peak RSS {peak:.1} MiB; anonymous memory at the end {anon_end:.1} MiB");
+    println!(
+        "{} sandboxes kept, each with its channel connection: RSS {rss_before_hold:.1} -> {rss_held:.1} MiB, {per_sandbox_kib:.0} KiB per sandbox",
+        options.hold
+    );
+    println!(
+        "{} contacts created (batch/create): RSS {rss_before_crm:.1} -> {rss_crm:.1} MiB, {per_10k_crm_mib:.2} MiB per 10,000 CRM objects",
+        options.crm_objects
+    );
     println!("RESULT sandboxes.cycles {}", options.cycles);
     println!(
         "RESULT sandboxes.create_median_ms {:.3}",
@@ -329,5 +455,8 @@ fn main() {
     println!("RESULT sandboxes.rss_end_mib {rss_end:.2}");
     println!("RESULT sandboxes.growth_mib {growth:.3}");
     println!("RESULT sandboxes.peak_rss_mib {peak:.2}");
+    println!("RESULT sandboxes.held {}", options.hold);
+    println!("RESULT sandboxes.per_sandbox_kib {per_sandbox_kib:.1}");
+    println!("RESULT sandboxes.per_10k_crm_mib {per_10k_crm_mib:.2}");
     drop(emulator);
 }

@@ -1,4 +1,4 @@
--- Shared by get.lua and post.lua (loaded with dofile; see those files). Counts every response by
+-- Shared by the scripts of this folder (loaded with dofile; see those files). Counts every response by
 -- status in each wrk thread and, in done(), prints one machine-readable line that api.sh parses:
 --
 --   BENCH_RESULT responses=N non2xx=N first_non2xx=CODE statuses=200:N,409:N p50_ms=X p99_ms=X
@@ -21,13 +21,18 @@ non2xx = 0
 first_non2xx = 0
 statuses = {}
 
-function response(status, headers, body)
+-- Counts one response (a script with its own response() calls it).
+function count_response(status)
   responses = responses + 1
   statuses[status] = (statuses[status] or 0) + 1
   if status < 200 or status > 299 then
     non2xx = non2xx + 1
     if first_non2xx == 0 then first_non2xx = status end
   end
+end
+
+function response(status, headers, body)
+  count_response(status)
 end
 
 function done(summary, latency, requests)

@@ -28,15 +28,13 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/crm/extensions/calling/2026-03/inbound-call"),
 ];
 
-/// Mounted with the token APIs, before the `{appId}` scopes: `inbound-call` is not an app id.
+/// Mounted in each path family's scope (`routes::Mount::InFamily`).
 pub fn configure(config: &mut web::ServiceConfig) {
-    for (_, path) in ENDPOINTS {
-        config.service(
-            web::resource(*path)
-                .route(web::post().to(inbound_call))
-                .default_service(web::to(not_allowed)),
-        );
-    }
+    config.service(
+        web::resource("/inbound-call")
+            .route(web::post().to(inbound_call))
+            .default_service(web::to(not_allowed)),
+    );
 }
 
 #[derive(Serialize)]

@@ -24,6 +24,7 @@ pub(crate) mod transcripts;
 use actix_web::middleware::from_fn;
 use actix_web::{web, Scope};
 
+use routes::Mount;
 pub use routes::PATH_FAMILIES;
 
 /// The HubSpot API: every path the control API does not take. Each family's resources from the
@@ -40,16 +41,30 @@ pub fn scope() -> Scope<
 > {
     let mut api = web::scope("");
     for token_api in routes::TOKEN_APIS {
-        api = api.configure(token_api.configure);
+        if let Mount::Root(configure) = token_api.mount {
+            api = api.configure(configure);
+        }
     }
     for prefix in PATH_FAMILIES {
-        // One scope per family, so a request matches one `{appId}` pattern and then a static
-        // path, rather than trying every resource's pattern in turn.
-        let mut family = web::scope(&format!("{prefix}/{{appId}}"));
-        for endpoint in routes::endpoints() {
-            family = family.service((endpoint.service)());
+        // The family's static prefix first (a string compare), then its token APIs' paths and
+        // its `{appId}` scope: the patterns with a segment to capture, whose matching is a regex
+        // (actix's regex-lite, without literal prefilters), then run on the short tail only,
+        // and no other family's or API's pattern runs on the path at all.
+        let mut family = web::scope(prefix);
+        for token_api in routes::TOKEN_APIS {
+            if let Mount::InFamily(configure) = token_api.mount {
+                family = family.configure(configure);
+            }
         }
-        api = api.service(family.default_service(web::to(fallback::not_found)));
+        let mut app = web::scope("/{appId}");
+        for endpoint in routes::endpoints() {
+            app = app.service((endpoint.service)());
+        }
+        api = api.service(
+            family
+                .service(app.default_service(web::to(fallback::not_found)))
+                .default_service(web::to(fallback::not_found)),
+        );
     }
     api.service(crm::scope())
         .default_service(web::to(fallback::not_found))

@@ -29,6 +29,8 @@ pub async fn observe(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
     let started = Instant::now();
+    // An app is calling: the fire or inbound call that needs libphonenumber may follow.
+    crate::inbound_call::phone::warm_up();
     let time = Timestamp::now();
     let method = req.method().to_string();
     let path = redact_query(

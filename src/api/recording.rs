@@ -24,15 +24,13 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/crm/extensions/calling/2026-03/recordings/ready"),
 ];
 
-/// Mounted with the token APIs, before the `{appId}` scopes: `recordings` is not an app id.
+/// Mounted in each path family's scope (`routes::Mount::InFamily`).
 pub fn configure(config: &mut web::ServiceConfig) {
-    for (_, path) in ENDPOINTS {
-        config.service(
-            web::resource(*path)
-                .route(web::post().to(mark_as_ready))
-                .default_service(web::to(not_allowed)),
-        );
-    }
+    config.service(
+        web::resource("/recordings/ready")
+            .route(web::post().to(mark_as_ready))
+            .default_service(web::to(not_allowed)),
+    );
 }
 
 async fn mark_as_ready(

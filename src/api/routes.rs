@@ -48,26 +48,35 @@ pub fn endpoints() -> [Endpoint; 3] {
 pub struct TokenApi {
     /// Each endpoint's methods (`"GET, HEAD"`) and full path.
     pub endpoints: &'static [(&'static str, &'static str)],
-    /// Adds the family's resources to the API's scope.
-    pub configure: fn(&mut web::ServiceConfig),
+    /// Where its resources are added.
+    pub mount: Mount,
+}
+
+/// Where a token API's resources go.
+pub enum Mount {
+    /// At the API's root, with paths of their own.
+    Root(fn(&mut web::ServiceConfig)),
+    /// Into each path family's scope, relative to it (`/inbound-call`), before its `{appId}`
+    /// scope: `inbound-call` is not an app id.
+    InFamily(fn(&mut web::ServiceConfig)),
 }
 
 /// Every API whose app is the access token's.
 pub const TOKEN_APIS: &[TokenApi] = &[
     TokenApi {
         endpoints: connection_status::ENDPOINTS,
-        configure: connection_status::configure,
+        mount: Mount::Root(connection_status::configure),
     },
     TokenApi {
         endpoints: inbound_call::ENDPOINTS,
-        configure: inbound_call::configure,
+        mount: Mount::InFamily(inbound_call::configure),
     },
     TokenApi {
         endpoints: recording::ENDPOINTS,
-        configure: recording::configure,
+        mount: Mount::InFamily(recording::configure),
     },
     TokenApi {
         endpoints: transcripts::ENDPOINTS,
-        configure: transcripts::configure,
+        mount: Mount::InFamily(transcripts::configure),
     },
 ];

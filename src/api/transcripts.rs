@@ -25,12 +25,6 @@ pub const WRITE_SCOPES: &[&str] = &["crm.extensions_calling_transcripts.write"];
 /// `crm.extensions_calling_transcripts.read`: GET.
 pub const READ_SCOPES: &[&str] = &["crm.extensions_calling_transcripts.read"];
 
-/// The two path families of the Transcriptions spec.
-const FAMILIES: [&str; 2] = [
-    "/crm/v3/extensions/calling/transcripts",
-    "/crm/extensions/calling/2026-03/transcripts",
-];
-
 /// Every endpoint, for the 404's suggestions.
 pub const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/crm/v3/extensions/calling/transcripts"),
@@ -45,28 +39,27 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Mounted with the token APIs, before the `{appId}` scopes: `transcripts` is not an app id.
+/// Mounted in each path family's scope (`routes::Mount::InFamily`): `transcripts` is not an
+/// app id.
 pub fn configure(config: &mut web::ServiceConfig) {
-    for family in FAMILIES {
-        config.service(
-            web::resource(family)
-                .route(web::post().to(create))
-                .default_service(web::to(|req: HttpRequest| async move {
-                    Err::<HttpResponse, _>(ApiError::method_not_allowed(&req, vec![Method::POST]))
-                })),
-        );
-        config.service(
-            web::resource(format!("{family}/{{transcriptId}}"))
-                .route(web::get().to(get))
-                .route(web::delete().to(delete))
-                .default_service(web::to(|req: HttpRequest| async move {
-                    Err::<HttpResponse, _>(ApiError::method_not_allowed(
-                        &req,
-                        vec![Method::GET, Method::DELETE],
-                    ))
-                })),
-        );
-    }
+    config.service(
+        web::resource("/transcripts")
+            .route(web::post().to(create))
+            .default_service(web::to(|req: HttpRequest| async move {
+                Err::<HttpResponse, _>(ApiError::method_not_allowed(&req, vec![Method::POST]))
+            })),
+    );
+    config.service(
+        web::resource("/transcripts/{transcriptId}")
+            .route(web::get().to(get))
+            .route(web::delete().to(delete))
+            .default_service(web::to(|req: HttpRequest| async move {
+                Err::<HttpResponse, _>(ApiError::method_not_allowed(
+                    &req,
+                    vec![Method::GET, Method::DELETE],
+                ))
+            })),
+    );
 }
 
 #[derive(Serialize)]
