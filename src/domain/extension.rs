@@ -15,3 +15,10 @@ pub struct CallingExtension {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording: Option<Recording>,
 }
+
+impl CallingExtension {
+    /// Nothing registered: no settings, channel connection or recording settings.
+    pub fn is_empty(&self) -> bool {
+        self.settings.is_none() && self.channel_connection.is_none() && self.recording.is_none()
+    }
+}

@@ -12,7 +12,7 @@ pub mod error;
 pub mod rate_limit;
 pub mod seed;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use dashmap::DashMap;
 use parking_lot::RwLock;
@@ -25,6 +25,11 @@ pub use error::StoreError;
 use rate_limit::RateLimiter;
 pub use rate_limit::RateLimits;
 pub use seed::{PortalSeed, Seed, User};
+
+/// How many apps `acceptAnyAppId` provisions at most: each is kept (with its rate-limit
+/// counters) until a reset, so an app that names ever new app ids must not grow the emulator
+/// without bound. Past it, provisioned apps that hold nothing are forgotten first.
+pub const MAX_PROVISIONED_APPS: usize = 10_000;
 
 pub struct Store {
     apps: DashMap<AppId, AppRecord>,
@@ -170,6 +175,7 @@ impl Store {
         };
         if let Some(template) = template {
             template.authorize(credential, access)?;
+            self.make_room_for_a_provisioned_app(app_id)?;
             self.apps.entry(app_id).or_insert_with(|| AppRecord {
                 profile: template.provisioned_as(app_id),
                 extension: Default::default(),
@@ -190,6 +196,48 @@ impl Store {
         } else {
             Err(StoreError::Unauthenticated)
         }
+    }
+
+    /// Below `MAX_PROVISIONED_APPS` provisioned apps, or back below it by forgetting those that
+    /// hold nothing (no registration: nothing accepted is lost); else `app_id` is not served.
+    fn make_room_for_a_provisioned_app(&self, app_id: AppId) -> Result<(), StoreError> {
+        if self.apps.len() < MAX_PROVISIONED_APPS {
+            return Ok(());
+        }
+        // Read once, so no lock of the config is taken while the apps' are held.
+        let declared: HashSet<AppId> = (self.config.read().seed.apps.iter())
+            .map(|app| app.profile.app_id)
+            .collect();
+        let provisioned = || {
+            self.apps
+                .iter()
+                .filter(|e| !declared.contains(e.key()))
+                .count()
+        };
+        if provisioned() < MAX_PROVISIONED_APPS {
+            return Ok(());
+        }
+        let mut forgotten = Vec::new();
+        self.apps.retain(|id, app| {
+            let forget = !declared.contains(id) && app.extension.is_empty();
+            if forget {
+                forgotten.push(*id);
+            }
+            !forget
+        });
+        let limiter = self.rate_limiter.read();
+        for id in forgotten {
+            limiter.forget(i64::from(id.get()));
+        }
+        if provisioned() < MAX_PROVISIONED_APPS {
+            return Ok(());
+        }
+        Err(StoreError::NotFound(format!(
+            "App {app_id} is not declared in this emulator, and \"acceptAnyAppId\" has already \
+             provisioned {MAX_PROVISIONED_APPS} apps that hold registrations (the emulator's bound). \
+             Delete the registrations of apps you are done with, reset (POST /_emulator/reset), or \
+             declare the app in a fixture file."
+        )))
     }
 
     /// Counts a request against the app's rate limit.

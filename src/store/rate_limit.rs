@@ -107,6 +107,11 @@ impl RateLimiter {
     pub fn clear(&self) {
         self.windows.clear();
     }
+
+    /// Drops `key`'s counters (an app that no longer exists).
+    pub fn forget(&self, key: i64) {
+        self.windows.remove(&key);
+    }
 }
 
 /// Counts one request in a fixed window of `length_ms`, starting a new window when the current
