@@ -109,12 +109,14 @@ pub fn judge_inbound_call(
             "/engagementProperties",
             Written::Whole,
             has_recording_settings,
+            None,
         ),
         false => judge_call_properties(
             &call.engagement_properties,
             "/engagementProperties",
             Written::Partial,
             false,
+            None,
         ),
     });
     findings
@@ -129,42 +131,28 @@ pub enum Written {
     Partial,
 }
 
-/// Findings on a call engagement as it stands in the CRM (`judge_call_properties` of its
-/// properties, whole), less what HubSpot's own observation of the call disproves
-/// (`disproved_by_observation`).
+/// Findings on a call engagement as it stands in the CRM: its properties judged whole, with
+/// what HubSpot itself saw of the call (`CrmObject::observed_duration`).
 pub fn judge_call(call: &CrmObject, needs_recording: bool) -> Vec<Finding> {
-    let mut findings = judge_call_properties(
+    judge_call_properties(
         &call.properties,
         "/properties",
         Written::Whole,
         needs_recording,
-    );
-    findings.retain(|f| !disproved_by_observation(f, &call.properties, call.observed_duration));
-    findings
+        call.observed_duration,
+    )
 }
 
-/// A `duration-looks-like-seconds` the call itself disproves: HubSpot saw it last `observed`
-/// (answered to ended), and the milliseconds logged are nearer that than the same number of
-/// seconds would be. The call really was that short (a test that hangs up at once), so the app
-/// is not blamed; a 1.2 s call logged as `1` is still told.
-pub fn disproved_by_observation(
-    finding: &Finding,
-    properties: &BTreeMap<String, String>,
-    observed: Option<Duration>,
-) -> bool {
-    if finding.code != "duration-looks-like-seconds" {
-        return false;
-    }
-    let (Some(observed), Some(logged)) = (
-        observed,
-        properties
-            .get("hs_call_duration")
-            .and_then(|ms| ms.trim().parse::<u128>().ok()),
-    ) else {
-        return false;
+/// Is a logged duration of `ms` (1–999 on a completed call) more likely seconds than
+/// milliseconds? Yes, unless HubSpot saw the call last `observed` (answered to ended) and `ms`
+/// is nearer that than `ms` seconds would be: the call really was that short (a test that hangs
+/// up at once), so the app is not blamed; a 1.2 s call logged as `1` is still told.
+fn looks_like_seconds(ms: i64, observed: Option<Duration>) -> bool {
+    let Some(observed) = observed else {
+        return true;
     };
-    let seen = observed.as_millis();
-    logged.abs_diff(seen) < (logged * 1000).abs_diff(seen)
+    let (logged, seen) = (ms.unsigned_abs() as u128, observed.as_millis());
+    (logged * 1000).abs_diff(seen) <= logged.abs_diff(seen)
 }
 
 /// Findings on a call engagement's properties, at `base` (`/properties`,
@@ -176,6 +164,7 @@ pub fn judge_call_properties(
     base: &str,
     written: Written,
     needs_recording: bool,
+    observed: Option<Duration>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     let get = |name: &str| {
@@ -226,7 +215,11 @@ pub fn judge_call_properties(
                 at("hs_call_duration"),
                 format!("hs_call_duration {duration:?} is not a whole number of milliseconds."),
             )),
-            Ok(ms) if (1..1000).contains(&ms) && get("hs_call_status") == Some("COMPLETED") => {
+            Ok(ms)
+                if (1..1000).contains(&ms)
+                    && get("hs_call_status") == Some("COMPLETED")
+                    && looks_like_seconds(ms, observed) =>
+            {
                 findings.push(Finding::warning(
                     "duration-looks-like-seconds",
                     at("hs_call_duration"),
@@ -336,7 +329,8 @@ mod tests {
                 &properties,
                 "/properties",
                 Written::Whole,
-                false
+                false,
+                None
             )),
             [(
                 "duration-looks-like-seconds",
@@ -355,7 +349,8 @@ mod tests {
                 &properties,
                 "/properties",
                 Written::Whole,
-                false
+                false,
+                None
             )),
             [
                 ("call-timestamp-missing", "/properties/hs_timestamp"),
@@ -368,7 +363,8 @@ mod tests {
                 &properties,
                 "/properties",
                 Written::Partial,
-                false
+                false,
+                None
             )),
             [("call-status-unknown", "/properties/hs_call_status")]
         );
@@ -402,7 +398,8 @@ mod tests {
             "2026-01-01T10:00:00Z".to_string(),
         );
         properties.insert("hs_call_external_id".into(), "c-1".into());
-        let findings = judge_call_properties(&properties, "/properties", Written::Whole, true);
+        let findings =
+            judge_call_properties(&properties, "/properties", Written::Whole, true, None);
         assert_eq!(
             codes(&findings),
             [

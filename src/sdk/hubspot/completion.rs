@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use super::engagement;
 use super::Respond;
 use crate::crm::CrmError;
-use crate::inbound_call::judge::{disproved_by_observation, judge_call_properties, Written};
+use crate::inbound_call::judge::{judge_call_properties, Written};
 use crate::sdk::action::Action;
 use crate::sdk::call::CallState;
 use crate::sdk::findings;
@@ -96,16 +96,13 @@ pub fn completed(respond: &mut Respond) {
             let needs_recording = store
                 .app(app_id)
                 .is_some_and(|app| app.extension.recording.is_some());
-            respond.out.findings.extend(
-                judge_call_properties(
-                    &after,
-                    "/data/engagementProperties",
-                    Written::Whole,
-                    needs_recording,
-                )
-                .into_iter()
-                .filter(|finding| !disproved_by_observation(finding, &after, talk_time)),
-            );
+            respond.out.findings.extend(judge_call_properties(
+                &after,
+                "/data/engagementProperties",
+                Written::Whole,
+                needs_recording,
+                talk_time,
+            ));
             respond
                 .out
                 .reply("UPDATE_ENGAGEMENT_SUCCEEDED", json!({ "engagementId": id }));
