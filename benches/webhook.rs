@@ -20,7 +20,7 @@ use hubspot_emulator::fixture::loader::parse_fixture;
 use hubspot_emulator::journal::{ByteBudget, Journal, DEFAULT_BUDGET_BYTES};
 use hubspot_emulator::store::Store;
 use hubspot_emulator::webhook::fire::{FireRequest, Webhooks};
-use hubspot_emulator::webhook::sender::{tls_config, TlsConfig, MAX_CONNECTIONS};
+use hubspot_emulator::webhook::sender::{delivery_client, tls_config, TlsConfig};
 use hubspot_emulator::webhook::Outcome;
 
 #[path = "support/receiver.rs"]
@@ -82,18 +82,9 @@ fn main() {
 }
 
 async fn baseline(url: &str, concurrency: usize, duration: Duration) -> f64 {
-    // The emulator sender's connection policy (webhook::sender): its connector's limit and
-    // timeout, no redirects, no default headers, and (below) a fresh connection per delivery.
-    let client = awc::Client::builder()
-        .connector(
-            awc::Connector::new()
-                .timeout(Duration::from_secs(600))
-                .limit(MAX_CONNECTIONS),
-        )
-        .disable_redirects()
-        .disable_timeout()
-        .no_default_headers()
-        .finish();
+    // The emulator sender's own client (its connection policy: limit, timeout, no redirects,
+    // no default headers), and (below) a fresh connection per delivery, as it sends.
+    let client = delivery_client(None);
     let count = Rc::new(Cell::new(0u64));
     let deadline = Instant::now() + duration;
     let tasks: Vec<_> = (0..concurrency)

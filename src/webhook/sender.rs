@@ -113,6 +113,25 @@ pub fn tls_config(extra_ca_pem: Option<&[u8]>) -> Result<TlsConfig, String> {
     Ok(Arc::new(config))
 }
 
+/// An awc client with the emulator's connection policy for requests to an app (the webhook,
+/// probes, recordings), trusting `tls` for https (none: plain http only, as the webhook
+/// benchmark's raw baseline uses it).
+pub fn delivery_client(tls: Option<TlsConfig>) -> awc::Client {
+    // The delivery's own deadline governs; the connector's 5 s default would cut it short.
+    let mut connector = awc::Connector::new().timeout(Duration::from_secs(600));
+    if let Some(tls) = tls {
+        connector = connector.rustls_0_23(tls);
+    }
+    awc::Client::builder()
+        // awc's default of 100 open connections would queue a probe burst inside the emulator
+        // and blame the wait on the app.
+        .connector(connector.limit(MAX_CONNECTIONS))
+        .disable_redirects()
+        .disable_timeout()
+        .no_default_headers()
+        .finish()
+}
+
 thread_local! {
     // awc clients are per thread (not Send); keeping one per TLS config reuses connections.
     static CLIENT: RefCell<Option<(TlsConfig, awc::Client)>> = const { RefCell::new(None) };
@@ -126,20 +145,7 @@ fn client(tls: &TlsConfig) -> awc::Client {
                 return client.clone();
             }
         }
-        let client = awc::Client::builder()
-            // The delivery's own deadline governs; the connector's 5 s default would cut it short.
-            .connector(
-                awc::Connector::new()
-                    .rustls_0_23(tls.clone())
-                    .timeout(Duration::from_secs(600))
-                    // awc's default of 100 open connections would queue a probe burst inside
-                    // the emulator and blame the wait on the app.
-                    .limit(MAX_CONNECTIONS),
-            )
-            .disable_redirects()
-            .disable_timeout()
-            .no_default_headers()
-            .finish();
+        let client = delivery_client(Some(tls.clone()));
         *cached = Some((tls.clone(), client.clone()));
         client
     })
