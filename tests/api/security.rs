@@ -221,29 +221,21 @@ async fn accept_any_app_id_provisions_a_bounded_number_of_apps() {
     .await;
     let path = |id: usize| format!("/crm/v3/extensions/calling/{}/settings", 1_000_000 + id);
     let body = json!({"name": "n", "url": "https://example.com/widget"});
+    let register = |id: usize| {
+        let (app, path, body) = (&app, path(id), &body);
+        async move {
+            app.send(Method::POST, &path, Some(body), Auth::Key("k"))
+                .await
+        }
+    };
     let statuses: Vec<u16> = stream::iter(0..MAX_PROVISIONED_APPS)
-        .map(|id| {
-            let (app, path, body) = (&app, path(id), &body);
-            async move {
-                app.send(Method::POST, &path, Some(body), Auth::Key("k"))
-                    .await
-                    .status()
-                    .as_u16()
-            }
-        })
+        .map(|id| async move { register(id).await.status().as_u16() })
         .buffer_unordered(32)
         .collect()
         .await;
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
     // Every provisioned app holds a registration: one more is refused, saying why and what to do.
-    let refused = app
-        .send(
-            Method::POST,
-            &path(MAX_PROVISIONED_APPS),
-            Some(&body),
-            Auth::Key("k"),
-        )
-        .await;
+    let refused = register(MAX_PROVISIONED_APPS).await;
     let error = expect_error(refused, 404, "OBJECT_NOT_FOUND").await;
     let message = error["message"].as_str().unwrap();
     assert!(message.contains("acceptAnyAppId") && message.contains("/_emulator/reset"));
@@ -252,14 +244,7 @@ async fn accept_any_app_id_provisions_a_bounded_number_of_apps() {
         .send(Method::DELETE, &path(7), None, Auth::Key("k"))
         .await;
     assert_eq!(deleted.status(), 204);
-    let admitted = app
-        .send(
-            Method::POST,
-            &path(MAX_PROVISIONED_APPS),
-            Some(&body),
-            Auth::Key("k"),
-        )
-        .await;
+    let admitted = register(MAX_PROVISIONED_APPS).await;
     assert_eq!(admitted.status(), 200);
     let (_, state) = json_of(app.control(Method::GET, "/_emulator/state", None).await).await;
     let apps = state["apps"].as_array().unwrap();
