@@ -130,6 +130,7 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn bind(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        crate::allocator::tune();
         if let Some(pem) = &config.extra_ca_pem {
             tls_config(Some(pem)).map_err(std::io::Error::other)?;
         }

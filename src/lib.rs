@@ -14,6 +14,7 @@
 //! with [`Harness`], and read what it concluded as [`Verdict`]s and [`ProbeReport`]s. `main.rs`
 //! only parses the command line ([`cli`]) and maps errors to exit codes.
 
+pub mod allocator;
 pub mod api;
 pub mod app;
 pub mod cli;

@@ -6,16 +6,6 @@ use std::sync::{Arc, Weak};
 
 use parking_lot::Mutex;
 
-/// glibc keeps freed memory for reuse rather than returning it; after a journal is emptied the
-/// user expects the process to shrink, so ask it to give back what it can.
-pub fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free heap pages to the kernel; it touches no live memory.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 /// What the budget can ask of a journal, whatever its entries.
 pub(super) trait Member: Send + Sync {
     fn bytes(&self) -> usize;

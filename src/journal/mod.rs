@@ -20,9 +20,10 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
+pub use crate::allocator::release_freed_memory;
 pub use api_entry::{redact_query, ApiRequestEntry};
+pub use budget::ByteBudget;
 use budget::Member;
-pub use budget::{release_freed_memory, ByteBudget};
 pub use weigh::{json_weight, Weigh};
 
 /// API calls kept by default.
