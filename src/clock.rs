@@ -78,14 +78,15 @@ impl Timestamp {
     }
 }
 
-impl std::fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Written field by field: chrono's general formatter is several times slower, and every
-        // API response prints two of these.
+impl Timestamp {
+    /// The text `Display` prints, as fixed-width bytes, for years 0–9999 (every other year takes
+    /// chrono's general formatter). Written field by field: chrono's formatter is several times
+    /// slower, and every API response prints two of these.
+    fn fixed_width_text(self) -> Option<[u8; 24]> {
         use chrono::{Datelike, Timelike};
         let t = self.0;
         if !(0..=9999).contains(&t.year()) {
-            return f.write_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true));
+            return None;
         }
         let digits = |n: u32, width: usize, out: &mut [u8]| {
             let mut n = n;
@@ -102,7 +103,16 @@ impl std::fmt::Display for Timestamp {
         digits(t.minute(), 2, &mut text[14..]);
         digits(t.second().min(59), 2, &mut text[17..]);
         digits(t.timestamp_subsec_millis().min(999), 3, &mut text[20..]);
-        f.write_str(std::str::from_utf8(&text).unwrap_or_default())
+        Some(text)
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.fixed_width_text() {
+            Some(text) => f.write_str(std::str::from_utf8(&text).unwrap_or_default()),
+            None => f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::Millis, true)),
+        }
     }
 }
 
@@ -122,7 +132,12 @@ impl schemars::JsonSchema for Timestamp {
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        // `serialize_str` of the stack text: `collect_str` would go through a formatter and, in
+        // serde_json, an intermediate String.
+        match self.fixed_width_text() {
+            Some(text) => serializer.serialize_str(std::str::from_utf8(&text).unwrap_or_default()),
+            None => serializer.collect_str(self),
+        }
     }
 }
 
@@ -157,6 +172,20 @@ mod tests {
     fn prints_milliseconds_in_utc() {
         let t = Timestamp::parse("2026-11-27T18:30:00.123456+01:00").unwrap();
         assert_eq!(t.to_string(), "2026-11-27T17:30:00.123Z");
+    }
+
+    #[test]
+    fn serializes_as_it_prints_in_every_year() {
+        let year_10000 = Timestamp(DateTime::from_timestamp_millis(253_402_300_800_000).unwrap());
+        for t in [
+            Timestamp::parse("2026-11-27T17:30:00.123Z").unwrap(),
+            Timestamp::parse("0001-01-01T00:00:00Z").unwrap(),
+            year_10000,
+        ] {
+            let text = t.0.to_rfc3339_opts(SecondsFormat::Millis, true);
+            assert_eq!(t.to_string(), text);
+            assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{text}\""));
+        }
     }
 
     #[test]

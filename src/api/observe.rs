@@ -97,26 +97,41 @@ pub async fn observe(
     Ok(res)
 }
 
+const INTERVAL: HeaderName = HeaderName::from_static("x-hubspot-ratelimit-interval-milliseconds");
+const MAX: HeaderName = HeaderName::from_static("x-hubspot-ratelimit-max");
+const REMAINING: HeaderName = HeaderName::from_static("x-hubspot-ratelimit-remaining");
+const DAILY: HeaderName = HeaderName::from_static("x-hubspot-ratelimit-daily");
+const DAILY_REMAINING: HeaderName = HeaderName::from_static("x-hubspot-ratelimit-daily-remaining");
+
+/// Every number is written into one shared buffer and each header value is a slice of it: one
+/// allocation per response instead of one per header (they are on every API response).
 fn insert_rate_headers(
     headers: &mut actix_web::http::header::HeaderMap,
     rate: &RateLimitStatus,
     api_key: bool,
 ) {
-    let mut put = |name: &'static str, value: u64| {
-        headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
-    };
-    put(
-        "x-hubspot-ratelimit-interval-milliseconds",
-        rate.interval_ms,
-    );
-    put("x-hubspot-ratelimit-max", u64::from(rate.max));
-    put("x-hubspot-ratelimit-remaining", u64::from(rate.remaining));
+    let values = [
+        (INTERVAL, rate.interval_ms),
+        (MAX, u64::from(rate.max)),
+        (REMAINING, u64::from(rate.remaining)),
+        (DAILY, u64::from(rate.daily_max)),
+        (DAILY_REMAINING, u64::from(rate.daily_remaining)),
+    ];
     // HubSpot sends the daily headers on API-key calls only.
-    if api_key {
-        put("x-hubspot-ratelimit-daily", u64::from(rate.daily_max));
-        put(
-            "x-hubspot-ratelimit-daily-remaining",
-            u64::from(rate.daily_remaining),
-        );
+    let count = if api_key { 5 } else { 3 };
+    let mut text = Vec::with_capacity(count * 20);
+    let mut ends = [0usize; 5];
+    for ((_, value), end) in values.iter().zip(ends.iter_mut()).take(count) {
+        text.extend_from_slice(itoa::Buffer::new().format(*value).as_bytes());
+        *end = text.len();
+    }
+    let text = actix_web::web::Bytes::from(text);
+    let mut start = 0;
+    for ((name, _), end) in values.into_iter().zip(ends).take(count) {
+        // Digits only: always a valid header value.
+        if let Ok(value) = HeaderValue::from_maybe_shared(text.slice(start..end)) {
+            headers.insert(name, value);
+        }
+        start = end;
     }
 }
