@@ -45,7 +45,7 @@ struct CompletedThirdPartyCallResponse<'a> {
 
 async fn inbound_call(req: HttpRequest, payload: web::Payload) -> Result<HttpResponse, ApiError> {
     let token = authorize_token(&req, REQUIRED_SCOPES)?;
-    let (app_id, portal_id) = (token.app.app_id, token.portal()?);
+    let (app_id, portal_id) = (token.app_id, token.portal()?);
     let body = read_json_body_up_to(
         &req,
         payload,

@@ -47,7 +47,7 @@ async fn mark_as_ready(
         .crm()
         .read(portal_id, |crm| crm.live_call(engagement_id).map(|_| ()))?;
     let request = PlayRequest {
-        app_id: Some(token.app.app_id),
+        app_id: Some(token.app_id),
         engagement_id,
         portal_id: Some(portal_id),
     };

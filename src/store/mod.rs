@@ -333,9 +333,15 @@ impl Store {
             .map(|app| app.profile.app_id)
     }
 
-    /// The app whose access token is `token`: APIs without an `{appId}` in their path (the CRM,
-    /// inbound calls) know the app by its token, and its installation by the app.
-    pub fn app_by_access_token(&self, token: &str) -> Option<AppRecord> {
+    /// Reads the app whose access token is `token`: APIs without an `{appId}` in their path (the
+    /// CRM, inbound calls) know the app by its token, and its installation by the app. `read`
+    /// takes what the call needs in place: every such call passes here, and copying out the
+    /// whole app (its secrets, scopes and calling settings) was a dozen allocations each time.
+    pub fn read_app_by_access_token<R>(
+        &self,
+        token: &str,
+        read: impl FnOnce(&AppProfile) -> R,
+    ) -> Option<R> {
         self.apps
             .iter()
             .find(|entry| {
@@ -345,17 +351,17 @@ impl Store {
                     .as_ref()
                     .is_some_and(|secret| secret.matches(token))
             })
-            .map(|entry| entry.value().clone())
+            .map(|entry| read(&entry.profile))
     }
 
-    /// The app any request acts on when no access token names one: the first (by id) whose
-    /// fixture sets `authRequired: false`.
-    pub fn open_app(&self) -> Option<AppRecord> {
+    /// Reads the app any request acts on when no access token names one: the first (by id)
+    /// whose fixture sets `authRequired: false`.
+    pub fn read_open_app<R>(&self, read: impl FnOnce(&AppProfile) -> R) -> Option<R> {
         self.apps
             .iter()
             .filter(|entry| !entry.profile.auth_required)
             .min_by_key(|entry| *entry.key())
-            .map(|entry| entry.value().clone())
+            .map(|entry| read(&entry.profile))
     }
 
     /// The portal and user `app`'s access token acts for: its declared installation, else the

@@ -60,7 +60,7 @@ fn authorize(req: &HttpRequest) -> Result<CrmCall, ApiError> {
     };
     let call = authorize_token(req, scopes)?;
     Ok(CrmCall {
-        app_id: call.app.app_id,
+        app_id: call.app_id,
         portal_id: call.portal()?,
         object_type,
     })
