@@ -14,6 +14,7 @@ pub mod seed;
 
 use std::collections::{BTreeMap, HashSet};
 
+use dashmap::mapref::one::RefMut;
 use dashmap::DashMap;
 use parking_lot::RwLock;
 
@@ -166,20 +167,10 @@ impl Store {
         if let Some(app) = self.apps.get(&app_id) {
             return app.profile.authorize(credential, access);
         }
-        let template = {
-            let config = self.config.read();
-            config
-                .accept_any_app_id
-                .then(|| config.template.clone())
-                .flatten()
-        };
-        if let Some(template) = template {
+        if let Some(template) = self.provisioning_template() {
             template.authorize(credential, access)?;
             self.make_room_for_a_provisioned_app(app_id)?;
-            self.apps.entry(app_id).or_insert_with(|| AppRecord {
-                profile: template.provisioned_as(app_id),
-                extension: Default::default(),
-            });
+            self.provision(app_id, &template);
             return Ok(());
         }
         if self
@@ -195,6 +186,48 @@ impl Store {
             )))
         } else {
             Err(StoreError::Unauthenticated)
+        }
+    }
+
+    /// The profile provisioned apps copy, when the fixture accepts any app id.
+    fn provisioning_template(&self) -> Option<AppProfile> {
+        let config = self.config.read();
+        config
+            .accept_any_app_id
+            .then(|| config.template.clone())
+            .flatten()
+    }
+
+    fn provision(&self, app_id: AppId, template: &AppProfile) -> RefMut<'_, AppId, AppRecord> {
+        self.apps.entry(app_id).or_insert_with(|| AppRecord {
+            profile: template.provisioned_as(app_id),
+            extension: Default::default(),
+        })
+    }
+
+    /// The record of an authorized app, to register a resource on. A provisioned app that held
+    /// nothing may have been forgotten by another request making room
+    /// (`make_room_for_a_provisioned_app`) between this request's authorization and now: it is
+    /// provisioned again, so that an accepted registration is not answered with a 404. (Under
+    /// `acceptAnyAppId` any app id is served, so this is what the request would have met a moment
+    /// earlier.) Otherwise the app went with a reset or a new state.
+    fn app_to_register(&self, app_id: AppId) -> Result<RefMut<'_, AppId, AppRecord>, StoreError> {
+        if let Some(app) = self.apps.get_mut(&app_id) {
+            return Ok(app);
+        }
+        match self.provisioning_template() {
+            Some(template) => Ok(self.provision(app_id, &template)),
+            None => Err(vanished(app_id)),
+        }
+    }
+
+    /// Why an authorized app has no record: a provisioned app forgotten since (see
+    /// `app_to_register`) held nothing, so nothing is registered; otherwise a reset or a new state
+    /// removed it.
+    fn gone<R: CallingResource>(&self, app_id: AppId) -> StoreError {
+        match self.provisioning_template() {
+            Some(_) => not_registered::<R>(app_id),
+            None => vanished(app_id),
         }
     }
 
@@ -246,7 +279,9 @@ impl Store {
     }
 
     pub fn get<R: CallingResource>(&self, app_id: AppId) -> Result<R::Record, StoreError> {
-        let app = self.apps.get(&app_id).ok_or_else(|| vanished(app_id))?;
+        let Some(app) = self.apps.get(&app_id) else {
+            return Err(self.gone::<R>(app_id));
+        };
         R::view(&app.extension)
             .cloned()
             .ok_or_else(|| not_registered::<R>(app_id))
@@ -257,7 +292,7 @@ impl Store {
         app_id: AppId,
         fields: R::Fields,
     ) -> Result<R::Record, StoreError> {
-        let mut app = self.apps.get_mut(&app_id).ok_or_else(|| vanished(app_id))?;
+        let mut app = self.app_to_register(app_id)?;
         let slot = R::slot(&mut app.extension);
         if slot.is_some() {
             return Err(StoreError::Conflict(format!(
@@ -277,7 +312,7 @@ impl Store {
         app_id: AppId,
         fields: R::Fields,
     ) -> Result<R::Record, StoreError> {
-        let mut app = self.apps.get_mut(&app_id).ok_or_else(|| vanished(app_id))?;
+        let mut app = (self.apps.get_mut(&app_id)).ok_or_else(|| self.gone::<R>(app_id))?;
         let record = R::slot(&mut app.extension)
             .as_mut()
             .ok_or_else(|| not_registered::<R>(app_id))?;
@@ -286,7 +321,7 @@ impl Store {
     }
 
     pub fn delete<R: CallingResource>(&self, app_id: AppId) -> Result<(), StoreError> {
-        let mut app = self.apps.get_mut(&app_id).ok_or_else(|| vanished(app_id))?;
+        let mut app = (self.apps.get_mut(&app_id)).ok_or_else(|| self.gone::<R>(app_id))?;
         R::slot(&mut app.extension)
             .take()
             .map(|_| ())
@@ -418,4 +453,71 @@ fn vanished(app_id: AppId) -> StoreError {
     StoreError::NotFound(format!(
         "App {app_id} was removed while this request was handled (the emulator's state was reset or replaced). Retry the request."
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::channel_connection::{ChannelConnectionFields, ChannelConnectionResource};
+    use crate::domain::Secret;
+
+    fn accepting_any_app_id() -> Store {
+        let declared = AppRecord {
+            profile: AppProfile {
+                name: "declared".into(),
+                app_id: AppId::new(1).unwrap(),
+                developer_api_key: Some(Secret::new("k")),
+                access_token: None,
+                client_secret: None,
+                auth_required: true,
+                access_token_scopes: Vec::new(),
+                signature_version: Default::default(),
+                webhook_timeout_ms: None,
+                installed_portal_id: None,
+                installed_user_id: None,
+            },
+            extension: Default::default(),
+        };
+        Store::new(Seed {
+            apps: vec![declared],
+            accept_any_app_id: true,
+            ..Seed::default()
+        })
+    }
+
+    fn fields() -> ChannelConnectionFields {
+        ChannelConnectionFields {
+            url: Some("https://example.com/numbers".into()),
+            is_ready: Some(true),
+        }
+    }
+
+    /// Another request making room forgets provisioned apps that hold nothing; one that was
+    /// authorized just before must still be served, not lost to a 404.
+    #[test]
+    fn an_authorized_provisioned_app_forgotten_before_its_write_is_served() {
+        let store = accepting_any_app_id();
+        let app_id = AppId::new(1_000_001).unwrap();
+        let key = Credential::ApiKey("k".into());
+        store.authorize(app_id, &key, Access::Write).unwrap();
+        store.apps.remove(&app_id); // what make_room_for_a_provisioned_app does to it
+        assert!(matches!(
+            store.get::<ChannelConnectionResource>(app_id),
+            Err(StoreError::NotFound(message)) if !message.contains("removed while")
+        ));
+        let created = store.create::<ChannelConnectionResource>(app_id, fields());
+        assert_eq!(created.unwrap().url, "https://example.com/numbers");
+        assert!(store.get::<ChannelConnectionResource>(app_id).is_ok());
+    }
+
+    /// Without acceptAnyAppId an app can only go with a reset or a new state: say so.
+    #[test]
+    fn a_declared_app_removed_by_a_new_state_is_reported_as_vanished() {
+        let store = Store::new(Seed::default());
+        let app_id = AppId::new(1).unwrap();
+        let error = store
+            .create::<ChannelConnectionResource>(app_id, fields())
+            .unwrap_err();
+        assert!(error.to_string().contains("removed while"), "{error}");
+    }
 }

@@ -455,22 +455,12 @@ impl Model {
                 Outcome::Unauthenticated
             };
         }
-        if self.seed.accept_any_app_id {
+        if self.provisions() {
             let first = self.seeded_app(self.seed.apps[0].app_id.get()).unwrap();
             if first.get("developerApiKey").and_then(Value::as_str) != Some(key) {
                 return Outcome::Unauthenticated;
             }
-            let mut provisioned = first;
-            provisioned.insert("name".into(), format!("auto-{app}").into());
-            provisioned.insert("appId".into(), app.into());
-            for resource in [
-                Resource::Settings,
-                Resource::ChannelConnection,
-                Resource::Recording,
-            ] {
-                provisioned.remove(resource.member());
-            }
-            self.apps.insert(app, provisioned);
+            self.provision(app);
             return Outcome::Ok;
         }
         let known = self.apps.keys().any(|&id| self.key_of(id) == Some(key));
@@ -479,6 +469,26 @@ impl Model {
         } else {
             Outcome::Unauthenticated
         }
+    }
+
+    /// Does the state provision undeclared apps (`acceptAnyAppId`, with an app to copy)?
+    fn provisions(&self) -> bool {
+        self.seed.accept_any_app_id && !self.seed.apps.is_empty()
+    }
+
+    /// `app` provisioned as `auto-{appId}` with the first app's credentials and nothing registered.
+    fn provision(&mut self, app: i32) {
+        let mut provisioned = self.seeded_app(self.seed.apps[0].app_id.get()).unwrap();
+        provisioned.insert("name".into(), format!("auto-{app}").into());
+        provisioned.insert("appId".into(), app.into());
+        for resource in [
+            Resource::Settings,
+            Resource::ChannelConnection,
+            Resource::Recording,
+        ] {
+            provisioned.remove(resource.member());
+        }
+        self.apps.insert(app, provisioned);
     }
 
     fn record(&self, app: i32, resource: Resource) -> Option<&Map<String, Value>> {
@@ -649,6 +659,47 @@ fn apply(store: &Store, op: &Op) -> Result<Value, Outcome> {
     }
 }
 
+/// A successful registration in the model: the record as the store should answer it (its times
+/// taken from that answer, checked to lie within the call), kept on the app.
+fn create_in_model(
+    model: &mut Model,
+    app: i32,
+    resource: Resource,
+    mut record: Map<String, Value>,
+    actual: &Result<Value, Outcome>,
+    before: i64,
+    after: i64,
+) -> Result<Result<Value, Outcome>, TestCaseError> {
+    if resource.timestamped() {
+        let Ok(Value::Object(returned)) = actual else {
+            return Err(TestCaseError::fail(format!(
+                "the registration should succeed, got {actual:?}"
+            )));
+        };
+        let created = millis(returned, "createdAt");
+        prop_assert_eq!(
+            created,
+            millis(returned, "updatedAt"),
+            "createdAt == updatedAt"
+        );
+        prop_assert!(
+            (before..=after).contains(&created),
+            "createdAt {} not between {} and {}",
+            created,
+            before,
+            after
+        );
+        record.insert("createdAt".into(), returned["createdAt"].clone());
+        record.insert("updatedAt".into(), returned["updatedAt"].clone());
+    }
+    model
+        .apps
+        .get_mut(&app)
+        .unwrap()
+        .insert(resource.member().into(), Value::Object(record.clone()));
+    Ok(Ok(Value::Object(record)))
+}
+
 /// Runs one step on the model, given what the store answered (for the times it chose), and
 /// checks that answer. `before` and `after` bracket the store call.
 fn step(
@@ -676,39 +727,19 @@ fn step(
             ref body,
         } => match model_parse(resource, body, true) {
             None => Err(Outcome::Validation),
-            Some(_) if !model.apps.contains_key(&app) => Err(Outcome::NotFound),
+            // A registration on an app the state would provision provisions it (the store's
+            // callers authorize first; one forgotten since is served again, not lost).
+            Some(_) if !model.apps.contains_key(&app) && !model.provisions() => {
+                Err(Outcome::NotFound)
+            }
             Some(_) if model.record(app, resource).is_some() => Err(Outcome::Conflict),
             Some(given) => {
+                if !model.apps.contains_key(&app) {
+                    model.provision(app);
+                }
                 let mut record = resource.defaults();
                 record.extend(given);
-                if resource.timestamped() {
-                    let Ok(Value::Object(returned)) = &actual else {
-                        return Err(TestCaseError::fail(format!(
-                            "{op:?} should succeed, got {actual:?}"
-                        )));
-                    };
-                    let created = millis(returned, "createdAt");
-                    prop_assert_eq!(
-                        created,
-                        millis(returned, "updatedAt"),
-                        "createdAt == updatedAt"
-                    );
-                    prop_assert!(
-                        (before..=after).contains(&created),
-                        "createdAt {} not between {} and {}",
-                        created,
-                        before,
-                        after
-                    );
-                    record.insert("createdAt".into(), returned["createdAt"].clone());
-                    record.insert("updatedAt".into(), returned["updatedAt"].clone());
-                }
-                model
-                    .apps
-                    .get_mut(&app)
-                    .unwrap()
-                    .insert(resource.member().into(), Value::Object(record.clone()));
-                Ok(Value::Object(record))
+                create_in_model(model, app, resource, record, &actual, before, after)?
             }
         },
         Op::Patch {
