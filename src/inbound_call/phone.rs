@@ -54,7 +54,7 @@ fn parse_e164(trimmed: &str, default_country: &str) -> Option<String> {
 }
 
 /// Loads libphonenumber's metadata on a background thread, once per process: its first use costs
-/// ~140 ms (the metadata of every region, read and checked) and ~6 MiB, which would otherwise
+/// ~90–140 ms (the metadata of every region, read and checked) and ~6 MiB, which would otherwise
 /// fall on the first delivery or inbound call. Called when an app first calls the API (what
 /// comes before a fire or an inbound call), not at start-up, so an idle emulator stays small.
 /// Both users of the metadata share it: the webhook's E.164 check and the caller-ID matcher.
