@@ -692,12 +692,17 @@ fn create_in_model(
         record.insert("createdAt".into(), returned["createdAt"].clone());
         record.insert("updatedAt".into(), returned["updatedAt"].clone());
     }
+    Ok(Ok(keep(model, app, resource, record)))
+}
+
+/// `record` kept on the model's app as its `resource`; the record as JSON.
+fn keep(model: &mut Model, app: i32, resource: Resource, record: Map<String, Value>) -> Value {
     model
         .apps
         .get_mut(&app)
         .unwrap()
         .insert(resource.member().into(), Value::Object(record.clone()));
-    Ok(Ok(Value::Object(record)))
+    Value::Object(record)
 }
 
 /// Runs one step on the model, given what the store answered (for the times it chose), and
@@ -775,12 +780,7 @@ fn step(
                     );
                     record.insert("updatedAt".into(), returned["updatedAt"].clone());
                 }
-                model
-                    .apps
-                    .get_mut(&app)
-                    .unwrap()
-                    .insert(resource.member().into(), Value::Object(record.clone()));
-                Ok(Value::Object(record))
+                Ok(keep(model, app, resource, record))
             }
         },
         Op::Delete { app, resource } => {
