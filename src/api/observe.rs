@@ -103,7 +103,7 @@ const REMAINING: HeaderName = HeaderName::from_static("x-hubspot-ratelimit-remai
 const DAILY: HeaderName = HeaderName::from_static("x-hubspot-ratelimit-daily");
 const DAILY_REMAINING: HeaderName = HeaderName::from_static("x-hubspot-ratelimit-daily-remaining");
 
-/// Every number is written into one shared buffer and each header value is a slice of it: one
+/// Every number is written into one buffer and each header value is a shared slice of it: one
 /// allocation per response instead of one per header (they are on every API response).
 fn insert_rate_headers(
     headers: &mut actix_web::http::header::HeaderMap,
@@ -119,19 +119,12 @@ fn insert_rate_headers(
     ];
     // HubSpot sends the daily headers on API-key calls only.
     let count = if api_key { 5 } else { 3 };
-    let mut text = Vec::with_capacity(count * 20);
-    let mut ends = [0usize; 5];
-    for ((_, value), end) in values.iter().zip(ends.iter_mut()).take(count) {
-        text.extend_from_slice(itoa::Buffer::new().format(*value).as_bytes());
-        *end = text.len();
-    }
-    let text = actix_web::web::Bytes::from(text);
-    let mut start = 0;
-    for ((name, _), end) in values.into_iter().zip(ends).take(count) {
+    let mut text = actix_web::web::BytesMut::with_capacity(count * 20);
+    for (name, value) in values.into_iter().take(count) {
+        text.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
         // Digits only: always a valid header value.
-        if let Ok(value) = HeaderValue::from_maybe_shared(text.slice(start..end)) {
+        if let Ok(value) = HeaderValue::from_maybe_shared(text.split().freeze()) {
             headers.insert(name, value);
         }
-        start = end;
     }
 }

@@ -47,21 +47,24 @@ async fn every_api_response_carries_the_headers() {
             Some("110")
         );
         assert!(header(response, "x-hubspot-ratelimit-remaining").is_some());
-        assert!(
-            header(response, "x-hubspot-ratelimit-daily").is_some(),
+        assert_eq!(
+            header(response, "x-hubspot-ratelimit-daily").as_deref(),
+            Some("500000"),
             "API-key calls carry the daily headers"
         );
         assert!(header(response, "x-hubspot-ratelimit-daily-remaining").is_some());
     }
-    let first: u32 = header(&responses[0], "x-hubspot-ratelimit-remaining")
-        .unwrap()
-        .parse()
-        .unwrap();
-    let second: u32 = header(&responses[1], "x-hubspot-ratelimit-remaining")
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert_eq!(second + 1, first, "remaining counts down per app");
+    let number = |response: &reqwest::Response, name: &str| -> u32 {
+        header(response, name).unwrap().parse().unwrap()
+    };
+    for (name, max) in [
+        ("x-hubspot-ratelimit-remaining", 110),
+        ("x-hubspot-ratelimit-daily-remaining", 500_000),
+    ] {
+        let (first, second) = (number(&responses[0], name), number(&responses[1], name));
+        assert!(first < max, "{name} {first} below its maximum {max}");
+        assert_eq!(second + 1, first, "{name} counts down per app");
+    }
 
     let bearer = app
         .send(Method::GET, SETTINGS, None, Auth::Bearer(TOKEN))
