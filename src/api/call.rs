@@ -71,16 +71,16 @@ pub fn credential_of(req: &HttpRequest) -> Credential {
     if let Some(key) = api_key_in(req.query_string()) {
         return Credential::ApiKey(key);
     }
-    req.headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| {
-            let (scheme, token) = value.trim().split_once(' ')?;
-            scheme
-                .eq_ignore_ascii_case("bearer")
-                .then(|| Credential::Bearer(token.trim().to_string()))
-        })
-        .unwrap_or(Credential::None)
+    bearer_token(req).map_or(Credential::None, Credential::Bearer)
+}
+
+/// The token of an `Authorization: Bearer` header, if there is one.
+pub fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
 }
 
 /// The `hapikey` of a query string. Read pair by pair rather than through a typed query (which

@@ -7,10 +7,9 @@
 //! refused with a 401 that says to send the access token. What was learned goes into the
 //! request's extensions for `observe`, as `AppCall` does.
 
-use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest};
 
-use super::call::{credential_of, CallInfo};
+use super::call::{bearer_token, credential_of, CallInfo};
 use super::error::ApiError;
 use crate::context::state_of;
 use crate::domain::{AppId, PortalId, UserId};
@@ -30,9 +29,9 @@ pub struct TokenCall {
 /// Authorizes `req` for a call that needs one of `scopes`.
 pub fn authorize_token(req: &HttpRequest, scopes: Scopes) -> Result<TokenCall, ApiError> {
     let shared = state_of(req).expect("the state is registered by the composition root");
-    let token = bearer_token(req);
-    let credential = match &token {
-        Some(token) => Credential::Bearer(token.clone()),
+    // The bearer token wins here, whatever the query says: these APIs take no API key.
+    let credential = match bearer_token(req) {
+        Some(token) => Credential::Bearer(token),
         None => credential_of(req),
     };
     let read = |app: &AppProfile| FoundApp {
@@ -41,9 +40,9 @@ pub fn authorize_token(req: &HttpRequest, scopes: Scopes) -> Result<TokenCall, A
         authorized: app.authorize_scopes(&credential, scopes),
         installed: (app.installed_portal_id, app.installed_user_id),
     };
-    let found = match token.as_deref() {
-        Some(token) => shared.store.read_app_by_access_token(token, read),
-        None => None,
+    let found = match &credential {
+        Credential::Bearer(token) => shared.store.read_app_by_access_token(token, read),
+        _ => None,
     }
     .or_else(|| shared.store.read_open_app(read));
     let Some(app) = found else {
@@ -107,13 +106,4 @@ impl TokenCall {
             ))
         })
     }
-}
-
-/// The token of an `Authorization: Bearer` header, if there is one.
-fn bearer_token(req: &HttpRequest) -> Option<String> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.trim().split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_string())
 }
