@@ -225,9 +225,14 @@ impl Store {
     /// `app_to_register`) held nothing, so nothing is registered; otherwise a reset or a new state
     /// removed it.
     fn gone<R: CallingResource>(&self, app_id: AppId) -> StoreError {
-        match self.provisioning_template() {
-            Some(_) => not_registered::<R>(app_id),
-            None => vanished(app_id),
+        let provisions = {
+            let config = self.config.read();
+            config.accept_any_app_id && config.template.is_some()
+        };
+        if provisions {
+            not_registered::<R>(app_id)
+        } else {
+            vanished(app_id)
         }
     }
 
@@ -312,7 +317,10 @@ impl Store {
         app_id: AppId,
         fields: R::Fields,
     ) -> Result<R::Record, StoreError> {
-        let mut app = (self.apps.get_mut(&app_id)).ok_or_else(|| self.gone::<R>(app_id))?;
+        let mut app = self
+            .apps
+            .get_mut(&app_id)
+            .ok_or_else(|| self.gone::<R>(app_id))?;
         let record = R::slot(&mut app.extension)
             .as_mut()
             .ok_or_else(|| not_registered::<R>(app_id))?;
@@ -321,7 +329,10 @@ impl Store {
     }
 
     pub fn delete<R: CallingResource>(&self, app_id: AppId) -> Result<(), StoreError> {
-        let mut app = (self.apps.get_mut(&app_id)).ok_or_else(|| self.gone::<R>(app_id))?;
+        let mut app = self
+            .apps
+            .get_mut(&app_id)
+            .ok_or_else(|| self.gone::<R>(app_id))?;
         R::slot(&mut app.extension)
             .take()
             .map(|_| ())
