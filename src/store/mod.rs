@@ -388,26 +388,36 @@ impl Store {
         token: &str,
         read: impl FnOnce(&AppProfile) -> R,
     ) -> Option<R> {
-        self.apps
-            .iter()
-            .find(|entry| {
-                entry
-                    .profile
-                    .access_token
-                    .as_ref()
-                    .is_some_and(|secret| secret.matches(token))
-            })
-            .map(|entry| read(&entry.profile))
+        self.read_declared_app(
+            |profile| (profile.access_token.as_ref()).is_some_and(|secret| secret.matches(token)),
+            read,
+        )
     }
 
     /// Reads the app any request acts on when no access token names one: the first (by id)
     /// whose fixture sets `authRequired: false`.
     pub fn read_open_app<R>(&self, read: impl FnOnce(&AppProfile) -> R) -> Option<R> {
-        self.apps
-            .iter()
-            .filter(|entry| !entry.profile.auth_required)
-            .min_by_key(|entry| *entry.key())
-            .map(|entry| read(&entry.profile))
+        self.read_declared_app(|profile| !profile.auth_required, read)
+    }
+
+    /// Reads the first declared app (by id) that `wanted` picks, as it stands now. Only the
+    /// fixture's apps are candidates: the apps `acceptAnyAppId` provisions copy the first app's
+    /// credentials so that any app id works with its API key, but its access token still acts
+    /// for the app it was given to. Searching every app instead would attribute a token's calls
+    /// to whichever provisioned copy the map yields first, and walk up to 10,000 of them per call.
+    fn read_declared_app<R>(
+        &self,
+        wanted: impl Fn(&AppProfile) -> bool,
+        read: impl FnOnce(&AppProfile) -> R,
+    ) -> Option<R> {
+        // The config's lock, then the apps' (the order `reset_all` takes them in too).
+        let config = self.config.read();
+        let app_id = (config.seed.apps.iter())
+            .filter_map(|declared| self.apps.get(&declared.profile.app_id))
+            .filter(|app| wanted(&app.profile))
+            .map(|app| app.profile.app_id)
+            .min()?;
+        self.apps.get(&app_id).map(|app| read(&app.profile))
     }
 
     /// The portal and user `app`'s access token acts for: its declared installation, else the

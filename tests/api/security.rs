@@ -188,6 +188,94 @@ async fn accept_any_app_id_provisions_on_first_use() {
     assert_eq!(state["apps"][1]["name"], "auto-31337");
 }
 
+/// Provisioned apps copy the first app's credentials, its access token included, so that any app
+/// id works; a token's calls still belong to the declared app it was given to, however many
+/// copies exist and whatever their ids.
+#[tokio::test]
+async fn an_access_token_acts_for_its_declared_app_among_provisioned_copies() {
+    let app = spawn_with(
+        r#"{"acceptAnyAppId": true,
+            "apps": [{"name": "t", "appId": 900000, "developerApiKey": "k", "accessToken": "tok"}],
+            "portals": [{"portalId": 62515, "users": [{"userId": 101}]}]}"#,
+    )
+    .await;
+    for id in 1..=40 {
+        let path = format!("/crm/v3/extensions/calling/{id}/settings/channel-connection");
+        let body = json!({"url": "http://127.0.0.1:9/calling", "isReady": true});
+        let created = app
+            .send(Method::POST, &path, Some(&body), Auth::Key("k"))
+            .await;
+        assert_eq!(created.status(), 200);
+    }
+    let call = json!({"properties": {"hs_timestamp": "2026-11-27T17:30:00.000Z"}});
+    let (status, created) = json_of(
+        app.send(
+            Method::POST,
+            "/crm/v3/objects/calls?propertiesWithHistory=hs_timestamp",
+            Some(&call),
+            Auth::Bearer("tok"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let (_, writes) = json_of(
+        app.control(Method::GET, "/_emulator/call-writes", None)
+            .await,
+    )
+    .await;
+    assert_eq!(writes["entries"][0]["appId"], 900000, "{writes}");
+    let id = created["id"].as_str().unwrap();
+    let (_, read) = json_of(
+        app.send(
+            Method::GET,
+            &format!("/crm/v3/objects/calls/{id}?propertiesWithHistory=hs_timestamp"),
+            None,
+            Auth::Bearer("tok"),
+        )
+        .await,
+    )
+    .await;
+    let history = &read["propertiesWithHistory"]["hs_timestamp"][0];
+    assert_eq!(history["sourceId"], "900000", "{read}");
+}
+
+/// Without a token, the app a call acts for is the first declared app that needs no credentials,
+/// never a provisioned copy of it with a smaller id.
+#[tokio::test]
+async fn an_open_app_is_a_declared_one_among_provisioned_copies() {
+    let app = spawn_with(
+        r#"{"acceptAnyAppId": true,
+            "apps": [{"name": "open", "appId": 900000, "authRequired": false}],
+            "portals": [{"portalId": 62515, "users": [{"userId": 101}]}]}"#,
+    )
+    .await;
+    let path = "/crm/v3/extensions/calling/5/settings/channel-connection";
+    let body = json!({"url": "http://127.0.0.1:9/calling", "isReady": true});
+    let created = app
+        .send(Method::POST, path, Some(&body), Auth::Nothing)
+        .await;
+    assert_eq!(created.status(), 200);
+    let call = json!({"properties": {"hs_timestamp": "2026-11-27T17:30:00.000Z"}});
+    let (status, created) = json_of(
+        app.send(
+            Method::POST,
+            "/crm/v3/objects/calls",
+            Some(&call),
+            Auth::Nothing,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let (_, writes) = json_of(
+        app.control(Method::GET, "/_emulator/call-writes", None)
+            .await,
+    )
+    .await;
+    assert_eq!(writes["entries"][0]["appId"], 900000, "{writes}");
+}
+
 #[tokio::test]
 async fn the_journal_never_shows_credentials() {
     let app = spawn_app().await;
