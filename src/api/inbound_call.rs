@@ -16,7 +16,7 @@ use super::crm::reply::{json, shared, MAX_CRM_BODY_BYTES};
 use super::error::ApiError;
 use super::token::authorize_token;
 use crate::clock::Timestamp;
-use crate::crm::WriteSource;
+use crate::crm::{PortalCrm, WriteSource};
 use crate::inbound_call::caller_id::{caller_e164, match_caller};
 use crate::inbound_call::judge::judge_inbound_call;
 use crate::inbound_call::write::log_engagement;
@@ -58,23 +58,32 @@ async fn inbound_call(req: HttpRequest, payload: web::Payload) -> Result<HttpRes
     let now = Timestamp::now();
     let has_recording_settings = shared
         .store
-        .app(app_id)
-        .is_some_and(|app| app.extension.recording.is_some());
+        .read_app(app_id, |app| app.extension.recording.is_some())
+        .unwrap_or(false);
     // Judged against the real clock: the app stamps its calls by its own, which a fake clock
     // (deterministic mode) does not move, so a call started a moment ago is not "in the future".
     let findings = judge_inbound_call(&request, Timestamp::wall(), has_recording_settings);
     let source = WriteSource::integration(app_id);
-    let (caller, matches, written) = shared.store.crm().write(portal_id, |crm| {
+    let identify = |crm: &PortalCrm| {
         let caller = caller_e164(&request.from_number.e164_number, crm);
         let matches = caller
             .as_deref()
             .map(|caller| match_caller(crm, portal_id, caller))
             .unwrap_or_default();
-        let written = request
-            .create_engagement
-            .then(|| log_engagement(crm, &request, &matches, &source, now));
-        (caller, matches, written)
-    });
+        (caller, matches)
+    };
+    // Only a call that logs an engagement takes the portal's write lock: one that does not
+    // reads the CRM beside other readers.
+    let (caller, matches, written) = if request.create_engagement {
+        shared.store.crm().write(portal_id, |crm| {
+            let (caller, matches) = identify(crm);
+            let written = log_engagement(crm, &request, &matches, &source, now);
+            (caller, matches, Some(written))
+        })
+    } else {
+        let (caller, matches) = shared.store.crm().read(portal_id, identify);
+        (caller, matches, None)
+    };
     let (engagement_id, engagement, outcome) = match written {
         None => (None, EngagementOutcome::None, Ok(())),
         Some(Ok(logged)) => (

@@ -25,6 +25,8 @@ pub mod seed;
 pub mod transcript;
 pub mod view;
 
+use std::sync::OnceLock;
+
 use dashmap::DashMap;
 
 use crate::domain::PortalId;
@@ -93,10 +95,13 @@ impl Crm {
 
     /// Reads a portal's CRM (an empty one if it has none yet) under its lock.
     pub fn read<R>(&self, portal_id: PortalId, f: impl FnOnce(&PortalCrm) -> R) -> R {
+        // One empty CRM for every portal without one: building its catalogs costs more than
+        // most reads of it.
+        static EMPTY: OnceLock<PortalCrm> = OnceLock::new();
         self.build(portal_id);
         match self.portals.get(&portal_id) {
             Some(crm) => f(&crm),
-            None => f(&PortalCrm::default()),
+            None => f(EMPTY.get_or_init(PortalCrm::default)),
         }
     }
 

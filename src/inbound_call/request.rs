@@ -180,20 +180,23 @@ impl Checker {
         kind: Kind,
         required: bool,
     ) {
-        let path = format!("{prefix}{field}");
+        // The path is only spelled out for an error: every inbound call passes here.
+        let path = || format!("{prefix}{field}");
         match object.get(field) {
-            None | Some(Value::Null) if required => self.errors.push(ErrorDetail::new(
-                &path,
-                "REQUIRED",
-                format!("{path} is required: {}.", kind.describe()),
-            )),
+            None | Some(Value::Null) if required => {
+                let path = path();
+                let message = format!("{path} is required: {}.", kind.describe());
+                self.errors
+                    .push(ErrorDetail::new(path, "REQUIRED", message));
+            }
             None | Some(Value::Null) => {}
             Some(value) if kind.accepts(value) => {}
-            Some(value) => self.errors.push(ErrorDetail::new(
-                &path,
-                "INVALID_TYPE",
-                format!("{path} must be {}; got {}.", kind.describe(), shown(value)),
-            )),
+            Some(value) => {
+                let path = path();
+                let message = format!("{path} must be {}; got {}.", kind.describe(), shown(value));
+                self.errors
+                    .push(ErrorDetail::new(path, "INVALID_TYPE", message));
+            }
         }
     }
 

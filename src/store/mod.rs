@@ -444,6 +444,12 @@ impl Store {
     pub fn app(&self, app_id: AppId) -> Option<AppRecord> {
         self.apps.get(&app_id).map(|e| e.value().clone())
     }
+
+    /// Reads what `read` needs of an app in place, where a copy of the whole record (`app`)
+    /// would be thrown away at once (the per-call questions of the API handlers).
+    pub fn read_app<R>(&self, app_id: AppId, read: impl FnOnce(&AppRecord) -> R) -> Option<R> {
+        self.apps.get(&app_id).map(|entry| read(entry.value()))
+    }
 }
 
 impl StoreConfig {

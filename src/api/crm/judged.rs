@@ -20,8 +20,8 @@ pub fn journal_call_writes(req: &HttpRequest, call: &CrmCall, ids: &[u64]) {
     let shared = state_of(req).expect("the state is registered by the composition root");
     let needs_recording = shared
         .store
-        .app(call.app_id)
-        .is_some_and(|app| app.extension.recording.is_some());
+        .read_app(call.app_id, |app| app.extension.recording.is_some())
+        .unwrap_or(false);
     let request = format!("{} {}", req.method(), req.path());
     for &id in ids {
         let Some((properties, findings)) = shared.store.crm().read(call.portal_id, |crm| {
