@@ -42,7 +42,7 @@ impl Timestamp {
     pub fn now() -> Self {
         if let Some(fixed) = DETERMINISTIC.get() {
             let ms = fixed.start_ms + fixed.readings.fetch_add(1, Ordering::Relaxed);
-            return Self(DateTime::from_timestamp_millis(ms).unwrap_or_default());
+            return Self::from_millis(ms);
         }
         // Truncate to milliseconds so that a value printed and parsed again is equal to itself.
         let now = Utc::now();
@@ -52,7 +52,7 @@ impl Timestamp {
     /// The real time, even in deterministic mode: what an app's own clock says, for judging the
     /// times an app stamps (a call's start) rather than the emulator's.
     pub fn wall() -> Self {
-        Self(DateTime::from_timestamp_millis(wall_millis()).unwrap_or_default())
+        Self::from_millis(wall_millis())
     }
 
     /// This time, or one millisecond past `previous` if it is not later: `updatedAt` must move on
@@ -75,6 +75,12 @@ impl Timestamp {
 
     pub fn millis(self) -> i64 {
         self.0.timestamp_millis()
+    }
+
+    /// The time `ms` milliseconds after the epoch (the epoch itself, where chrono cannot
+    /// represent it).
+    pub fn from_millis(ms: i64) -> Self {
+        Self(DateTime::from_timestamp_millis(ms).unwrap_or_default())
     }
 }
 

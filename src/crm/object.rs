@@ -3,6 +3,7 @@
 //! its associations.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::clock::Timestamp;
@@ -16,7 +17,8 @@ pub const MAX_HISTORY: usize = 20;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WriteSource {
     pub source_type: &'static str,
-    pub source_id: Option<String>,
+    /// Shared by every version one write records (a write sets a dozen properties).
+    pub source_id: Option<Arc<str>>,
 }
 
 impl WriteSource {
@@ -24,7 +26,7 @@ impl WriteSource {
     pub fn integration(app_id: impl ToString) -> Self {
         WriteSource {
             source_type: "INTEGRATION",
-            source_id: Some(app_id.to_string()),
+            source_id: Some(app_id.to_string().into()),
         }
     }
 
@@ -42,7 +44,7 @@ pub struct PropertyVersion {
     pub value: String,
     pub timestamp: Timestamp,
     pub source_type: &'static str,
-    pub source_id: Option<String>,
+    pub source_id: Option<Arc<str>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,7 +101,9 @@ impl CrmObject {
         if self.properties.get(name).map(String::as_str).unwrap_or("") == value {
             return;
         }
-        let versions = self.history.entry(name.to_string()).or_default();
+        // Most properties are written once: room for one version, not a growing Vec's four.
+        let versions =
+            (self.history.entry(name.to_string())).or_insert_with(|| Vec::with_capacity(1));
         versions.insert(
             0,
             PropertyVersion {

@@ -539,7 +539,11 @@ pub(super) fn stamp(
     let (at, modified) = (object.updated_at, iso(object.updated_at.millis()));
     let (created_alias, modified_alias) = object_type.date_aliases();
     if creating {
-        let created = iso(object.created_at.millis());
+        let created = if object.created_at == at {
+            modified.clone()
+        } else {
+            iso(object.created_at.millis())
+        };
         object.set("hs_object_id", object.id.to_string(), at, source);
         object.set("hs_createdate", created.clone(), at, source);
         if let Some(alias) = created_alias {

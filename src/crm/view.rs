@@ -85,7 +85,7 @@ pub fn render(
                                 value: v.value.clone(),
                                 timestamp: v.timestamp,
                                 source_type: v.source_type,
-                                source_id: v.source_id.clone(),
+                                source_id: v.source_id.as_deref().map(str::to_string),
                             })
                             .collect()
                     })

@@ -3,7 +3,7 @@
 //! given as milliseconds or ISO-8601 are stored as ISO-8601 UTC with milliseconds, and typed
 //! properties refuse values of the wrong type with a code and a message that says what fits.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate};
 use serde_json::Value;
 
 use super::catalog::{PropertyDef, PropertyKind};
@@ -144,9 +144,9 @@ fn any_millis(text: &str) -> Option<i64> {
 
 /// Milliseconds as HubSpot prints a datetime property.
 pub fn iso(ms: i64) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(SecondsFormat::Millis, true)
+    // `Timestamp` prints this very format, without chrono's general formatter: every object
+    // written stamps two or three of these.
+    crate::clock::Timestamp::from_millis(ms).to_string()
 }
 
 #[cfg(test)]
@@ -161,6 +161,29 @@ mod tests {
             options: options.iter().map(|o| o.to_string()).collect(),
             read_only: false,
             unique: false,
+        }
+    }
+
+    #[test]
+    fn iso_prints_what_chrono_prints_at_every_range_of_years() {
+        use chrono::{SecondsFormat, Utc};
+        let year_10000 = 253_402_300_800_000;
+        for ms in [
+            0,
+            1,
+            -1,
+            1_764_600_000_123,
+            -62_135_596_800_000,
+            -62_135_596_800_001,
+            year_10000 - 1,
+            year_10000,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            let chrono = DateTime::<Utc>::from_timestamp_millis(ms)
+                .unwrap_or_default()
+                .to_rfc3339_opts(SecondsFormat::Millis, true);
+            assert_eq!(iso(ms), chrono, "{ms}");
         }
     }
 
