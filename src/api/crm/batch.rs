@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::auth::CrmCall;
-use super::judged::journal_call_writes;
+use super::judged::{self, CallJudge};
 use super::objects::written;
 use super::query::QueryParams;
 use super::reply::{json, read_body, shared};
@@ -112,7 +112,7 @@ fn respond<T>(
 /// A batch that writes, the one shape of create, update and upsert: `check` looks at the whole
 /// batch first (a 400 refuses it all), then `write` runs on every input under the portal's lock
 /// and gives the id written with its view; the answer is `respond`'s, and every call written is
-/// judged (`journal_call_writes`).
+/// judged (`judged`).
 fn write_batch<T>(
     req: &HttpRequest,
     call: &CrmCall,
@@ -122,10 +122,11 @@ fn write_batch<T>(
     mut write: impl FnMut(&mut PortalCrm, &T) -> Result<(u64, ObjectView), ApiError>,
     label: impl Fn(usize, &T) -> (String, String),
 ) -> Result<HttpResponse, ApiError> {
-    let mut ids = Vec::new();
-    let response = shared(req).store.crm().write(call.portal_id, |crm| {
+    let judge = CallJudge::of(req, call);
+    let (response, judged) = shared(req).store.crm().write(call.portal_id, |crm| {
         check(crm)?;
-        Ok::<_, ApiError>(respond(
+        let mut ids = Vec::new();
+        let response = respond(
             inputs,
             ok,
             |input| {
@@ -134,9 +135,10 @@ fn write_batch<T>(
                 Ok(view)
             },
             label,
-        ))
+        );
+        Ok::<_, ApiError>((response, judge.judge(crm, &ids)))
     })?;
-    journal_call_writes(req, call, &ids);
+    judged::journal(req, call, judged);
     Ok(response)
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::auth::CrmCall;
-use super::judged::journal_call_writes;
+use super::judged::{self, CallJudge};
 use super::query::QueryParams;
 use super::reply::{json, read_body, shared};
 use crate::api::error::ApiError;
@@ -98,11 +98,13 @@ pub async fn create(
         r#"{"properties": {"hs_timestamp": "2026-11-27T17:30:00.000Z", "hs_call_title": "Support call"}, "associations": [{"to": {"id": "500"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 194}]}]}"#,
     )
     .await?;
-    let (id, view) = shared(&req).store.crm().write(call.portal_id, |crm| {
+    let judge = CallJudge::of(&req, &call);
+    let (view, judged) = shared(&req).store.crm().write(call.portal_id, |crm| {
         let id = crm.create(call.object_type, &input, &call.source())?;
-        Ok::<_, ApiError>((id, written(crm, call.object_type, id, &input.properties)))
+        let view = written(crm, call.object_type, id, &input.properties);
+        Ok::<_, ApiError>((view, judge.judge(crm, &[id])))
     })?;
-    journal_call_writes(&req, &call, &[id]);
+    judged::journal(&req, &call, judged);
     Ok(json(StatusCode::CREATED, &view))
 }
 
@@ -184,7 +186,8 @@ pub async fn update(
     )
     .await?;
     let id = object_id(&req);
-    let (id, view) = shared(&req).store.crm().write(call.portal_id, |crm| {
+    let judge = CallJudge::of(&req, &call);
+    let (view, judged) = shared(&req).store.crm().write(call.portal_id, |crm| {
         let id = crm.update(
             call.object_type,
             &id,
@@ -192,9 +195,10 @@ pub async fn update(
             &input.properties,
             &call.source(),
         )?;
-        Ok::<_, ApiError>((id, written(crm, call.object_type, id, &input.properties)))
+        let view = written(crm, call.object_type, id, &input.properties);
+        Ok::<_, ApiError>((view, judge.judge(crm, &[id])))
     })?;
-    journal_call_writes(&req, &call, &[id]);
+    judged::journal(&req, &call, judged);
     Ok(json(StatusCode::OK, &view))
 }
 
