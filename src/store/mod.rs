@@ -13,6 +13,7 @@ pub mod rate_limit;
 pub mod seed;
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use dashmap::mapref::one::RefMut;
 use dashmap::DashMap;
@@ -46,7 +47,8 @@ struct StoreConfig {
     seed: Seed,
     accept_any_app_id: bool,
     /// Whose credentials a provisioned app gets: the first declared app.
-    template: Option<AppProfile>,
+    /// Shared: every provisioning reads it, and copying it out each time cost as much again.
+    template: Option<Arc<AppProfile>>,
 }
 
 impl Store {
@@ -190,7 +192,7 @@ impl Store {
     }
 
     /// The profile provisioned apps copy, when the fixture accepts any app id.
-    fn provisioning_template(&self) -> Option<AppProfile> {
+    fn provisioning_template(&self) -> Option<Arc<AppProfile>> {
         let config = self.config.read();
         config
             .accept_any_app_id
@@ -454,7 +456,7 @@ impl Store {
 
 impl StoreConfig {
     fn from_seed(seed: Seed) -> Self {
-        let template = seed.apps.first().map(|app| app.profile.clone());
+        let template = seed.apps.first().map(|app| Arc::new(app.profile.clone()));
         StoreConfig {
             accept_any_app_id: seed.accept_any_app_id,
             template,

@@ -15,9 +15,9 @@ use super::auth::CrmCall;
 use crate::clock::Timestamp;
 use crate::context::state_of;
 use crate::crm::{ObjectType, PortalCrm};
+use crate::domain::Finding;
 use crate::inbound_call::judge::judge_call;
 use crate::inbound_call::CallWriteReport;
-use crate::domain::Finding;
 
 /// How one request's call writes are judged; `None` inside for contacts and companies.
 pub struct CallJudge {
