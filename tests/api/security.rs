@@ -188,6 +188,32 @@ async fn accept_any_app_id_provisions_on_first_use() {
     assert_eq!(state["apps"][1]["name"], "auto-31337");
 }
 
+/// Registers a channel connection for app `id` (provisioning it under `acceptAnyAppId`).
+async fn provision(app: &TestApp, id: i64, auth: Auth<'_>) {
+    let path = format!("/crm/v3/extensions/calling/{id}/settings/channel-connection");
+    let body = json!({"url": "http://127.0.0.1:9/calling", "isReady": true});
+    let created = app.send(Method::POST, &path, Some(&body), auth).await;
+    assert_eq!(created.status(), 200);
+}
+
+/// Creates a call with `auth`; its id, and the app id the call-write journal names for it.
+async fn create_call_as(app: &TestApp, auth: Auth<'_>) -> (String, serde_json::Value) {
+    let call = json!({"properties": {"hs_timestamp": "2026-11-27T17:30:00.000Z"}});
+    let (status, created) = json_of(
+        app.send(Method::POST, "/crm/v3/objects/calls", Some(&call), auth)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let (_, writes) = json_of(
+        app.control(Method::GET, "/_emulator/call-writes", None)
+            .await,
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_string();
+    (id, writes["entries"][0]["appId"].clone())
+}
+
 /// Provisioned apps copy the first app's credentials, its access token included, so that any app
 /// id works; a token's calls still belong to the declared app it was given to, however many
 /// copies exist and whatever their ids.
@@ -200,40 +226,14 @@ async fn an_access_token_acts_for_its_declared_app_among_provisioned_copies() {
     )
     .await;
     for id in 1..=40 {
-        let path = format!("/crm/v3/extensions/calling/{id}/settings/channel-connection");
-        let body = json!({"url": "http://127.0.0.1:9/calling", "isReady": true});
-        let created = app
-            .send(Method::POST, &path, Some(&body), Auth::Key("k"))
-            .await;
-        assert_eq!(created.status(), 200);
+        provision(&app, id, Auth::Key("k")).await;
     }
-    let call = json!({"properties": {"hs_timestamp": "2026-11-27T17:30:00.000Z"}});
-    let (status, created) = json_of(
-        app.send(
-            Method::POST,
-            "/crm/v3/objects/calls?propertiesWithHistory=hs_timestamp",
-            Some(&call),
-            Auth::Bearer("tok"),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 201, "{created}");
-    let (_, writes) = json_of(
-        app.control(Method::GET, "/_emulator/call-writes", None)
-            .await,
-    )
-    .await;
-    assert_eq!(writes["entries"][0]["appId"], 900000, "{writes}");
-    let id = created["id"].as_str().unwrap();
+    let (id, app_id) = create_call_as(&app, Auth::Bearer("tok")).await;
+    assert_eq!(app_id, 900000);
+    let path = format!("/crm/v3/objects/calls/{id}?propertiesWithHistory=hs_timestamp");
     let (_, read) = json_of(
-        app.send(
-            Method::GET,
-            &format!("/crm/v3/objects/calls/{id}?propertiesWithHistory=hs_timestamp"),
-            None,
-            Auth::Bearer("tok"),
-        )
-        .await,
+        app.send(Method::GET, &path, None, Auth::Bearer("tok"))
+            .await,
     )
     .await;
     let history = &read["propertiesWithHistory"]["hs_timestamp"][0];
@@ -250,30 +250,9 @@ async fn an_open_app_is_a_declared_one_among_provisioned_copies() {
             "portals": [{"portalId": 62515, "users": [{"userId": 101}]}]}"#,
     )
     .await;
-    let path = "/crm/v3/extensions/calling/5/settings/channel-connection";
-    let body = json!({"url": "http://127.0.0.1:9/calling", "isReady": true});
-    let created = app
-        .send(Method::POST, path, Some(&body), Auth::Nothing)
-        .await;
-    assert_eq!(created.status(), 200);
-    let call = json!({"properties": {"hs_timestamp": "2026-11-27T17:30:00.000Z"}});
-    let (status, created) = json_of(
-        app.send(
-            Method::POST,
-            "/crm/v3/objects/calls",
-            Some(&call),
-            Auth::Nothing,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 201, "{created}");
-    let (_, writes) = json_of(
-        app.control(Method::GET, "/_emulator/call-writes", None)
-            .await,
-    )
-    .await;
-    assert_eq!(writes["entries"][0]["appId"], 900000, "{writes}");
+    provision(&app, 5, Auth::Nothing).await;
+    let (_, app_id) = create_call_as(&app, Auth::Nothing).await;
+    assert_eq!(app_id, 900000);
 }
 
 #[tokio::test]
