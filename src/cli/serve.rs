@@ -147,10 +147,8 @@ fn print_banner(emulator: &Emulator, reveal: bool) {
     for profile in shared.store.profiles() {
         say(describe_app(&profile, reveal));
     }
-    let state = shared.store.snapshot();
-    for portal in &state.portals {
-        let users: Vec<String> = portal
-            .users
+    for (portal_id, users) in shared.store.portal_users() {
+        let users: Vec<String> = users
             .iter()
             .map(|u| {
                 let flag = if u.supports_channel_connection {
@@ -161,11 +159,7 @@ fn print_banner(emulator: &Emulator, reveal: bool) {
                 format!("{}{flag}", u.user_id)
             })
             .collect();
-        say(format!(
-            "  portal {}: users {}",
-            portal.portal_id,
-            users.join(", ")
-        ));
+        say(format!("  portal {portal_id}: users {}", users.join(", ")));
     }
     say(format!(
         "  API base URL: {base}  (instead of https://api.hubapi.com)"

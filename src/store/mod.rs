@@ -341,6 +341,16 @@ impl Store {
             .ok_or_else(|| not_registered::<R>(app_id))
     }
 
+    /// Every declared portal's users, both by id: what the start-up banner lists. (`snapshot`
+    /// says the same and more, but builds every seeded CRM to do it.)
+    pub fn portal_users(&self) -> Vec<(PortalId, Vec<User>)> {
+        let mut portals: Vec<(PortalId, Vec<User>)> = (self.portals.iter())
+            .map(|entry| (*entry.key(), entry.value().values().copied().collect()))
+            .collect();
+        portals.sort_by_key(|(portal_id, _)| *portal_id);
+        portals
+    }
+
     /// The user's `supportsChannelConnection` flag; `None` when the fixture does not declare them.
     pub fn user_flag(&self, portal_id: PortalId, user_id: UserId) -> Option<bool> {
         self.portals
