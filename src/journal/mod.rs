@@ -11,6 +11,7 @@
 
 mod api_entry;
 mod budget;
+mod json_size;
 mod weigh;
 
 use std::collections::VecDeque;

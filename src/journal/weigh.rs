@@ -8,19 +8,8 @@ pub trait Weigh {
 }
 
 /// The weight of anything serializable: the length of its JSON, plus its own size. Strings
-/// dominate every journal entry, so this tracks the heap it holds within a small factor.
+/// dominate every journal entry, so this tracks the heap it holds within a small factor. The
+/// JSON is counted, not printed (`json_size`).
 pub fn json_weight<T: Serialize>(value: &T) -> usize {
-    struct Counter(usize);
-    impl std::io::Write for Counter {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0 += bytes.len();
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut counter = Counter(0);
-    let _ = serde_json::to_writer(&mut counter, value);
-    counter.0 + std::mem::size_of::<T>()
+    super::json_size::json_size(value) + std::mem::size_of::<T>()
 }

@@ -1,0 +1,392 @@
+//! The length of a value's compact JSON, counted without writing it: a serde `Serializer` that
+//! adds up what serde_json would print (quotes, separators, digits), except that strings count
+//! as their own bytes, unescaped. Every journal entry is weighed once as it is pushed, on the
+//! request's path; printing the JSON only to measure it cost more than some handlers' own work.
+
+use std::fmt::{self, Display, Write as _};
+
+use serde::ser::{self, Serialize};
+
+/// The length of `value`'s compact JSON (strings unescaped), or what was counted before a
+/// value that cannot be JSON (a map with a non-string key: counted as text anyway).
+pub fn json_size<T: Serialize + ?Sized>(value: &T) -> usize {
+    let mut size = 0;
+    let _ = value.serialize(Counter::value(&mut size));
+    size
+}
+
+/// Counts into `size`; one value at a time, as serde hands them over.
+struct Counter<'a> {
+    size: &'a mut usize,
+    /// Counting a map's key: serde_json quotes a number or a boolean there.
+    key: bool,
+}
+
+/// A compound value being counted: whether the next element is its first (no comma before it).
+struct Compound<'a> {
+    size: &'a mut usize,
+    first: bool,
+}
+
+/// Never produced: counting cannot fail, but serde wants an error type.
+#[derive(Debug)]
+struct Never;
+
+impl Display for Never {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("json_size never fails")
+    }
+}
+
+impl std::error::Error for Never {}
+
+impl ser::Error for Never {
+    fn custom<T: Display>(_: T) -> Self {
+        Never
+    }
+}
+
+/// Decimal digits of `n`, with its sign.
+fn digits(n: i128) -> usize {
+    let sign = usize::from(n < 0);
+    let magnitude = n.unsigned_abs();
+    sign + magnitude.checked_ilog10().map_or(1, |log| log as usize + 1)
+}
+
+impl<'a> Counter<'a> {
+    fn value(size: &'a mut usize) -> Self {
+        Counter { size, key: false }
+    }
+
+    fn add(self, bytes: usize) -> Result<(), Never> {
+        *self.size += bytes;
+        Ok(())
+    }
+
+    /// A number or a boolean: quoted where it is a key.
+    fn unquoted(self, bytes: usize) -> Result<(), Never> {
+        let quotes = if self.key { 2 } else { 0 };
+        self.add(bytes + quotes)
+    }
+
+    fn open(self, brackets: usize) -> Compound<'a> {
+        *self.size += brackets;
+        Compound {
+            size: self.size,
+            first: true,
+        }
+    }
+}
+
+impl<'a> ser::Serializer for Counter<'a> {
+    type Ok = ();
+    type Error = Never;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Never> {
+        self.unquoted(if v { 4 } else { 5 })
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Never> {
+        self.unquoted(digits(v.into()))
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Never> {
+        self.unquoted(digits(v.into()))
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Never> {
+        self.unquoted(digits(v.into()))
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Never> {
+        self.unquoted(digits(v.into()))
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), Never> {
+        self.unquoted(digits(v))
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Never> {
+        self.unquoted(digits(v.into()))
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Never> {
+        self.unquoted(digits(v.into()))
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Never> {
+        self.unquoted(digits(v.into()))
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Never> {
+        self.unquoted(digits(v.into()))
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), Never> {
+        self.unquoted(i128::try_from(v).map_or(39, digits))
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Never> {
+        self.serialize_f64(v.into())
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Never> {
+        // Rare in entries; printing it is the simplest exact count.
+        let mut counted = Length(0);
+        let _ = write!(counted, "{v}");
+        self.unquoted(if v.is_finite() { counted.0 } else { 4 })
+    }
+    fn serialize_char(self, v: char) -> Result<(), Never> {
+        self.add(v.len_utf8() + 2)
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Never> {
+        self.add(v.len() + 2)
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Never> {
+        // serde_json prints bytes as an array of numbers: at most four characters each.
+        self.add(2 + v.len() * 4)
+    }
+    fn serialize_none(self) -> Result<(), Never> {
+        self.add(4)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Never> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Never> {
+        self.add(4)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Never> {
+        self.add(4)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), Never> {
+        self.add(variant.len() + 2)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Never> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), Never> {
+        // {"variant":value}
+        *self.size += variant.len() + 5;
+        value.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, Never> {
+        Ok(self.open(2))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'a>, Never> {
+        Ok(self.open(2))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, Never> {
+        Ok(self.open(2))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a>, Never> {
+        // {"variant":[...]}
+        Ok(self.open(variant.len() + 7))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, Never> {
+        Ok(self.open(2))
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, Never> {
+        Ok(self.open(2))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a>, Never> {
+        // {"variant":{...}}
+        Ok(self.open(variant.len() + 7))
+    }
+    fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result<(), Never> {
+        let mut counted = Length(0);
+        let _ = write!(counted, "{value}");
+        self.add(counted.0 + 2)
+    }
+}
+
+/// Counts what is written to it.
+struct Length(usize);
+
+impl fmt::Write for Length {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 += s.len();
+        Ok(())
+    }
+}
+
+impl Compound<'_> {
+    /// A comma before every element but the first.
+    fn separate(&mut self) {
+        if !self.first {
+            *self.size += 1;
+        }
+        self.first = false;
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Never> {
+        self.separate();
+        value.serialize(Counter::value(self.size))
+    }
+
+    /// `"key":value`, the key counted as JSON prints it (a string, quoted).
+    fn field(&mut self, key: &str, value: &(impl Serialize + ?Sized)) -> Result<(), Never> {
+        self.separate();
+        *self.size += key.len() + 3;
+        value.serialize(Counter::value(self.size))
+    }
+}
+
+/// The sequence-like compounds (`[a,b]`) all count their elements alike.
+macro_rules! counts_elements {
+    ($($trait:ident :: $method:ident),+) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = Never;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Never> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), Never> {
+                Ok(())
+            }
+        }
+    )+};
+}
+
+counts_elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Never> {
+        // `"key":`
+        self.separate();
+        key.serialize(Counter {
+            size: self.size,
+            key: true,
+        })?;
+        *self.size += 1;
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Never> {
+        value.serialize(Counter::value(self.size))
+    }
+    fn end(self) -> Result<(), Never> {
+        Ok(())
+    }
+}
+
+/// The struct-like compounds (`{"a":1}`) all count their named fields alike.
+macro_rules! counts_fields {
+    ($($trait:ident),+) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = Never;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Never> {
+                self.field(key, value)
+            }
+            fn end(self) -> Result<(), Never> {
+                Ok(())
+            }
+        }
+    )+};
+}
+
+counts_fields!(SerializeStruct, SerializeStructVariant);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+    use serde_json::json;
+
+    /// Without escapes, the count is exactly serde_json's length.
+    #[test]
+    fn counts_what_serde_json_prints() {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Entry {
+            id: u64,
+            negative: i32,
+            ratio: f64,
+            flag: bool,
+            missing: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            skipped: Option<u8>,
+            kind: Kind,
+            list: Vec<u16>,
+            empty: Vec<u8>,
+            map: std::collections::BTreeMap<u32, &'static str>,
+            value: serde_json::Value,
+            nested: Kind2,
+            time: crate::clock::Timestamp,
+        }
+        #[derive(Serialize)]
+        enum Kind {
+            Passed,
+        }
+        #[derive(Serialize)]
+        enum Kind2 {
+            Struct { a: u8 },
+        }
+        let entry = Entry {
+            id: 12_345,
+            negative: -7,
+            ratio: 0.25,
+            flag: false,
+            missing: None,
+            skipped: None,
+            kind: Kind::Passed,
+            list: vec![0, 9, 10, 65_535],
+            empty: vec![],
+            map: [(1, "one"), (20, "twenty")].into(),
+            value: json!({"a": [1, "b", null, true, {"c": 1.5}], "é": "ü"}),
+            nested: Kind2::Struct { a: 3 },
+            time: crate::clock::Timestamp::from_millis(1_764_600_000_123),
+        };
+        assert_eq!(
+            json_size(&entry),
+            serde_json::to_string(&entry).unwrap().len()
+        );
+        for value in [
+            json!(0),
+            json!(-1),
+            json!(u64::MAX),
+            json!(i64::MIN),
+            json!(""),
+        ] {
+            assert_eq!(json_size(&value), value.to_string().len(), "{value}");
+        }
+    }
+
+    /// Escapes are not counted: the count is what the strings hold.
+    #[test]
+    fn strings_count_as_their_own_bytes() {
+        assert_eq!(json_size("a\"b\n"), 4 + 2);
+    }
+}
