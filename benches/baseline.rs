@@ -16,7 +16,8 @@
 //! - `POST /crm/v3/objects/calls`: stores `{"properties": {...}}` under a new id, 201;
 //! - `POST /crm/v3/objects/calls/search`: the calls whose property equals a value (`EQ` filters),
 //!   by id, a page of `limit`;
-//! - `POST /_emulator/reset`: empties the calls and seeds them again (as the emulator's reset);
+//! - `POST /_emulator/reset`: back to the seed, its one channel connection and its calls (as the
+//!   emulator's reset);
 //! - `GET  /_emulator/health`: 200, so start-up time is measured the same way as the emulator's.
 //!
 //! The seed matches benches/fixtures/bench.json: one contact whose phone is +14155552671, and
@@ -150,15 +151,7 @@ impl Store {
             calls: DashMap::new(),
             next_id: AtomicU64::new(1),
         };
-        store.connections.insert(
-            1234567,
-            ChannelConnection {
-                url: "http://127.0.0.1:3000/calling".to_owned(),
-                is_ready: false,
-                created_at: CREATED_AT,
-                updated_at: CREATED_AT,
-            },
-        );
+        store.seed_connections();
         store.contacts_by_phone.insert(
             "+14155552671".to_owned(),
             vec![CallerIdMatch {
@@ -170,6 +163,20 @@ impl Store {
         );
         store.seed_calls();
         store
+    }
+
+    /// App 1234567's channel connection, and no other.
+    fn seed_connections(&self) {
+        self.connections.clear();
+        self.connections.insert(
+            1234567,
+            ChannelConnection {
+                url: "http://127.0.0.1:3000/calling".to_owned(),
+                is_ready: false,
+                created_at: CREATED_AT,
+                updated_at: CREATED_AT,
+            },
+        );
     }
 
     fn seed_calls(&self) {
@@ -277,6 +284,7 @@ async fn search_calls(body: web::Json<SearchRequest>, store: web::Data<Store>) -
 }
 
 async fn reset(store: web::Data<Store>) -> HttpResponse {
+    store.seed_connections();
     store.seed_calls();
     HttpResponse::Ok().json(serde_json::json!({"reset": true}))
 }
