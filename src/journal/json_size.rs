@@ -1,14 +1,15 @@
 //! The length of a value's compact JSON, counted without writing it: a serde `Serializer` that
-//! adds up what serde_json would print (quotes, separators, digits), except that strings count
-//! as their own bytes, unescaped. Every journal entry is weighed once as it is pushed, on the
-//! request's path; printing the JSON only to measure it cost more than some handlers' own work.
+//! adds up what serde_json would print (quotes, escapes, separators, digits). Every journal
+//! entry is weighed once as it is pushed, on the request's path; printing the JSON only to
+//! measure it cost more than some handlers' own work. The count is exact, escapes included: a
+//! journal page is bounded by its entries' weights (4 MiB), and a hostile reply full of control
+//! characters prints up to six times its size.
 
 use std::fmt::{self, Display, Write as _};
 
 use serde::ser::{self, Serialize};
 
-/// The length of `value`'s compact JSON (strings unescaped), or what was counted before a
-/// value that cannot be JSON (a map with a non-string key: counted as text anyway).
+/// The length of `value`'s compact JSON, as serde_json prints it.
 pub fn json_size<T: Serialize + ?Sized>(value: &T) -> usize {
     let mut size = 0;
     let _ = value.serialize(Counter::value(&mut size));
@@ -44,6 +45,38 @@ impl ser::Error for Never {
     fn custom<T: Display>(_: T) -> Self {
         Never
     }
+}
+
+/// The length of `text` as a JSON string, quotes included: serde_json writes `"` and `\\` as
+/// two characters, `\b \t \n \f \r` as two, other control characters as six (`\u001f`).
+fn quoted_len(text: &str) -> usize {
+    let escapes: usize = text
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | 0x08 | b'\t' | b'\n' | 0x0c | b'\r' => 1,
+            0..=0x1f => 5,
+            _ => 0,
+        })
+        .sum();
+    text.len() + escapes + 2
+}
+
+/// A float's length as serde_json prints it (its own shortest form, `1e+16`; `null` where it
+/// is not finite): floats are rare in entries, so it is simply printed, into a counter.
+fn printed_len<T: Serialize>(value: &T) -> usize {
+    struct Bytes(usize);
+    impl std::io::Write for Bytes {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut bytes = Bytes(0);
+    let _ = serde_json::to_writer(&mut bytes, value);
+    bytes.0
 }
 
 /// Decimal digits of `n`, with its sign.
@@ -123,19 +156,16 @@ impl<'a> ser::Serializer for Counter<'a> {
         self.unquoted(i128::try_from(v).map_or(39, digits))
     }
     fn serialize_f32(self, v: f32) -> Result<(), Never> {
-        self.serialize_f64(v.into())
+        self.unquoted(printed_len(&v))
     }
     fn serialize_f64(self, v: f64) -> Result<(), Never> {
-        // Rare in entries; printing it is the simplest exact count.
-        let mut counted = Length(0);
-        let _ = write!(counted, "{v}");
-        self.unquoted(if v.is_finite() { counted.0 } else { 4 })
+        self.unquoted(printed_len(&v))
     }
     fn serialize_char(self, v: char) -> Result<(), Never> {
-        self.add(v.len_utf8() + 2)
+        self.add(quoted_len(v.encode_utf8(&mut [0; 4])))
     }
     fn serialize_str(self, v: &str) -> Result<(), Never> {
-        self.add(v.len() + 2)
+        self.add(quoted_len(v))
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Never> {
         // serde_json prints bytes as an array of numbers: at most four characters each.
@@ -215,18 +245,18 @@ impl<'a> ser::Serializer for Counter<'a> {
         Ok(self.open(variant.len() + 7))
     }
     fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result<(), Never> {
-        let mut counted = Length(0);
+        let mut counted = Length(2);
         let _ = write!(counted, "{value}");
-        self.add(counted.0 + 2)
+        self.add(counted.0)
     }
 }
 
-/// Counts what is written to it.
+/// Counts what is written to it as one JSON string: its pieces' escapes, and the quotes once.
 struct Length(usize);
 
 impl fmt::Write for Length {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0 += s.len();
+        self.0 += quoted_len(s) - 2;
         Ok(())
     }
 }
@@ -384,9 +414,39 @@ mod tests {
         }
     }
 
-    /// Escapes are not counted: the count is what the strings hold.
+    /// Escapes, floats, chars and text written through `Display` count as serde_json prints them.
     #[test]
-    fn strings_count_as_their_own_bytes() {
-        assert_eq!(json_size("a\"b\n"), 4 + 2);
+    fn escapes_floats_and_displayed_text_count_as_printed() {
+        let every_byte: String = (0u8..=127).map(char::from).collect();
+        let values = [
+            json!("a\"b\\c\n\t\r\u{8}\u{c}\u{0}\u{1f}\u{7f}é😀"),
+            json!(every_byte),
+            json!({"\u{1}key\"": ["\u{0}", "\u{0}", "\u{0}"]}),
+            json!([1e16, 1e-7, 0.1, -2.5e300, 123456.789, f64::MIN_POSITIVE]),
+        ];
+        for value in values {
+            assert_eq!(json_size(&value), value.to_string().len(), "{value}");
+        }
+        for c in ['a', '"', '\\', '\n', '\u{1}', 'é', '😀'] {
+            assert_eq!(
+                json_size(&c),
+                serde_json::to_string(&c).unwrap().len(),
+                "{c:?}"
+            );
+        }
+        assert_eq!(
+            json_size(&1.5f32),
+            serde_json::to_string(&1.5f32).unwrap().len()
+        );
+        struct Shown;
+        impl Serialize for Shown {
+            fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(&format_args!("{}\n{}", "a\"", 7))
+            }
+        }
+        assert_eq!(
+            json_size(&Shown),
+            serde_json::to_string(&Shown).unwrap().len()
+        );
     }
 }
