@@ -342,6 +342,27 @@ mod tests {
         assert_eq!(ids(&journal.page(newest(None))), vec![4, 5]);
     }
 
+    /// A page's bound holds of the JSON the control API prints, escapes included: an entry of
+    /// control characters (as a hostile reply holds) prints six bytes for each.
+    #[test]
+    fn a_page_of_entries_weighed_as_json_prints_within_its_bound() {
+        #[derive(Clone, serde::Serialize)]
+        struct Noisy(u64, String);
+        impl Weigh for Noisy {
+            fn weight(&self) -> usize {
+                json_weight(self)
+            }
+        }
+        let journal = Journal::new(100, &ByteBudget::new(usize::MAX));
+        for _ in 0..40 {
+            journal.push(|seq| Noisy(seq, "\u{1}".repeat(64 * 1024)));
+        }
+        let page = journal.page(newest(None));
+        let printed = serde_json::to_string(&page.entries).unwrap().len();
+        assert!(page.entries.len() > 1 && page.entries.len() < 40);
+        assert!(printed <= PAGE_BYTES, "{printed} bytes");
+    }
+
     #[test]
     fn journals_share_one_byte_budget_and_the_largest_gives_way() {
         let budget = ByteBudget::new(1000);
