@@ -422,14 +422,16 @@ impl Store {
         wanted: impl Fn(&AppProfile) -> bool,
         read: impl FnOnce(&AppProfile) -> R,
     ) -> Option<R> {
-        // The config's lock, then the apps' (the order `reset_all` takes them in too).
+        // The config's lock, then the apps' (the order `reset_all` takes them in too); released
+        // before `read` runs, which may want the config again.
         let config = self.config.read();
         let app_id = (config.seed.apps.iter())
             .filter_map(|declared| self.apps.get(&declared.profile.app_id))
             .filter(|app| wanted(&app.profile))
             .map(|app| app.profile.app_id)
-            .min()?;
-        self.apps.get(&app_id).map(|app| read(&app.profile))
+            .min();
+        drop(config);
+        self.apps.get(&app_id?).map(|app| read(&app.profile))
     }
 
     /// The portal and user `app`'s access token acts for: its declared installation, else the

@@ -225,7 +225,9 @@ async fn an_access_token_acts_for_its_declared_app_among_provisioned_copies() {
             "portals": [{"portalId": 62515, "users": [{"userId": 101}]}]}"#,
     )
     .await;
-    for id in 1..=40 {
+    // Enough copies that the map's order (random per process) puts the declared app first
+    // about once in 200 runs: the old lookup took the first match.
+    for id in 1..=200 {
         provision(&app, id, Auth::Key("k")).await;
     }
     let (id, app_id) = create_call_as(&app, Auth::Bearer("tok")).await;
