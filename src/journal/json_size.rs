@@ -168,8 +168,9 @@ impl<'a> ser::Serializer for Counter<'a> {
         self.add(quoted_len(v))
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Never> {
-        // serde_json prints bytes as an array of numbers: at most four characters each.
-        self.add(2 + v.len() * 4)
+        // serde_json prints bytes as an array of numbers.
+        let numbers: usize = v.iter().map(|&b| digits(b.into())).sum();
+        self.add(2 + numbers + v.len().saturating_sub(1))
     }
     fn serialize_none(self) -> Result<(), Never> {
         self.add(4)
@@ -189,7 +190,7 @@ impl<'a> ser::Serializer for Counter<'a> {
         _: u32,
         variant: &'static str,
     ) -> Result<(), Never> {
-        self.add(variant.len() + 2)
+        self.add(quoted_len(variant))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
@@ -206,7 +207,7 @@ impl<'a> ser::Serializer for Counter<'a> {
         value: &T,
     ) -> Result<(), Never> {
         // {"variant":value}
-        *self.size += variant.len() + 5;
+        *self.size += quoted_len(variant) + 3;
         value.serialize(self)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, Never> {
@@ -226,7 +227,7 @@ impl<'a> ser::Serializer for Counter<'a> {
         _: usize,
     ) -> Result<Compound<'a>, Never> {
         // {"variant":[...]}
-        Ok(self.open(variant.len() + 7))
+        Ok(self.open(quoted_len(variant) + 5))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, Never> {
         Ok(self.open(2))
@@ -242,7 +243,7 @@ impl<'a> ser::Serializer for Counter<'a> {
         _: usize,
     ) -> Result<Compound<'a>, Never> {
         // {"variant":{...}}
-        Ok(self.open(variant.len() + 7))
+        Ok(self.open(quoted_len(variant) + 5))
     }
     fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result<(), Never> {
         let mut counted = Length(2);
@@ -278,7 +279,7 @@ impl Compound<'_> {
     /// `"key":value`, the key counted as JSON prints it (a string, quoted).
     fn field(&mut self, key: &str, value: &(impl Serialize + ?Sized)) -> Result<(), Never> {
         self.separate();
-        *self.size += key.len() + 3;
+        *self.size += quoted_len(key) + 1;
         value.serialize(Counter::value(self.size))
     }
 }
@@ -448,5 +449,55 @@ mod tests {
             json_size(&Shown),
             serde_json::to_string(&Shown).unwrap().len()
         );
+    }
+
+    /// Names are escaped as serde_json escapes them, and the rarer shapes count as it prints them.
+    #[test]
+    fn names_bytes_and_rare_shapes_count_as_printed() {
+        /// Serialized with `serialize_bytes`, as serde_bytes does.
+        struct Bytes(Vec<u8>);
+        impl Serialize for Bytes {
+            fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_bytes(&self.0)
+            }
+        }
+        #[derive(Serialize)]
+        enum Odd {
+            #[serde(rename = "new\tline")]
+            Unit,
+            Newtype(u8),
+            Tuple(u8, bool),
+            #[serde(rename = "q\"")]
+            Struct {
+                a: (),
+            },
+        }
+        #[derive(Serialize)]
+        struct Renamed {
+            #[serde(rename = "a\"b")]
+            bytes: Bytes,
+            empty: Bytes,
+            unit: (),
+            nothing: Option<()>,
+            wide: i128,
+            variants: Vec<Odd>,
+            flags: std::collections::BTreeMap<bool, u8>,
+        }
+        let renamed = Renamed {
+            bytes: Bytes(vec![0, 9, 10, 99, 100, 255]),
+            empty: Bytes(vec![]),
+            unit: (),
+            nothing: None,
+            wide: i128::MIN,
+            variants: vec![
+                Odd::Unit,
+                Odd::Newtype(7),
+                Odd::Tuple(1, true),
+                Odd::Struct { a: () },
+            ],
+            flags: [(true, 1), (false, 0)].into(),
+        };
+        let printed = serde_json::to_string(&renamed).unwrap();
+        assert_eq!(json_size(&renamed), printed.len(), "{printed}");
     }
 }
