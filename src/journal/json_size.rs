@@ -102,6 +102,11 @@ impl<'a> Counter<'a> {
         self.add(bytes + quotes)
     }
 
+    /// `{"variant":[` or `{"variant":{`, and the two closing brackets: a tuple or struct variant.
+    fn open_variant(self, variant: &str) -> Compound<'a> {
+        self.open(quoted_len(variant) + 5)
+    }
+
     fn open(self, brackets: usize) -> Compound<'a> {
         *self.size += brackets;
         Compound {
@@ -226,8 +231,7 @@ impl<'a> ser::Serializer for Counter<'a> {
         variant: &'static str,
         _: usize,
     ) -> Result<Compound<'a>, Never> {
-        // {"variant":[...]}
-        Ok(self.open(quoted_len(variant) + 5))
+        Ok(self.open_variant(variant))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, Never> {
         Ok(self.open(2))
@@ -242,8 +246,7 @@ impl<'a> ser::Serializer for Counter<'a> {
         variant: &'static str,
         _: usize,
     ) -> Result<Compound<'a>, Never> {
-        // {"variant":{...}}
-        Ok(self.open(quoted_len(variant) + 5))
+        Ok(self.open_variant(variant))
     }
     fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result<(), Never> {
         let mut counted = Length(2);
