@@ -10,6 +10,7 @@ use serde_json::json;
 
 use super::body::read_json_body;
 use super::error::ApiError;
+use super::method;
 use super::resource::{json_ok, shared};
 use super::token::authorize_token;
 use crate::domain::connection_status::request::{user_ids_from_batch, user_ids_from_query};
@@ -28,19 +29,19 @@ pub fn configure(config: &mut web::ServiceConfig) {
     config
         .service(
             web::resource(LIST)
-                .route(web::get().to(list))
-                .route(web::head().to(list))
+                .route(method::get().to(list))
+                .route(method::head().to(list))
                 .default_service(web::to(move |req| not_allowed(req, read().to_vec()))),
         )
         .service(
             web::resource(BATCH_READ)
-                .route(web::post().to(batch_read))
+                .route(method::post().to(batch_read))
                 .default_service(web::to(|req| not_allowed(req, vec![Method::POST]))),
         )
         .service(
             web::resource(ME)
-                .route(web::get().to(me))
-                .route(web::head().to(me))
+                .route(method::get().to(me))
+                .route(method::head().to(me))
                 .default_service(web::to(move |req| not_allowed(req, read().to_vec()))),
         );
 }

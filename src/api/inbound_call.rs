@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::body::read_json_body_up_to;
 use super::crm::reply::{json, shared, MAX_CRM_BODY_BYTES};
 use super::error::ApiError;
+use super::method;
 use super::token::authorize_token;
 use crate::clock::Timestamp;
 use crate::crm::{PortalCrm, WriteSource};
@@ -32,7 +33,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
 pub fn configure(config: &mut web::ServiceConfig) {
     config.service(
         web::resource("/inbound-call")
-            .route(web::post().to(inbound_call))
+            .route(method::post().to(inbound_call))
             .default_service(web::to(not_allowed)),
     );
 }

@@ -14,6 +14,7 @@ pub(crate) mod crm;
 pub mod error;
 pub(crate) mod fallback;
 pub(crate) mod inbound_call;
+pub(crate) mod method;
 pub(crate) mod observe;
 pub(crate) mod recording;
 pub(crate) mod resource;

@@ -12,6 +12,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::body::read_json_body;
 use super::crm::reply::shared;
 use super::error::ApiError;
+use super::method;
 use super::token::authorize_token;
 use crate::context::Ctx;
 use crate::inbound_call::REQUIRED_SCOPES;
@@ -28,7 +29,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
 pub fn configure(config: &mut web::ServiceConfig) {
     config.service(
         web::resource("/recordings/ready")
-            .route(web::post().to(mark_as_ready))
+            .route(method::post().to(mark_as_ready))
             .default_service(web::to(not_allowed)),
     );
 }

@@ -12,6 +12,7 @@ use actix_web::HttpMessage;
 use super::body::read_json_body;
 use super::call::AppCall;
 use super::error::ApiError;
+use super::method;
 use super::observe::ApiFindings;
 use crate::context::state_of;
 use crate::domain::fields::{parse_body, Mode};
@@ -25,13 +26,13 @@ pub const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";
 /// The actix resource serving `R` inside a path family's `{appId}` scope.
 pub fn service<R: CallingResource>() -> Resource {
     let mut resource = web::resource(R::PATH)
-        .route(web::get().to(get::<R>))
+        .route(method::get().to(get::<R>))
         // actix sends a HEAD response's headers (Content-Length included) without its body.
-        .route(web::head().to(get::<R>))
-        .route(web::post().to(create::<R>))
-        .route(web::patch().to(patch::<R>));
+        .route(method::head().to(get::<R>))
+        .route(method::post().to(create::<R>))
+        .route(method::patch().to(patch::<R>));
     if R::DELETABLE {
-        resource = resource.route(web::delete().to(delete::<R>));
+        resource = resource.route(method::delete().to(delete::<R>));
     }
     resource.default_service(web::to(method_not_allowed::<R>))
 }

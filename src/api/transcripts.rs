@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::body::read_json_body_up_to;
 use super::crm::reply::{json, shared, MAX_CRM_BODY_BYTES};
 use super::error::ApiError;
+use super::method;
 use super::token::authorize_token;
 use crate::clock::Timestamp;
 use crate::crm::portal::parse_id;
@@ -44,15 +45,15 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
 pub fn configure(config: &mut web::ServiceConfig) {
     config.service(
         web::resource("/transcripts")
-            .route(web::post().to(create))
+            .route(method::post().to(create))
             .default_service(web::to(|req: HttpRequest| async move {
                 Err::<HttpResponse, _>(ApiError::method_not_allowed(&req, vec![Method::POST]))
             })),
     );
     config.service(
         web::resource("/transcripts/{transcriptId}")
-            .route(web::get().to(get))
-            .route(web::delete().to(delete))
+            .route(method::get().to(get))
+            .route(method::delete().to(delete))
             .default_service(web::to(|req: HttpRequest| async move {
                 Err::<HttpResponse, _>(ApiError::method_not_allowed(
                     &req,

@@ -16,6 +16,7 @@ use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse, Scope};
 
 use super::error::ApiError;
+use super::method;
 
 /// The path prefix of the CRM object APIs.
 pub const CRM_PREFIX: &str = "/crm/v3/objects/{objectType}";
@@ -68,21 +69,24 @@ pub fn scope() -> Scope {
     web::scope(CRM_PREFIX)
         .service(
             web::resource(["", "/"])
-                .route(web::get().to(objects::list))
-                .route(web::post().to(objects::create))
+                .route(method::get().to(objects::list))
+                .route(method::post().to(objects::create))
                 .default_service(web::to(not_allowed)),
         )
-        .service(post_only("/batch/create", web::post().to(batch::create)))
-        .service(post_only("/batch/read", web::post().to(batch::read)))
-        .service(post_only("/batch/update", web::post().to(batch::update)))
-        .service(post_only("/batch/upsert", web::post().to(batch::upsert)))
-        .service(post_only("/batch/archive", web::post().to(batch::archive)))
-        .service(post_only("/search", web::post().to(search::search)))
+        .service(post_only("/batch/create", method::post().to(batch::create)))
+        .service(post_only("/batch/read", method::post().to(batch::read)))
+        .service(post_only("/batch/update", method::post().to(batch::update)))
+        .service(post_only("/batch/upsert", method::post().to(batch::upsert)))
+        .service(post_only(
+            "/batch/archive",
+            method::post().to(batch::archive),
+        ))
+        .service(post_only("/search", method::post().to(search::search)))
         .service(
             web::resource("/{objectId}")
-                .route(web::get().to(objects::get))
-                .route(web::patch().to(objects::update))
-                .route(web::delete().to(objects::archive))
+                .route(method::get().to(objects::get))
+                .route(method::patch().to(objects::update))
+                .route(method::delete().to(objects::archive))
                 .default_service(web::to(not_allowed)),
         )
         .default_service(web::to(super::fallback::not_found))
