@@ -1,16 +1,18 @@
 //! A credential that never shows itself in `Debug` or logs: developer API keys, access tokens and
 //! client secrets pass through many structs, and one stray `{:?}` must not leak them.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+use std::sync::Arc;
 
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(transparent)]
-pub struct Secret(String);
+/// Shared text: an app provisioned under `acceptAnyAppId` copies the template's credentials on
+/// every new app id, and a copy is then a count, not three allocations.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Secret(Arc<str>);
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(Arc::from(value.into()))
     }
 
     /// The value itself, for comparing, signing, or writing into a state export.
@@ -34,6 +36,33 @@ impl Secret {
     }
 }
 
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret::new)
+    }
+}
+
+/// In the fixture's schema, a secret is a string, written in place.
+impl schemars::JsonSchema for Secret {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        String::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(REDACTED)")
@@ -51,5 +80,13 @@ mod tests {
         assert_eq!(secret.masked(), "demo…(18 chars)");
         assert!(secret.matches("demo-client-secret"));
         assert!(!secret.matches("demo-client-secreT"));
+    }
+
+    #[test]
+    fn serializes_as_its_text() {
+        let secret: Secret = serde_json::from_str(r#""demo-key""#).unwrap();
+        assert!(secret.matches("demo-key"));
+        assert_eq!(serde_json::to_string(&secret).unwrap(), r#""demo-key""#);
+        assert!(serde_json::from_str::<Secret>("5").is_err());
     }
 }

@@ -111,11 +111,21 @@ impl AppProfile {
     }
 
     /// The same credentials under another id: how `acceptAnyAppId` provisions an app.
+    /// Field by field, so that the template's name is not copied only to be replaced (this runs
+    /// for every new app id).
     pub fn provisioned_as(&self, app_id: AppId) -> AppProfile {
         AppProfile {
             name: format!("auto-{app_id}"),
             app_id,
-            ..self.clone()
+            developer_api_key: self.developer_api_key.clone(),
+            access_token: self.access_token.clone(),
+            client_secret: self.client_secret.clone(),
+            auth_required: self.auth_required,
+            access_token_scopes: self.access_token_scopes.clone(),
+            signature_version: self.signature_version,
+            webhook_timeout_ms: self.webhook_timeout_ms,
+            installed_portal_id: self.installed_portal_id,
+            installed_user_id: self.installed_user_id,
         }
     }
 }
