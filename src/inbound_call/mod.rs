@@ -18,6 +18,7 @@ pub mod phone;
 pub mod report;
 pub mod request;
 pub mod status;
+pub mod strict_json;
 pub mod write;
 pub mod write_report;
 

@@ -1,15 +1,21 @@
-//! `CompletedThirdPartyCallRequest`, the inbound-call API's body, read field by field: every
-//! problem is reported at once (an `ErrorDetail` whose `in` is the field's path, such as
+//! `CompletedThirdPartyCallRequest`, the inbound-call API's body. A well-formed body is read
+//! straight into its type; any other is read field by field, so that every problem is reported
+//! at once (an `ErrorDetail` whose `in` is the field's path, such as
 //! `fromNumber.e164Number`), with a message that says how to fix it and a valid body to copy.
 //! Only the request's shape is checked here; what HubSpot would make of well-formed values (a
 //! number that is not E.164, a duration in milliseconds) is `judge`'s.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
 
-use serde::{Deserialize, Serialize};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, IntoDeserializer, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::status::{FinalCallStatus, FINAL_CALL_STATUSES};
+use super::strict_json::is_json;
 use crate::domain::invalid::{ErrorDetail, Invalid};
 
 /// A valid body, quoted in messages.
@@ -53,6 +59,7 @@ const PHONE_NUMBER_TYPES: &[&str] = &[
 #[serde(rename_all = "camelCase")]
 pub struct ReportedNumber {
     pub e164_number: String,
+    #[serde(deserialize_with = "text_only")]
     pub phone_number_type: PhoneNumberType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
@@ -65,8 +72,11 @@ pub struct InboundCall {
     pub create_engagement: bool,
     pub engagement_properties: BTreeMap<String, String>,
     pub external_call_id: String,
+    #[serde(deserialize_with = "text_only")]
     pub final_call_status: FinalCallStatus,
+    #[serde(deserialize_with = "object_only")]
     pub from_number: ReportedNumber,
+    #[serde(deserialize_with = "object_only")]
     pub to_number: ReportedNumber,
     pub potential_recipient_user_ids: Vec<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,6 +90,35 @@ pub struct InboundCall {
 /// Reads `body` as a `CompletedThirdPartyCallRequest`, or says everything that is wrong with it.
 /// Unknown fields are ignored, as HubSpot's APIs do.
 pub fn parse(body: &[u8]) -> Result<InboundCall, Invalid> {
+    // Most bodies are well-formed: they are read straight into the type, without building a
+    // JSON tree first. Any other is read again field by field, to name every problem at once.
+    read_well_formed(body).map_or_else(|| parse_field_by_field(body), Ok)
+}
+
+/// `body` read straight into an `InboundCall`, when `parse_field_by_field` would accept it and
+/// read the same call (a property test holds the two to that). The whole text must be JSON as a
+/// `Value` reads it (`is_json`: the derived reading skips unknown fields unchecked); the derived
+/// reading accepts no other form of an object than an object (`object_only`) nor of an enum
+/// than its name (`text_only`); what it does not check, `Checker` does.
+fn read_well_formed(body: &[u8]) -> Option<InboundCall> {
+    if !is_json(body) {
+        return None;
+    }
+    let mut reader = serde_json::Deserializer::from_slice(body);
+    let call: InboundCall = object_only(&mut reader).ok()?;
+    reader.end().ok()?;
+    let filled = |text: &str| !text.trim().is_empty();
+    let date_time = |text: &String| chrono::DateTime::parse_from_rfc3339(text).is_ok();
+    let well_formed = filled(&call.external_call_id)
+        && filled(&call.from_number.e164_number)
+        && filled(&call.to_number.e164_number)
+        && call.call_started_timestamp.as_ref().is_none_or(date_time);
+    well_formed.then_some(call)
+}
+
+/// What `parse` does with a body that is not well-formed: the body as a JSON tree, each field
+/// checked, every problem reported. Public for the property test that compares the two readings.
+pub fn parse_field_by_field(body: &[u8]) -> Result<InboundCall, Invalid> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         Invalid::Body(format!(
             "The body is not JSON ({}). Send a CompletedThirdPartyCallRequest, for example {EXAMPLE}",
@@ -107,6 +146,42 @@ pub fn parse(body: &[u8]) -> Result<InboundCall, Invalid> {
         return Err(Invalid::Fields(checker.errors));
     }
     serde_json::from_value(Value::Object(object)).map_err(|e| Invalid::Body(e.to_string()))
+}
+
+/// A `T` read only from a JSON object: serde's derived reading of a struct also takes an array
+/// of its fields in order, which HubSpot refuses.
+fn object_only<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(MapAccessDeserializer::new(map))
+        }
+    }
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// An enum read only from its name as a string: serde's derived reading also takes
+/// `{"NAME": null}`, which HubSpot refuses.
+fn text_only<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    struct TextVisitor<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for TextVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
+            T::deserialize(text.into_deserializer())
+        }
+    }
+    deserializer.deserialize_str(TextVisitor(PhantomData))
 }
 
 #[derive(Clone, Copy)]
@@ -245,6 +320,26 @@ mod tests {
         assert_eq!(call.external_call_id, "call-1");
         assert_eq!(call.from_number.phone_number_type, PhoneNumberType::Mobile);
         assert_eq!(call.duration_seconds, Some(95));
+    }
+
+    #[test]
+    fn a_well_formed_body_is_read_directly_and_the_traps_are_not() {
+        assert_eq!(
+            read_well_formed(EXAMPLE.as_bytes()),
+            Some(parse_field_by_field(EXAMPLE.as_bytes()).unwrap())
+        );
+        let number = r#"{"e164Number": "+14155552671", "phoneNumberType": "MOBILE"}"#;
+        for (from, to) in [
+            (r#""COMPLETED""#, r#"{"COMPLETED": null}"#),
+            (number, r#"["+14155552671", "MOBILE"]"#),
+            (r#""call-1""#, r#"" ""#),
+            (r#""2026-01-01T10:00:00Z""#, r#""yesterday""#),
+        ] {
+            let body = EXAMPLE.replacen(from, to, 1);
+            assert_ne!(body, EXAMPLE);
+            assert_eq!(read_well_formed(body.as_bytes()), None, "{body}");
+        }
+        assert_eq!(read_well_formed(format!("[{EXAMPLE}]").as_bytes()), None);
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //!   gets a verdict with well-formed findings and a consistent number picker, and never a panic.
 //! - `fixtures`: any fixture document loads or is refused with a location that points into it.
 //! - `signing`: signatures are deterministic, well-formed, and v3 depends on every input byte.
+//! - `inbound_request`: an inbound-call body reads the same read directly (a well-formed one) or
+//!   field by field (the reading that names every problem).
 //! - `store_model`: any sequence of API operations leaves the store as a simple model says.
 //!
 //! Failures are shrunk by proptest and the failing seed is saved under
@@ -14,6 +16,7 @@
 //! file together with the fix it motivated.
 
 mod fixtures;
+mod inbound_request;
 mod json;
 mod signing;
 mod store_model;
