@@ -30,7 +30,7 @@ pub struct EmulatorState {
     /// The bytes every journal draws on (`--journal-bytes`).
     pub journal_budget: Arc<ByteBudget>,
     pub api_journal: Arc<Journal<ApiRequestEntry>>,
-    pub deliveries: Arc<Journal<Verdict>>,
+    pub deliveries: Arc<Journal<Arc<Verdict>>>,
     /// Probe reports (`POST /_emulator/probe`), newest kept.
     pub probes: Arc<Journal<ProbeReport>>,
     /// Inbound calls the apps submitted, with what the emulator made of them.

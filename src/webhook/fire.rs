@@ -2,6 +2,7 @@
 //! isReady gate, sign and send, judge, and journal the verdict. Also replays a journaled delivery
 //! re-signed with a fresh timestamp.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -49,12 +50,12 @@ pub enum FireError {
 /// What firing needs from the server.
 pub struct Webhooks<'a> {
     pub store: &'a Store,
-    pub journal: &'a Journal<Verdict>,
+    pub journal: &'a Journal<Arc<Verdict>>,
     pub tls: &'a TlsConfig,
 }
 
 impl Webhooks<'_> {
-    pub async fn fire(&self, request: FireRequest) -> Result<Verdict, FireError> {
+    pub async fn fire(&self, request: FireRequest) -> Result<Arc<Verdict>, FireError> {
         let app = self
             .store
             .app(request.app_id)
@@ -90,7 +91,11 @@ impl Webhooks<'_> {
     }
 
     /// Sends journaled delivery `id` again to the same URL with the same body, re-signed now.
-    pub async fn replay(&self, id: u64, timeout_ms: Option<u64>) -> Result<Verdict, FireError> {
+    pub async fn replay(
+        &self,
+        id: u64,
+        timeout_ms: Option<u64>,
+    ) -> Result<Arc<Verdict>, FireError> {
         let original = self.journal.get(id).ok_or(FireError::UnknownDelivery(id))?;
         let Some(delivery) = &original.delivery else {
             return Err(FireError::NothingToReplay(id, original.outcome.as_str()));
@@ -122,17 +127,23 @@ impl Webhooks<'_> {
             findings: Vec::new(),
             delivery: Some(judged.delivery),
             replay_of: Some(id),
-            ..original
+            ..Verdict::clone(&original)
         };
         verdict.take_judgement(judged.judgement);
         Ok(self.record(verdict))
     }
 
-    fn record(&self, mut verdict: Verdict) -> Verdict {
+    /// Journals the verdict and hands it back, shared with the journal rather than copied (a
+    /// verdict holds the whole exchange: copying it was a fair part of a delivery's own cost).
+    fn record(&self, mut verdict: Verdict) -> Arc<Verdict> {
+        let mut kept = None;
         self.journal.push(|id| {
             verdict.id = id;
-            verdict.clone()
+            let verdict = Arc::new(verdict);
+            kept = Some(verdict.clone());
+            verdict
         });
+        let verdict = kept.expect("the journal makes every entry it is given");
         tracing::info!(
             id = verdict.id,
             app_id = %verdict.app_id,

@@ -31,8 +31,8 @@ impl Runner<'_> {
         });
         let result = serde_json::to_value(&verdict).unwrap_or_default();
         let passed = Outcomes {
-            findings: verdict.findings,
-            delivery: verdict.delivery,
+            findings: verdict.findings.clone(),
+            delivery: verdict.delivery.clone(),
             ..Outcomes::passed(result)
         };
         let expected = json!(FireExpect {
