@@ -52,6 +52,22 @@ async fn bodies_that_break_the_specs_types_fail_the_whole_request() {
             "{path} {body}: {error}"
         );
     }
+    // The message says where the body breaks the type (the body is read plainly first, and
+    // again with its path tracked only when it is refused).
+    let error = app
+        .crm_error(
+            Method::POST,
+            &format!("{CALLS}/batch/update"),
+            Some(&json!({"inputs": [{"id": "1", "properties": {}}, {"id": "2", "properties": {"hs_call_title": [1]}}]})),
+            400,
+            "VALIDATION_ERROR",
+        )
+        .await;
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains(" at inputs[1].properties: the value of property \"hs_call_title\""),
+        "{message}"
+    );
     let (status, created) = app
         .crm(
             Method::POST,
