@@ -100,7 +100,8 @@ pub fn parse(body: &[u8]) -> Result<InboundCall, Invalid> {
 /// `Value` reads it (`is_json`: the derived reading skips unknown fields unchecked); the derived
 /// reading accepts no other form of an object than an object (`object_only`) nor of an enum
 /// than its name (`text_only`); what it does not check, `Checker` does.
-fn read_well_formed(body: &[u8]) -> Option<InboundCall> {
+/// Public for the property test that holds it to the field-by-field reading.
+pub fn read_well_formed(body: &[u8]) -> Option<InboundCall> {
     if !is_json(body) {
         return None;
     }
@@ -313,6 +314,40 @@ fn shown(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The list and the enum cannot drift apart: the direct reading takes what the enum takes,
+    /// the field-by-field reading what the list holds.
+    #[test]
+    fn every_phone_number_type_is_listed_under_its_wire_name() {
+        use PhoneNumberType::*;
+        let every = [
+            FixedLine,
+            FixedLineOrMobile,
+            Mobile,
+            Pager,
+            PersonalNumber,
+            PremiumRate,
+            SharedCost,
+            TollFree,
+            Uan,
+            Unknown,
+            Voicemail,
+            Voip,
+        ];
+        for kind in every {
+            // Stops compiling when a variant is added: add it to `every` and to the list too.
+            match kind {
+                FixedLine | FixedLineOrMobile | Mobile | Pager | PersonalNumber | PremiumRate
+                | SharedCost | TollFree | Uan | Unknown | Voicemail | Voip => {}
+            }
+            let wire = serde_json::to_value(kind).unwrap();
+            assert!(
+                PHONE_NUMBER_TYPES.contains(&wire.as_str().unwrap()),
+                "{kind:?}"
+            );
+        }
+        assert_eq!(every.len(), PHONE_NUMBER_TYPES.len());
+    }
 
     #[test]
     fn the_example_is_valid() {

@@ -93,4 +93,36 @@ mod tests {
         assert_eq!(FinalCallStatus::Unknown.call_status(), None);
         assert_eq!(FinalCallStatus::NoAnswer.call_status(), Some("NO_ANSWER"));
     }
+
+    /// The list and the enum cannot drift apart: the request's direct reading takes what the
+    /// enum takes, the field-by-field reading what the list holds.
+    #[test]
+    fn every_variant_is_listed_under_its_wire_name() {
+        use FinalCallStatus::*;
+        let every = [
+            Busy,
+            CallingCrmUser,
+            Canceled,
+            Completed,
+            Connecting,
+            Failed,
+            Hold,
+            InProgress,
+            Missed,
+            NoAnswer,
+            Queued,
+            Ringing,
+            Unknown,
+        ];
+        for status in every {
+            // Stops compiling when a variant is added: add it to `every` and to the list too.
+            match status {
+                Busy | CallingCrmUser | Canceled | Completed | Connecting | Failed | Hold
+                | InProgress | Missed | NoAnswer | Queued | Ringing | Unknown => {}
+            }
+            let wire = serde_json::to_value(status).unwrap();
+            assert_eq!(wire, status.name(), "{status:?}");
+        }
+        assert_eq!(every.len(), FINAL_CALL_STATUSES.len());
+    }
 }

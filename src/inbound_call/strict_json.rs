@@ -65,10 +65,46 @@ impl<'de> Visitor<'de> for AnythingVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Anything, A::Error> {
-        while members.next_key::<Anything>()?.is_some() {
+        while members.next_key::<Key>()?.is_some() {
             members.next_value::<Anything>()?;
         }
         Ok(Anything)
+    }
+}
+
+/// serde_json's private keys: with its `raw_value` or `arbitrary_precision` feature on (another
+/// crate may turn them on for the whole build), a `Value` reads an object under one of them as
+/// a raw value or a number and may refuse it, where walking it as an object would not. Such a
+/// key counts as not JSON here: the direct reading then gives way to the field-by-field one,
+/// which is right with or without the features.
+const PRIVATE_KEYS: &[&str] = &[
+    "$serde_json::private::RawValue",
+    "$serde_json::private::Number",
+];
+
+/// A member's name, refused when it is one of `PRIVATE_KEYS`.
+struct Key;
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: Error>(self, name: &str) -> Result<Key, E> {
+        if PRIVATE_KEYS.contains(&name) {
+            return Err(E::custom("serde_json's private key"));
+        }
+        Ok(Key)
     }
 }
 
@@ -116,5 +152,16 @@ mod tests {
         // Both ways, some of each.
         assert!(is_json(br#"{"a": 1}"#));
         assert!(!is_json(br#"{"a": 1e400}"#));
+    }
+
+    /// serde_json's private keys are refused whatever its features (see `PRIVATE_KEYS`); an
+    /// escaped spelling of one is the same key.
+    #[test]
+    fn serde_jsons_private_keys_are_not_taken() {
+        for key in PRIVATE_KEYS {
+            assert!(!is_json(format!(r#"{{"x": {{"{key}": "1"}}}}"#).as_bytes()));
+        }
+        assert!(!is_json(br#"{"\u0024serde_json::private::Number": "1"}"#));
+        assert!(is_json(br#"{"$serde_json::private::Other": "1"}"#));
     }
 }

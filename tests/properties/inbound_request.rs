@@ -8,7 +8,9 @@
 //! integer belongs, an integer past 32 bits, null), with unknown fields, duplicate keys and
 //! bodies that are not objects at all.
 
-use hubspot_emulator::inbound_call::request::{parse, parse_field_by_field, EXAMPLE};
+use hubspot_emulator::inbound_call::request::{
+    parse, parse_field_by_field, read_well_formed, EXAMPLE,
+};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -302,5 +304,236 @@ fn unknown_fields_are_checked_alike_both_ways() {
             assert_eq!(direct, field_by_field, "{shown}");
             assert_eq!(parse(&body).is_ok(), json, "{shown}");
         }
+    }
+}
+
+/// Well-formed bodies in other spellings than the example's: each is read directly.
+fn well_formed_spellings() -> Vec<String> {
+    let number = r#"{"e164Number": "+14155552671", "phoneNumberType": "MOBILE"}"#;
+    vec![
+        EXAMPLE.to_string(),
+        EXAMPLE.replace(", ", ",").replace(": ", ":"),
+        EXAMPLE.replace(", ", ",\n\t "),
+        format!(" \r\n{EXAMPLE}\n "),
+        EXAMPLE.replace(r#""createEngagement""#, r#""createEngag\u0065ment""#),
+        EXAMPLE.replace(
+            r#""e164Number": "+14155552671""#,
+            r#""e164N\u0075mber": "\u002b14155552671""#,
+        ),
+        EXAMPLE.replacen(
+            number,
+            r#"{"e164Number": "+14155552671", "phoneNumberType": "MOBILE", "extension": null}"#,
+            1,
+        ),
+        EXAMPLE.replace(
+            r#""durationSeconds": 95"#,
+            r#""durationSeconds": -2147483648"#,
+        ),
+        EXAMPLE.replace(r#""durationSeconds": 95"#, r#""durationSeconds": null"#),
+        EXAMPLE.replace(
+            r#""engagementProperties": {}"#,
+            r#""engagementProperties": {"a": "1", "a": "2"}"#,
+        ),
+        EXAMPLE.replace(
+            r#""potentialRecipientUserIds": [101]"#,
+            r#""potentialRecipientUserIds": [ ]"#,
+        ),
+        EXAMPLE.replacen(
+            '{',
+            r#"{"unknown": {"deep": [1, -0, 1e2, "\ud83d\ude00"]}, "#,
+            1,
+        ),
+    ]
+}
+
+#[test]
+fn well_formed_bodies_in_any_spelling_are_read_directly_as_field_by_field() {
+    for body in well_formed_spellings() {
+        let direct = read_well_formed(body.as_bytes());
+        assert!(direct.is_some(), "not read directly: {body}");
+        assert_eq!(direct, parse_field_by_field(body.as_bytes()).ok(), "{body}");
+    }
+}
+
+/// One change to a well-formed body: the places a direct reading could part from the
+/// field-by-field one (a review's list): escaped and repeated names, number forms, blank or
+/// escaped text, nulls, unknown members, what surrounds the object, and raw byte edits.
+#[derive(Clone, Debug)]
+enum Change {
+    /// Replace the first occurrence of the text with another.
+    Replace(&'static str, &'static str),
+    /// Insert a member after the first `{` (at the top) or after `"fromNumber": {`.
+    Member(&'static str, bool),
+    /// Text before and after the body.
+    Around(&'static str, &'static str),
+    /// Overwrite, insert or delete one byte at a position (modulo the length).
+    Byte(usize, u8, u8),
+}
+
+fn change() -> BoxedStrategy<Change> {
+    let replacements: Vec<(&str, &str)> = vec![
+        (r#""durationSeconds": 95"#, r#""durationSeconds": -0"#),
+        (r#""durationSeconds": 95"#, r#""durationSeconds": 95.0"#),
+        (r#""durationSeconds": 95"#, r#""durationSeconds": 1e2"#),
+        (
+            r#""durationSeconds": 95"#,
+            r#""durationSeconds": 2147483648"#,
+        ),
+        (
+            r#""durationSeconds": 95"#,
+            r#""durationSeconds": 18446744073709551616"#,
+        ),
+        (r#""durationSeconds": 95"#, r#""durationSeconds": "95""#),
+        (
+            r#""potentialRecipientUserIds": [101]"#,
+            r#""potentialRecipientUserIds": [101.0]"#,
+        ),
+        (
+            r#""potentialRecipientUserIds": [101]"#,
+            r#""potentialRecipientUserIds": [-0]"#,
+        ),
+        (
+            r#""potentialRecipientUserIds": [101]"#,
+            r#""potentialRecipientUserIds": null"#,
+        ),
+        (
+            r#""externalCallId": "call-1""#,
+            r#""externalCallId": "\u0020""#,
+        ),
+        (r#""externalCallId": "call-1""#, r#""externalCallId": "\t""#),
+        (
+            r#""externalCallId": "call-1""#,
+            r#""externalCallId": "\u0000""#,
+        ),
+        (r#""externalCallId": "call-1""#, r#""externalCallId": null"#),
+        (r#""e164Number": "+14155552671""#, r#""e164Number": " ""#),
+        (
+            r#""phoneNumberType": "MOBILE""#,
+            r#""phoneNumberType": "M\u004fBILE""#,
+        ),
+        (
+            r#""phoneNumberType": "MOBILE""#,
+            r#""phoneNumberType": "mobile""#,
+        ),
+        (
+            r#""finalCallStatus": "COMPLETED""#,
+            r#""finalCallStatus": "COMPLETED ""#,
+        ),
+        (r#""createEngagement": true"#, r#""createEngagement": 1"#),
+        (r#""createEngagement""#, r#""createEngag\u0065ment""#),
+        (r#""createEngagement""#, r#""CreateEngagement""#),
+        (
+            r#""callStartedTimestamp": "2026-01-01T10:00:00Z""#,
+            r#""callStartedTimestamp": "2026-01-01T10:00:00""#,
+        ),
+        (
+            r#""callStartedTimestamp": "2026-01-01T10:00:00Z""#,
+            r#""callStartedTimestamp": "2026-01-01 10:00:00Z""#,
+        ),
+        (
+            r#""callStartedTimestamp": "2026-01-01T10:00:00Z""#,
+            r#""callStartedTimestamp": "2026-01-01t10:00:00.5+01:00""#,
+        ),
+        (
+            r#""callStartedTimestamp": "2026-01-01T10:00:00Z""#,
+            r#""callStartedTimestamp": "2026-02-30T10:00:00Z""#,
+        ),
+        (
+            r#""engagementProperties": {}"#,
+            r#""engagementProperties": {"a": 1}"#,
+        ),
+        (
+            r#""engagementProperties": {}"#,
+            r#""engagementProperties": {"a": "1", "\u0061": "2"}"#,
+        ),
+        (
+            r#""engagementProperties": {}"#,
+            r#""engagementProperties": null"#,
+        ),
+        (
+            r#""phoneNumberType": "MOBILE"}"#,
+            r#""phoneNumberType": "MOBILE", "extension": 12}"#,
+        ),
+        (
+            r#""phoneNumberType": "MOBILE"}"#,
+            r#""phoneNumberType": "MOBILE", "phoneNumberType": "VOIP"}"#,
+        ),
+    ];
+    let members: Vec<&str> = vec![
+        r#""externalCallId": "again""#,
+        r#""extern\u0061lCallId": "again""#,
+        r#""e164Number": "+14155550100""#,
+        r#""userId": 101"#,
+        r#""userId": null"#,
+        r#""x": {"$serde_json::private::Number": "1"}"#,
+        r#""x": [[[[[[[[[[]]]]]]]]]]"#,
+        r#""x": 1e400"#,
+        r#""x": "\udc00""#,
+    ];
+    let surroundings: Vec<(&str, &str)> = vec![
+        ("\u{feff}", ""),
+        ("", " x"),
+        ("", "}"),
+        ("", ","),
+        ("[", "]"),
+        ("", "\u{0}"),
+    ];
+    prop_oneof![
+        4 => proptest::sample::select(replacements).prop_map(|(a, b)| Change::Replace(a, b)),
+        2 => (proptest::sample::select(members), any::<bool>()).prop_map(|(m, nested)| Change::Member(m, nested)),
+        1 => proptest::sample::select(surroundings).prop_map(|(a, b)| Change::Around(a, b)),
+        3 => (any::<usize>(), 0u8..3, any::<u8>()).prop_map(|(at, how, byte)| Change::Byte(at, how, byte)),
+    ]
+    .boxed()
+}
+
+fn changed(mut body: Vec<u8>, change: &Change) -> Vec<u8> {
+    let text = |body: &[u8]| String::from_utf8_lossy(body).into_owned();
+    match change {
+        Change::Replace(from, to) => text(&body).replacen(from, to, 1).into_bytes(),
+        Change::Member(member, nested) => {
+            let at = if *nested { r#""fromNumber": {"# } else { "{" };
+            text(&body)
+                .replacen(at, &format!("{at}{member}, "), 1)
+                .into_bytes()
+        }
+        Change::Around(before, after) => format!("{before}{}{after}", text(&body)).into_bytes(),
+        Change::Byte(at, how, byte) => {
+            if body.is_empty() {
+                return body;
+            }
+            let at = at % body.len();
+            match how {
+                0 => body[at] = *byte,
+                1 => body.insert(at, *byte),
+                _ => {
+                    body.remove(at);
+                }
+            }
+            body
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(crate::config(2048, "tests/properties/regressions/inbound_request.txt"))]
+
+    /// Whatever the direct reading accepts, the field-by-field reading accepts as the same call.
+    #[test]
+    fn what_is_read_directly_is_read_alike_field_by_field(
+        base in proptest::sample::select(well_formed_spellings()),
+        changes in proptest::collection::vec(change(), 1..3),
+    ) {
+        let body = changes.iter().fold(base.into_bytes(), changed);
+        if let Some(call) = read_well_formed(&body) {
+            prop_assert_eq!(
+                Ok(call),
+                parse_field_by_field(&body).map_err(|e| format!("{e:?}")),
+                "{}",
+                String::from_utf8_lossy(&body)
+            );
+        }
+        let (direct, field_by_field) = both(&body);
+        prop_assert_eq!(direct, field_by_field, "{}", String::from_utf8_lossy(&body));
     }
 }
