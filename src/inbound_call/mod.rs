@@ -10,6 +10,9 @@
 //! call is reported to a journal (`report`). A portal's CRM is shown with its calls judged the
 //! same way (`crm_view`).
 
+#[macro_use]
+mod every_variant;
+
 pub mod caller_id;
 pub mod crm_view;
 pub mod engagement;

@@ -21,22 +21,24 @@ use crate::domain::invalid::{ErrorDetail, Invalid};
 /// A valid body, quoted in messages.
 pub const EXAMPLE: &str = r#"{"externalCallId": "call-1", "createEngagement": true, "finalCallStatus": "COMPLETED", "fromNumber": {"e164Number": "+14155552671", "phoneNumberType": "MOBILE"}, "toNumber": {"e164Number": "+14155550100", "phoneNumberType": "FIXED_LINE"}, "potentialRecipientUserIds": [101], "engagementProperties": {}, "durationSeconds": 95, "callStartedTimestamp": "2026-01-01T10:00:00Z"}"#;
 
-/// `phoneNumberType`, as the spec lists it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum PhoneNumberType {
-    FixedLine,
-    FixedLineOrMobile,
-    Mobile,
-    Pager,
-    PersonalNumber,
-    PremiumRate,
-    SharedCost,
-    TollFree,
-    Uan,
-    Unknown,
-    Voicemail,
-    Voip,
+with_every_variant! {
+    /// `phoneNumberType`, as the spec lists it.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum PhoneNumberType {
+        FixedLine,
+        FixedLineOrMobile,
+        Mobile,
+        Pager,
+        PersonalNumber,
+        PremiumRate,
+        SharedCost,
+        TollFree,
+        Uan,
+        Unknown,
+        Voicemail,
+        Voip,
+    }
 }
 
 const PHONE_NUMBER_TYPES: &[&str] = &[
@@ -319,34 +321,14 @@ mod tests {
     /// the field-by-field reading what the list holds.
     #[test]
     fn every_phone_number_type_is_listed_under_its_wire_name() {
-        use PhoneNumberType::*;
-        let every = [
-            FixedLine,
-            FixedLineOrMobile,
-            Mobile,
-            Pager,
-            PersonalNumber,
-            PremiumRate,
-            SharedCost,
-            TollFree,
-            Uan,
-            Unknown,
-            Voicemail,
-            Voip,
-        ];
-        for kind in every {
-            // Stops compiling when a variant is added: add it to `every` and to the list too.
-            match kind {
-                FixedLine | FixedLineOrMobile | Mobile | Pager | PersonalNumber | PremiumRate
-                | SharedCost | TollFree | Uan | Unknown | Voicemail | Voip => {}
-            }
+        for kind in PhoneNumberType::EVERY {
             let wire = serde_json::to_value(kind).unwrap();
             assert!(
                 PHONE_NUMBER_TYPES.contains(&wire.as_str().unwrap()),
                 "{kind:?}"
             );
         }
-        assert_eq!(every.len(), PHONE_NUMBER_TYPES.len());
+        assert_eq!(PhoneNumberType::EVERY.len(), PHONE_NUMBER_TYPES.len());
     }
 
     #[test]

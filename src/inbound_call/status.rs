@@ -8,22 +8,24 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum FinalCallStatus {
-    Busy,
-    CallingCrmUser,
-    Canceled,
-    Completed,
-    Connecting,
-    Failed,
-    Hold,
-    InProgress,
-    Missed,
-    NoAnswer,
-    Queued,
-    Ringing,
-    Unknown,
+with_every_variant! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    pub enum FinalCallStatus {
+        Busy,
+        CallingCrmUser,
+        Canceled,
+        Completed,
+        Connecting,
+        Failed,
+        Hold,
+        InProgress,
+        Missed,
+        NoAnswer,
+        Queued,
+        Ringing,
+        Unknown,
+    }
 }
 
 /// Every `finalCallStatus` HubSpot's spec lists, as written on the wire.
@@ -98,31 +100,10 @@ mod tests {
     /// enum takes, the field-by-field reading what the list holds.
     #[test]
     fn every_variant_is_listed_under_its_wire_name() {
-        use FinalCallStatus::*;
-        let every = [
-            Busy,
-            CallingCrmUser,
-            Canceled,
-            Completed,
-            Connecting,
-            Failed,
-            Hold,
-            InProgress,
-            Missed,
-            NoAnswer,
-            Queued,
-            Ringing,
-            Unknown,
-        ];
-        for status in every {
-            // Stops compiling when a variant is added: add it to `every` and to the list too.
-            match status {
-                Busy | CallingCrmUser | Canceled | Completed | Connecting | Failed | Hold
-                | InProgress | Missed | NoAnswer | Queued | Ringing | Unknown => {}
-            }
+        for status in FinalCallStatus::EVERY {
             let wire = serde_json::to_value(status).unwrap();
             assert_eq!(wire, status.name(), "{status:?}");
         }
-        assert_eq!(every.len(), FINAL_CALL_STATUSES.len());
+        assert_eq!(FinalCallStatus::EVERY.len(), FINAL_CALL_STATUSES.len());
     }
 }
