@@ -87,6 +87,29 @@ async fn bodies_that_break_the_specs_types_fail_the_whole_request() {
     assert_eq!(status, 400, "a PATCH needs properties");
 }
 
+/// Text after the body's JSON is ignored, as Jackson does by default (docs/crm.md, "Text after
+/// the JSON"); a body that is not JSON up to its object's end is still a 400.
+#[tokio::test]
+async fn text_after_the_json_is_ignored() {
+    let app = spawn_app().await;
+    let post = |body: &'static str| {
+        app.http
+            .post(format!("{}{CALLS}", app.base))
+            .bearer_auth(crate::helpers::TOKEN)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let created = post(r#"{"properties": {"hs_timestamp": "2026-11-27T17:30:00.000Z", "hs_call_title": "x"}} trailing"#)
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let refused = post(r#"{"properties": {"hs_timestamp": "2026-11-27T17:30:00.000Z"} trailing"#)
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+}
+
 #[tokio::test]
 async fn an_id_property_that_identifies_nothing_fails_the_whole_batch() {
     let app = spawn_app().await;
