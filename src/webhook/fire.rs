@@ -12,7 +12,6 @@ use super::gating::{decide, Gate};
 use super::sender::TlsConfig;
 use super::target::DeliveryTarget;
 use super::verdict::Verdict;
-use crate::clock::Timestamp;
 use crate::domain::{AppId, PortalId, UserId};
 use crate::journal::Journal;
 use crate::store::Store;
@@ -120,15 +119,11 @@ impl Webhooks<'_> {
         // Signed by the real clock, like every delivery (see `DeliveryTarget::signed_now`).
         let sent = signed_request_at(&target, body, crate::clock::wall_millis());
         let judged = send_and_judge(sent, timeout, self.tls).await;
-        let mut verdict = Verdict {
-            id: 0,
-            time: Timestamp::now(),
-            outcome: judged.outcome,
-            findings: Vec::new(),
-            delivery: Some(judged.delivery),
-            replay_of: Some(id),
-            ..Verdict::clone(&original)
-        };
+        // Built as `fire` builds one: all but the ids comes from the new exchange.
+        let mut verdict = Verdict::new(original.app_id, original.portal_id, original.user_id);
+        verdict.outcome = judged.outcome;
+        verdict.delivery = Some(judged.delivery);
+        verdict.replay_of = Some(id);
         verdict.take_judgement(judged.judgement);
         Ok(self.record(verdict))
     }
