@@ -110,22 +110,13 @@ impl AppProfile {
             }
     }
 
-    /// The same credentials under another id: how `acceptAnyAppId` provisions an app.
-    /// Field by field, so that the template's name is not copied only to be replaced (this runs
-    /// for every new app id).
+    /// The same credentials under another id: how `acceptAnyAppId` provisions an app (its
+    /// secrets are shared, not copied: `Secret`).
     pub fn provisioned_as(&self, app_id: AppId) -> AppProfile {
         AppProfile {
             name: format!("auto-{app_id}"),
             app_id,
-            developer_api_key: self.developer_api_key.clone(),
-            access_token: self.access_token.clone(),
-            client_secret: self.client_secret.clone(),
-            auth_required: self.auth_required,
-            access_token_scopes: self.access_token_scopes.clone(),
-            signature_version: self.signature_version,
-            webhook_timeout_ms: self.webhook_timeout_ms,
-            installed_portal_id: self.installed_portal_id,
-            installed_user_id: self.installed_user_id,
+            ..self.clone()
         }
     }
 }
