@@ -11,7 +11,7 @@
 //! same way (`crm_view`).
 
 #[macro_use]
-mod every_variant;
+mod wire_enum;
 
 pub mod caller_id;
 pub mod crm_view;

@@ -21,40 +21,25 @@ use crate::domain::invalid::{ErrorDetail, Invalid};
 /// A valid body, quoted in messages.
 pub const EXAMPLE: &str = r#"{"externalCallId": "call-1", "createEngagement": true, "finalCallStatus": "COMPLETED", "fromNumber": {"e164Number": "+14155552671", "phoneNumberType": "MOBILE"}, "toNumber": {"e164Number": "+14155550100", "phoneNumberType": "FIXED_LINE"}, "potentialRecipientUserIds": [101], "engagementProperties": {}, "durationSeconds": 95, "callStartedTimestamp": "2026-01-01T10:00:00Z"}"#;
 
-with_every_variant! {
+wire_enum! {
     /// `phoneNumberType`, as the spec lists it.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
     pub enum PhoneNumberType {
-        FixedLine,
-        FixedLineOrMobile,
-        Mobile,
-        Pager,
-        PersonalNumber,
-        PremiumRate,
-        SharedCost,
-        TollFree,
-        Uan,
-        Unknown,
-        Voicemail,
-        Voip,
+        FixedLine = "FIXED_LINE",
+        FixedLineOrMobile = "FIXED_LINE_OR_MOBILE",
+        Mobile = "MOBILE",
+        Pager = "PAGER",
+        PersonalNumber = "PERSONAL_NUMBER",
+        PremiumRate = "PREMIUM_RATE",
+        SharedCost = "SHARED_COST",
+        TollFree = "TOLL_FREE",
+        Uan = "UAN",
+        Unknown = "UNKNOWN",
+        Voicemail = "VOICEMAIL",
+        Voip = "VOIP",
     }
 }
 
-const PHONE_NUMBER_TYPES: &[&str] = &[
-    "FIXED_LINE",
-    "FIXED_LINE_OR_MOBILE",
-    "MOBILE",
-    "PAGER",
-    "PERSONAL_NUMBER",
-    "PREMIUM_RATE",
-    "SHARED_COST",
-    "TOLL_FREE",
-    "UAN",
-    "UNKNOWN",
-    "VOICEMAIL",
-    "VOIP",
-];
+const PHONE_NUMBER_TYPES: &[&str] = PhoneNumberType::NAMES;
 
 /// `fromNumber` / `toNumber`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -317,8 +302,8 @@ fn shown(value: &Value) -> String {
 mod tests {
     use super::*;
 
-    /// The list and the enum cannot drift apart: the direct reading takes what the enum takes,
-    /// the field-by-field reading what the list holds.
+    /// serde reads and writes each variant under the name the field-by-field reading lists
+    /// (`wire_enum!` writes both from one declaration).
     #[test]
     fn every_phone_number_type_is_listed_under_its_wire_name() {
         for kind in PhoneNumberType::EVERY {

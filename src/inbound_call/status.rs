@@ -6,44 +6,26 @@
 //! going on, so `IN_PROGRESS`; `UNKNOWN` says nothing, so `hs_call_status` is left unset (HubSpot
 //! shows the call without a status) rather than guessed.
 
-use serde::{Deserialize, Serialize};
-
-with_every_variant! {
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+wire_enum! {
     pub enum FinalCallStatus {
-        Busy,
-        CallingCrmUser,
-        Canceled,
-        Completed,
-        Connecting,
-        Failed,
-        Hold,
-        InProgress,
-        Missed,
-        NoAnswer,
-        Queued,
-        Ringing,
-        Unknown,
+        Busy = "BUSY",
+        CallingCrmUser = "CALLING_CRM_USER",
+        Canceled = "CANCELED",
+        Completed = "COMPLETED",
+        Connecting = "CONNECTING",
+        Failed = "FAILED",
+        Hold = "HOLD",
+        InProgress = "IN_PROGRESS",
+        Missed = "MISSED",
+        NoAnswer = "NO_ANSWER",
+        Queued = "QUEUED",
+        Ringing = "RINGING",
+        Unknown = "UNKNOWN",
     }
 }
 
 /// Every `finalCallStatus` HubSpot's spec lists, as written on the wire.
-pub const FINAL_CALL_STATUSES: &[&str] = &[
-    "BUSY",
-    "CALLING_CRM_USER",
-    "CANCELED",
-    "COMPLETED",
-    "CONNECTING",
-    "FAILED",
-    "HOLD",
-    "IN_PROGRESS",
-    "MISSED",
-    "NO_ANSWER",
-    "QUEUED",
-    "RINGING",
-    "UNKNOWN",
-];
+pub const FINAL_CALL_STATUSES: &[&str] = FinalCallStatus::NAMES;
 
 /// Every `hs_call_status` value HubSpot knows (the calls guide; `MISSED` goes with
 /// `hs_call_has_voicemail`).
@@ -62,11 +44,6 @@ pub const CALL_STATUSES: &[&str] = &[
 ];
 
 impl FinalCallStatus {
-    /// The wire name (`NO_ANSWER`).
-    pub fn name(self) -> &'static str {
-        FINAL_CALL_STATUSES[self as usize]
-    }
-
     /// The `hs_call_status` the engagement gets, if any (see the module's rule for `HOLD` and
     /// `UNKNOWN`).
     pub fn call_status(self) -> Option<&'static str> {
@@ -96,8 +73,8 @@ mod tests {
         assert_eq!(FinalCallStatus::NoAnswer.call_status(), Some("NO_ANSWER"));
     }
 
-    /// The list and the enum cannot drift apart: the request's direct reading takes what the
-    /// enum takes, the field-by-field reading what the list holds.
+    /// serde reads and writes each variant under the name the field-by-field reading lists
+    /// (`wire_enum!` writes both from one declaration).
     #[test]
     fn every_variant_is_listed_under_its_wire_name() {
         for status in FinalCallStatus::EVERY {

@@ -1,18 +1,30 @@
-//! `with_every_variant!`: declares a fieldless enum together with `EVERY`, its variants in
-//! declaration order. The inbound-call request's enums are checked field by field against lists
-//! of their wire names, and read directly by serde: their tests walk `EVERY` to hold the two
-//! together, and a variant added to the enum is in `EVERY` without anyone remembering it.
+//! `wire_enum!`: a fieldless enum declared with each variant's wire name, which also gives
+//! `EVERY` (its variants in order), `NAMES` (their wire names, in the same order) and `name()`.
+//! The inbound-call request's enums are read two ways — by serde straight into the type, and
+//! field by field against the list of names — and both must take the same names: written once
+//! here, they cannot drift apart.
 
-macro_rules! with_every_variant {
-    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident),* $(,)? }) => {
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
         $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         pub enum $name {
-            $($variant),*
+            $(#[serde(rename = $wire)] $variant),*
         }
 
         impl $name {
             /// Every variant, in declaration order.
             pub const EVERY: &'static [$name] = &[$($name::$variant),*];
+
+            /// Every variant's wire name, in the same order.
+            pub const NAMES: &'static [&'static str] = &[$($wire),*];
+
+            /// The wire name (`NO_ANSWER`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $wire),*
+                }
+            }
         }
     };
 }
