@@ -5,16 +5,18 @@
 //! HubSpot's association types (`associations`), property catalogs with HubSpot's defaults as
 //! vendored data and the fixture's custom properties (`properties`), objects with their history
 //! (`object`), what writes send (`input`) and reads show (`view`), search (`search`), one
-//! portal's store and its limits (`portal`), bounded pages of it for the emulator's own readers
-//! (`page`), third-party transcripts kept with their calls (`transcript`), its seed and snapshot
-//! (`seed`), and `Crm`, every
-//! portal's CRM behind one lock per portal. Errors are `CrmError`; the HubSpot API adapter maps
+//! portal's store and its limits (`portal`), its objects by type with an index of their phone
+//! numbers' digits for caller-ID lookups (`tables`, `number_index`), bounded pages of it for the
+//! emulator's own readers (`page`), third-party transcripts kept with their calls
+//! (`transcript`), its seed and snapshot (`seed`), and `Crm`, every portal's CRM behind one lock
+//! per portal. Errors are `CrmError`; the HubSpot API adapter maps
 //! them to HubSpot's envelope.
 
 pub mod associations;
 pub mod error;
 pub mod input;
 pub mod link;
+pub mod number_index;
 pub mod object;
 pub mod object_type;
 pub mod page;
@@ -22,6 +24,7 @@ pub mod portal;
 pub mod properties;
 pub mod search;
 pub mod seed;
+pub mod tables;
 pub mod transcript;
 pub mod view;
 

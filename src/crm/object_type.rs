@@ -108,6 +108,16 @@ impl ObjectType {
         }
     }
 
+    /// The properties that hold the record's phone numbers, which caller-ID matching and a host
+    /// page read (HubSpot publishes neither list; docs/fidelity.md).
+    pub fn number_properties(self) -> &'static [&'static str] {
+        match self {
+            ObjectType::Calls => &[],
+            ObjectType::Contacts => &["phone", "mobilephone"],
+            ObjectType::Companies => &["phone"],
+        }
+    }
+
     /// The properties a free-text search (`query`) looks in.
     pub fn searchable(self) -> &'static [&'static str] {
         match self {

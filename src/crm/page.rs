@@ -21,7 +21,7 @@ impl PortalCrm {
         limit: usize,
         max_bytes: usize,
     ) -> ListPage<'_> {
-        let objects = &self.objects[object_type.index()];
+        let objects = self.objects.of(object_type);
         let live = |object: &&CrmObject| !object.is_archived();
         match after {
             Some(after) => {

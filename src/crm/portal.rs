@@ -20,6 +20,7 @@ use super::properties::values::{coerce, iso, normalize};
 use super::properties::{Catalog, CustomProperty};
 use super::search::request::doesnt_exist;
 use super::search::{self, SearchPage, SearchRequest};
+use super::tables::ObjectTables;
 use super::view::{render, ObjectView};
 
 /// Objects of one type a portal keeps by default (archived ones included).
@@ -36,7 +37,7 @@ pub const MAX_LIST_LIMIT: usize = 100;
 #[derive(Clone, Debug, PartialEq)]
 pub struct PortalCrm {
     pub(super) catalogs: [Catalog; 3],
-    pub(super) objects: [BTreeMap<u64, CrmObject>; 3],
+    pub(super) objects: ObjectTables,
     pub(super) next_id: u64,
     pub(super) object_limit: usize,
     pub(super) bytes: usize,
@@ -94,16 +95,23 @@ impl PortalCrm {
     }
 
     pub fn count(&self, object_type: ObjectType) -> usize {
-        self.objects[object_type.index()].len()
+        self.objects.of(object_type).len()
     }
 
     pub fn object(&self, object_type: ObjectType, id: u64) -> Option<&CrmObject> {
-        self.objects[object_type.index()].get(&id)
+        self.objects.of(object_type).get(&id)
     }
 
     /// Every object of a type, archived ones included, by id.
     pub fn objects(&self, object_type: ObjectType) -> impl Iterator<Item = &CrmObject> {
-        self.objects[object_type.index()].values()
+        self.objects.of(object_type).values()
+    }
+
+    /// The objects of a type (archived ones included), by id, whose phone numbers hold `digits`
+    /// among their digits, letters read as on a keypad (`number_index`): an index lookup for
+    /// seven digits, a read of every object for fewer.
+    pub fn holding_digits(&self, object_type: ObjectType, digits: &str) -> Vec<&CrmObject> {
+        self.objects.holding_digits(object_type, digits)
     }
 
     fn is_live(&self, object_type: ObjectType, id: u64) -> bool {
@@ -161,7 +169,7 @@ impl PortalCrm {
         let weight = object.weight() + links.len() * 24;
         self.reserve(weight)?;
         self.next_id += 1;
-        self.objects[object_type.index()].insert(id, object);
+        self.objects.insert(object_type, object);
         for (kind, to_id) in links {
             self.link_back(kind, to_id, id);
         }
@@ -227,8 +235,8 @@ impl PortalCrm {
     ) -> Result<u64, CrmError> {
         let target = self.find(object_type, id, id_property, false)?.id;
         let values = self.checked_values(object_type, properties, Some(target), Checks::Update)?;
-        let before = self.objects[object_type.index()][&target].weight();
-        let mut object = self.objects[object_type.index()][&target].clone();
+        let mut object = self.objects.of(object_type)[&target].clone();
+        let before = object.weight();
         let at = Timestamp::now().after(object.updated_at);
         for (name, value) in values {
             object.set(&name, value, at, source);
@@ -241,29 +249,30 @@ impl PortalCrm {
         } else {
             self.bytes = self.bytes.saturating_sub(before - after);
         }
-        self.objects[object_type.index()].insert(target, object);
+        self.objects.insert(object_type, object);
         Ok(target)
     }
 
     /// Records how long call `id` lasted as HubSpot saw it (`CrmObject::observed_duration`).
     pub fn observe_duration(&mut self, id: u64, duration: Duration) {
-        if let Some(call) = self.objects[ObjectType::Calls.index()].get_mut(&id) {
+        self.objects.modify(ObjectType::Calls, id, |call| {
             call.observed_duration = Some(duration);
-        }
+        });
     }
 
     /// Moves the object to the recycle bin (archived). Archiving an archived object is a no-op;
     /// an id that never existed is an error.
     pub fn archive(&mut self, object_type: ObjectType, id: &str) -> Result<(), CrmError> {
-        let object = parse_id(id)
-            .and_then(|n| self.objects[object_type.index()].get_mut(&n))
-            .ok_or_else(|| not_found(object_type, id, None, false))?;
-        if object.archived_at.is_none() {
-            let at = Timestamp::now().after(object.updated_at);
-            object.archived_at = Some(at);
-            object.updated_at = at;
-        }
-        Ok(())
+        let archive = |object: &mut CrmObject| {
+            if object.archived_at.is_none() {
+                let at = Timestamp::now().after(object.updated_at);
+                object.archived_at = Some(at);
+                object.updated_at = at;
+            }
+        };
+        parse_id(id)
+            .and_then(|n| self.objects.modify(object_type, n, archive))
+            .ok_or_else(|| not_found(object_type, id, None, false))
     }
 
     /// Updates the live object whose `id_property` is `value`, or creates it with that value;
@@ -318,8 +327,11 @@ impl PortalCrm {
         };
         let limit = limit.clamp(1, MAX_LIST_LIMIT);
         let range = match after {
-            Some(after) => self.objects[object_type.index()].range(after.saturating_add(1)..),
-            None => self.objects[object_type.index()].range(..),
+            Some(after) => self
+                .objects
+                .of(object_type)
+                .range(after.saturating_add(1)..),
+            None => self.objects.of(object_type).range(..),
         };
         let mut matching = range
             .map(|(_, o)| o)
@@ -475,12 +487,12 @@ impl PortalCrm {
 
     /// The reverse side of an association, on the object associated with.
     fn link_back(&mut self, kind: &AssociationType, to_id: u64, from_id: u64) {
-        if let Some(target) = self.objects[kind.to.index()].get_mut(&to_id) {
+        self.objects.modify(kind.to, to_id, |target| {
             target.associations.insert(Association {
                 type_id: kind.reverse,
                 to_id: from_id,
-            });
-        }
+            })
+        });
     }
 
     /// Associates two existing objects (both sides); used by seeding.
@@ -491,12 +503,12 @@ impl PortalCrm {
         kind: &AssociationType,
         to_id: u64,
     ) {
-        if let Some(object) = self.objects[from.index()].get_mut(&from_id) {
+        self.objects.modify(from, from_id, |object| {
             object.associations.insert(Association {
                 type_id: kind.id,
                 to_id,
-            });
-        }
+            })
+        });
         self.link_back(kind, to_id, from_id);
     }
 

@@ -161,7 +161,7 @@ impl PortalCrm {
                     ));
                     break;
                 }
-                crm.objects[object_type.index()].insert(id, object);
+                crm.objects.insert(object_type, object);
                 placed[object_type.index()][index] = Some(id);
                 if seeded.id.is_none() {
                     crm.next_id += 1;

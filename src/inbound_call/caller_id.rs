@@ -4,19 +4,16 @@
 //! matches when one of its numbers equals the caller's. HubSpot publishes neither the properties
 //! nor the order (docs/fidelity.md): contacts come first, then companies, each by id.
 //!
-//! Normalising is libphonenumber's parse, the costly part; a record is parsed only when the
-//! digits it holds could spell the caller's national number (`could_be`), so a portal at its
-//! object limit answers in milliseconds.
+//! Normalising is libphonenumber's parse, the costly part; only the records whose digits could
+//! spell the caller's national number are parsed, and the CRM finds those through an index
+//! (`crm::number_index`), so a portal at its object limit answers as fast as an empty one.
 
 use serde::Serialize;
 
-use super::phone::to_e164;
+use super::phone::{national_number, to_e164};
+use crate::crm::number_index::RUN;
 use crate::crm::{CrmObject, ObjectType, PortalCrm};
 use crate::domain::PortalId;
-
-/// The properties a record's numbers are read from, per type.
-pub const CONTACT_NUMBER_PROPERTIES: &[&str] = &["phone", "mobilephone"];
-pub const COMPANY_NUMBER_PROPERTIES: &[&str] = &["phone"];
 
 /// `objectCoordinates`: the record, as HubSpot's SDK and API name it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -71,15 +68,18 @@ pub fn caller_e164(from_number: &str, crm: &PortalCrm) -> Option<String> {
 
 /// The portal's live contacts, then companies, whose numbers are `caller` (E.164).
 pub fn match_caller(crm: &PortalCrm, portal_id: PortalId, caller: &str) -> Vec<CallerIdMatch> {
-    let national = national_digits(caller);
+    let tail = national_tail(caller);
     let country = crm.default_country();
-    let matches = |object: &CrmObject, properties: &[&str]| {
-        !object.is_archived()
-            && properties.iter().any(|name| {
-                object.get(name).is_some_and(|written| {
-                    could_be(written, &national)
-                        && to_e164(written, country).as_deref() == Some(caller)
-                })
+    let matching = |object_type: ObjectType| {
+        crm.holding_digits(object_type, tail)
+            .into_iter()
+            .filter(move |object| {
+                !object.is_archived()
+                    && object_type.number_properties().iter().any(|name| {
+                        object.get(name).is_some_and(|written| {
+                            to_e164(written, country).as_deref() == Some(caller)
+                        })
+                    })
             })
     };
     let coordinates = |object_type: ObjectType, object: &CrmObject| ObjectCoordinates {
@@ -93,53 +93,25 @@ pub fn match_caller(crm: &PortalCrm, portal_id: PortalId, caller: &str) -> Vec<C
             .filter(|v| !v.trim().is_empty())
             .map(str::to_string)
     };
-    let contacts = crm
-        .objects(ObjectType::Contacts)
-        .filter(|o| matches(o, CONTACT_NUMBER_PROPERTIES))
-        .map(|o| CallerIdMatch::Contact {
-            object_coordinates: coordinates(ObjectType::Contacts, o),
-            first_name: text(o, "firstname"),
-            last_name: text(o, "lastname"),
-            email: text(o, "email"),
-        });
-    let companies = crm
-        .objects(ObjectType::Companies)
-        .filter(|o| matches(o, COMPANY_NUMBER_PROPERTIES))
-        .map(|o| CallerIdMatch::Company {
-            object_coordinates: coordinates(ObjectType::Companies, o),
-            name: text(o, "name"),
-        });
+    let contacts = matching(ObjectType::Contacts).map(|o| CallerIdMatch::Contact {
+        object_coordinates: coordinates(ObjectType::Contacts, o),
+        first_name: text(o, "firstname"),
+        last_name: text(o, "lastname"),
+        email: text(o, "email"),
+    });
+    let companies = matching(ObjectType::Companies).map(|o| CallerIdMatch::Company {
+        object_coordinates: coordinates(ObjectType::Companies, o),
+        name: text(o, "name"),
+    });
     contacts.chain(companies).collect()
 }
 
-/// The last digits of an E.164 number that any way of writing it keeps: its last seven (a
-/// country code and a national prefix may be written or not, but the subscriber number is).
-fn national_digits(e164: &str) -> String {
-    let digits: Vec<u8> = e164.bytes().filter(u8::is_ascii_digit).collect();
-    let keep = digits.len().min(7);
-    String::from_utf8_lossy(&digits[digits.len() - keep..]).into_owned()
-}
-
-/// Could `written` be the number whose last digits are `tail`? Its digits (letters read as on a
-/// phone's keypad, as libphonenumber reads them) must hold `tail` somewhere — after it may come
-/// an extension. A cheap test that never rules out a number that matches.
-fn could_be(written: &str, tail: &str) -> bool {
-    let digits: String = written
-        .chars()
-        .filter_map(|c| match c.to_ascii_uppercase() {
-            d @ '0'..='9' => Some(d),
-            'A'..='C' => Some('2'),
-            'D'..='F' => Some('3'),
-            'G'..='I' => Some('4'),
-            'J'..='L' => Some('5'),
-            'M'..='O' => Some('6'),
-            'P'..='S' => Some('7'),
-            'T'..='V' => Some('8'),
-            'W'..='Z' => Some('9'),
-            _ => None,
-        })
-        .collect();
-    digits.contains(tail)
+/// The digits any way of writing `caller` keeps: the last seven of its national number, or all
+/// of a shorter one (a country code and a national prefix may be written or not, but the
+/// subscriber number is). A record whose digits do not hold them cannot be the caller.
+fn national_tail(caller: &str) -> &str {
+    let national = national_number(caller).unwrap_or_else(|| caller.trim_start_matches('+'));
+    &national[national.len().saturating_sub(RUN)..]
 }
 
 #[cfg(test)]
@@ -225,13 +197,33 @@ mod tests {
     }
 
     #[test]
-    fn the_digit_test_keeps_every_way_of_writing_a_number() {
-        let tail = national_digits("+18003569377");
-        assert_eq!(tail, "3569377");
-        for written in ["1-800-FLOWERS", "(800) 356-9377 ext. 12", "+1 800 356 9377"] {
-            assert!(could_be(written, &tail), "{written}");
+    fn the_tail_is_the_last_seven_digits_of_the_national_number_or_all_of_a_short_one() {
+        assert_eq!(national_tail("+18003569377"), "3569377");
+        assert_eq!(national_tail("+50021234"), "21234");
+        assert_eq!(national_tail("+6834002"), "4002");
+    }
+
+    #[test]
+    fn short_national_numbers_written_nationally_match() {
+        // Countries whose national numbers are shorter than seven digits: the Falklands (five),
+        // Niue (four), Andorra (six). Their last seven E.164 digits include the country code,
+        // which a number written nationally does not.
+        for (country, written, caller) in [
+            ("FK", "21234", "+50021234"),
+            ("NU", "4002", "+6834002"),
+            ("AD", "712 345", "+376712345"),
+        ] {
+            let crm = crm_with(
+                country,
+                &[(ObjectType::Contacts, json!({"phone": written}))],
+            );
+            assert_eq!(caller_e164(caller, &crm).as_deref(), Some(caller));
+            assert_eq!(
+                ids(&match_caller(&crm, 1, caller)),
+                [(ObjectType::Contacts, 100_001)],
+                "{country} {written}"
+            );
         }
-        assert!(!could_be("+1 800 356 9378", &tail));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use std::sync::{Once, OnceLock};
 
 use dashmap::DashMap;
+use phonenumber::metadata::DATABASE;
 use phonenumber::{country, Mode};
 
 /// The default country of a portal without one in the fixture (an assumption: HubSpot reads a
@@ -41,6 +42,20 @@ pub fn to_e164(number: &str, default_country: &str) -> Option<String> {
     }
     cache.insert(key, e164.clone());
     e164
+}
+
+/// The national significant number of an E.164 number (`+49301234567` → `301234567`): what
+/// follows its country code, which libphonenumber's metadata knows (country codes are
+/// prefix-free, one to three digits). `None` when `e164` is not `+` and digits of a known code.
+pub fn national_number(e164: &str) -> Option<&str> {
+    let digits = e164.strip_prefix('+')?;
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    (1..=digits.len().min(3)).find_map(|len| {
+        let code: u16 = digits[..len].parse().ok()?;
+        DATABASE.by_code(&code).map(|_| &digits[len..])
+    })
 }
 
 /// `to_e164` without the cache: libphonenumber's reading of a trimmed number.
@@ -121,5 +136,16 @@ mod tests {
             assert_eq!(to_e164(junk, "US"), None, "{junk:?}");
         }
         assert!(is_country("US") && is_country("DE") && !is_country("XX"));
+    }
+
+    #[test]
+    fn the_national_number_follows_a_one_two_or_three_digit_country_code() {
+        assert_eq!(national_number("+14155552671"), Some("4155552671"));
+        assert_eq!(national_number("+49301234567"), Some("301234567"));
+        assert_eq!(national_number("+50021234"), Some("21234"));
+        assert_eq!(national_number("+390612345678"), Some("0612345678"));
+        for junk in ["4155552671", "+", "+1 415", "+999123"] {
+            assert_eq!(national_number(junk), None, "{junk:?}");
+        }
     }
 }

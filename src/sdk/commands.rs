@@ -10,7 +10,6 @@ use serde_json::{json, Value};
 use super::action::Action;
 use super::error::SdkError;
 use super::message::Message;
-use super::record::number_properties;
 use super::session::{Dialled, HostSession};
 use crate::clock::Timestamp;
 use crate::crm::{ObjectType, PortalCrm};
@@ -208,7 +207,8 @@ fn dial(
     };
     let source = callee.and_then(|(object_type, id)| {
         let object = crm.object(object_type, id)?;
-        number_properties(object_type)
+        object_type
+            .number_properties()
             .iter()
             .find(|property| {
                 object.get(property).is_some_and(|written| {

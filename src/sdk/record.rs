@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::crm::{CrmObject, ObjectType, PortalCrm};
-use crate::inbound_call::caller_id::{COMPANY_NUMBER_PROPERTIES, CONTACT_NUMBER_PROPERTIES};
 
 /// A record named by the SDK's `objectTypeId` (`0-1` contacts, `0-2` companies) and its id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -44,14 +43,6 @@ pub fn shown(record: &Value) -> Option<(ObjectType, u64)> {
     Some((object_type, id))
 }
 
-/// The properties a record's phone numbers are in.
-pub fn number_properties(object_type: ObjectType) -> &'static [&'static str] {
-    match object_type {
-        ObjectType::Companies => COMPANY_NUMBER_PROPERTIES,
-        _ => CONTACT_NUMBER_PROPERTIES,
-    }
-}
-
 /// The live record `(object_type, id)`, as the page shows it:
 /// `{"objectTypeId", "objectId", "name", "phones": [{"property", "value"}]}`.
 pub fn describe(crm: &PortalCrm, object_type: ObjectType, id: u64) -> Option<Value> {
@@ -82,7 +73,8 @@ fn view(object_type: ObjectType, object: &CrmObject) -> Value {
         }
     }
     .unwrap_or_else(|| format!("{} {}", object_type.singular(), object.id));
-    let phones: Vec<Value> = number_properties(object_type)
+    let phones: Vec<Value> = object_type
+        .number_properties()
         .iter()
         .filter_map(|property| {
             text(property).map(|value| json!({"property": property, "value": value}))
