@@ -50,8 +50,9 @@ pub struct PropertyVersion {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CrmObject {
     pub id: u64,
-    /// Set properties only: a cleared property is absent (and reads as null).
-    pub properties: BTreeMap<String, String>,
+    /// Every property ever set, with its versions newest first (at most `MAX_HISTORY`). The
+    /// newest version is the property's value; an empty one is a cleared property, which reads
+    /// as null. One map for both, so a write stores each name and value once.
     pub history: BTreeMap<String, Vec<PropertyVersion>>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -67,7 +68,6 @@ impl CrmObject {
     pub fn new(id: u64, at: Timestamp) -> Self {
         CrmObject {
             id,
-            properties: BTreeMap::new(),
             history: BTreeMap::new(),
             created_at: at,
             updated_at: at,
@@ -77,8 +77,23 @@ impl CrmObject {
         }
     }
 
+    /// The property's value; `None` when it is unset or cleared.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.properties.get(name).map(String::as_str)
+        current(self.history.get(name)?)
+    }
+
+    /// The set properties (name, value), by name.
+    pub fn properties(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.history
+            .iter()
+            .filter_map(|(name, versions)| Some((name.as_str(), current(versions)?)))
+    }
+
+    /// The set properties as a map of their own (for reports and snapshots that outlive it).
+    pub fn property_map(&self) -> BTreeMap<String, String> {
+        self.properties()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect()
     }
 
     pub fn is_archived(&self) -> bool {
@@ -98,26 +113,25 @@ impl CrmObject {
 
     /// Sets (or, with `""`, clears) a property; a change is recorded in its history.
     pub fn set(&mut self, name: &str, value: String, at: Timestamp, source: &WriteSource) {
-        if self.properties.get(name).map(String::as_str).unwrap_or("") == value {
+        if self.get(name).unwrap_or("") == value {
             return;
         }
-        // Most properties are written once: room for one version, not a growing Vec's four.
-        let versions =
-            (self.history.entry(name.to_string())).or_insert_with(|| Vec::with_capacity(1));
-        versions.insert(
-            0,
-            PropertyVersion {
-                value: value.clone(),
-                timestamp: at,
-                source_type: source.source_type,
-                source_id: source.source_id.clone(),
-            },
-        );
-        versions.truncate(MAX_HISTORY);
-        if value.is_empty() {
-            self.properties.remove(name);
-        } else {
-            self.properties.insert(name.to_string(), value);
+        let version = PropertyVersion {
+            value,
+            timestamp: at,
+            source_type: source.source_type,
+            source_id: source.source_id.clone(),
+        };
+        match self.history.get_mut(name) {
+            Some(versions) => {
+                versions.insert(0, version);
+                versions.truncate(MAX_HISTORY);
+            }
+            // Most properties are written once: room for one version (`vec!` of one allocates
+            // exactly one), not a growing Vec's four.
+            None => {
+                self.history.insert(name.to_string(), vec![version]);
+            }
         }
     }
 
@@ -125,8 +139,7 @@ impl CrmObject {
     pub fn weight(&self) -> usize {
         const OVERHEAD: usize = 48;
         let properties: usize = self
-            .properties
-            .iter()
+            .properties()
             .map(|(k, v)| k.len() + v.len() + OVERHEAD)
             .sum();
         let history: usize = self
@@ -142,6 +155,14 @@ impl CrmObject {
             .sum();
         200 + properties + history + self.associations.len() * 24
     }
+}
+
+/// The value the newest version holds, unless it cleared the property.
+fn current(versions: &[PropertyVersion]) -> Option<&str> {
+    versions
+        .first()
+        .map(|v| v.value.as_str())
+        .filter(|v| !v.is_empty())
 }
 
 #[cfg(test)]

@@ -240,10 +240,9 @@ impl PortalCrm {
                     .map(|object| SeedObject {
                         id: Some(object.id),
                         properties: object
-                            .properties
-                            .iter()
-                            .filter(|(name, _)| !MAINTAINED.contains(&name.as_str()))
-                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .properties()
+                            .filter(|(name, _)| !MAINTAINED.contains(name))
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
                             .collect(),
                         created_at: Some(object.created_at),
                         updated_at: Some(object.updated_at),

@@ -200,7 +200,7 @@ fn entry(
     });
     ObjectEntry {
         id: object.id.to_string(),
-        properties: object.properties.clone(),
+        properties: object.property_map(),
         created_at: object.created_at,
         updated_at: object.updated_at,
         created_by_app_id,

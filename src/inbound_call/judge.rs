@@ -131,11 +131,30 @@ pub enum Written {
     Partial,
 }
 
+/// Where the judge reads a call's properties: the CRM's object, or a map of them (a write's
+/// properties, a report's).
+pub trait CallProperties {
+    /// The property's value as written (`Some("")`: set blank, which a map can say).
+    fn property(&self, name: &str) -> Option<&str>;
+}
+
+impl CallProperties for BTreeMap<String, String> {
+    fn property(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+}
+
+impl CallProperties for CrmObject {
+    fn property(&self, name: &str) -> Option<&str> {
+        self.get(name)
+    }
+}
+
 /// Findings on a call engagement as it stands in the CRM: its properties judged whole, with
 /// what HubSpot itself saw of the call (`CrmObject::observed_duration`).
 pub fn judge_call(call: &CrmObject, needs_recording: bool) -> Vec<Finding> {
     judge_call_properties(
-        &call.properties,
+        call,
         "/properties",
         Written::Whole,
         needs_recording,
@@ -160,7 +179,7 @@ fn looks_like_seconds(ms: i64, observed: Option<Duration>) -> bool {
 /// must carry `RECORDING_PROPERTIES` (checked on whole calls only, or on `Partial` ones for the
 /// properties they set).
 pub fn judge_call_properties(
-    properties: &BTreeMap<String, String>,
+    properties: &impl CallProperties,
     base: &str,
     written: Written,
     needs_recording: bool,
@@ -169,7 +188,7 @@ pub fn judge_call_properties(
     let mut findings = Vec::new();
     let get = |name: &str| {
         properties
-            .get(name)
+            .property(name)
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
     };
@@ -255,7 +274,9 @@ pub fn judge_call_properties(
         for name in RECORDING_PROPERTIES {
             let missing = match written {
                 Written::Whole => get(name).is_none(),
-                Written::Partial => properties.get(*name).is_some_and(|v| v.trim().is_empty()),
+                Written::Partial => properties
+                    .property(name)
+                    .is_some_and(|v| v.trim().is_empty()),
             };
             if missing {
                 findings.push(Finding::warning(
@@ -431,14 +452,18 @@ mod tests {
     #[test]
     fn a_short_call_hubspot_saw_is_not_taken_for_seconds() {
         let mut call = CrmObject::new(1, Timestamp::now());
-        call.properties = BTreeMap::from([
-            ("hs_call_duration".to_string(), "40".to_string()),
-            ("hs_call_status".to_string(), "COMPLETED".to_string()),
-            (
-                "hs_timestamp".to_string(),
-                "2026-01-01T10:00:00Z".to_string(),
-            ),
-        ]);
+        for (name, value) in [
+            ("hs_call_duration", "40"),
+            ("hs_call_status", "COMPLETED"),
+            ("hs_timestamp", "2026-01-01T10:00:00Z"),
+        ] {
+            call.set(
+                name,
+                value.into(),
+                Timestamp::now(),
+                &crate::crm::WriteSource::import(),
+            );
+        }
         let coded = |call: &CrmObject| {
             judge_call(call, false)
                 .into_iter()

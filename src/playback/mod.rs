@@ -116,7 +116,7 @@ impl Playbacks<'_> {
             self.store.crm().read(portal_id, |crm| {
                 crm.live_call(id).ok().map(|call| Call {
                     portal_id,
-                    properties: call.properties.clone(),
+                    properties: call.property_map(),
                     creator: call.creator_app(),
                 })
             })

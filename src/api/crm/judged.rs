@@ -50,7 +50,7 @@ impl CallJudge {
                 .filter_map(|&id| crm.object(ObjectType::Calls, id))
                 .map(|object| {
                     let findings = judge_call(object, needs_recording);
-                    (object.id, object.properties.clone(), findings)
+                    (object.id, object.property_map(), findings)
                 })
                 .collect(),
         )

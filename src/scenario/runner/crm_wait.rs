@@ -138,7 +138,7 @@ impl Runner<'_> {
             ObjectType::Calls => judge_call(object, needs_recording),
             _ => Vec::new(),
         };
-        let result = json!({ "id": object.id.to_string(), "properties": object.properties });
+        let result = json!({ "id": object.id.to_string(), "properties": object.property_map() });
         let refusal = format!(
             "the {} was logged, but HubSpot would not keep it as the app meant",
             object_type.singular()

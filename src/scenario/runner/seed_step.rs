@@ -49,7 +49,7 @@ impl Runner<'_> {
             let id = crm.create(object_type, &input, &WriteSource::import())?;
             let properties = crm
                 .object(object_type, id)
-                .map(|object| object.properties.clone())
+                .map(|object| object.property_map())
                 .unwrap_or_default();
             Ok::<_, crate::crm::CrmError>((id, properties))
         });

@@ -150,7 +150,7 @@ pub fn complete(
     }
     Ok(crm
         .object(ObjectType::Calls, id)
-        .map(|call| call.properties.clone())
+        .map(|call| call.property_map())
         .unwrap_or_default())
 }
 
