@@ -5,8 +5,8 @@
 //! HubSpot's association types (`associations`), property catalogs with HubSpot's defaults as
 //! vendored data and the fixture's custom properties (`properties`), objects with their history
 //! (`object`), what writes send (`input`) and reads show (`view`), search (`search`), one
-//! portal's store and its limits (`portal`), its objects by type with an index of their phone
-//! numbers' digits for caller-ID lookups (`tables`, `number_index`), bounded pages of it for the
+//! portal's store and its limits (`portal`), its objects by type with indexes of their unique
+//! values and of their phone numbers' digits (`tables`, `unique_index`, `number_index`), bounded pages of it for the
 //! emulator's own readers (`page`), third-party transcripts kept with their calls
 //! (`transcript`), its seed and snapshot (`seed`), and `Crm`, every portal's CRM behind one lock
 //! per portal. Errors are `CrmError`; the HubSpot API adapter maps
@@ -26,6 +26,7 @@ pub mod search;
 pub mod seed;
 pub mod tables;
 pub mod transcript;
+pub mod unique_index;
 pub mod view;
 
 use std::sync::OnceLock;

@@ -70,9 +70,17 @@ impl PortalCrm {
         object_limit: usize,
         default_country: &str,
     ) -> Self {
+        let catalogs = ObjectType::ALL.map(|t| Catalog::new(t, &custom[t.index()]));
+        // `hs_object_id` is unique too, but it is the id: no lookup goes through the index.
+        let unique = catalogs.each_ref().map(|catalog| {
+            (catalog.unique_names().into_iter())
+                .filter(|name| *name != "hs_object_id")
+                .map(str::to_string)
+                .collect()
+        });
         PortalCrm {
-            catalogs: ObjectType::ALL.map(|t| Catalog::new(t, &custom[t.index()])),
-            objects: Default::default(),
+            objects: ObjectTables::new(unique),
+            catalogs,
             next_id: FIRST_ID,
             object_limit,
             bytes: 0,
@@ -189,11 +197,11 @@ impl PortalCrm {
             None => parse_id(id).and_then(|n| self.object(object_type, n)),
             Some(property) => {
                 self.check_id_property(object_type, property)?;
-                self.objects(object_type).find(|o| {
-                    o.is_archived() == archived
-                        && o.get(property)
-                            .is_some_and(|v| v.eq_ignore_ascii_case(id.trim()))
-                })
+                (self
+                    .objects
+                    .holding_value(object_type, property, id.trim())
+                    .into_iter())
+                .find(|o| o.is_archived() == archived)
             }
         };
         match found {
@@ -413,11 +421,11 @@ impl PortalCrm {
             if value.is_empty() || !catalog.is_unique(name) {
                 continue;
             }
-            let clash = self.objects(object_type).find(|o| {
-                !o.is_archived()
-                    && Some(o.id) != existing
-                    && o.get(name).is_some_and(|v| v.eq_ignore_ascii_case(value))
-            });
+            let clash = (self
+                .objects
+                .holding_value(object_type, name, value)
+                .into_iter())
+            .find(|o| !o.is_archived() && Some(o.id) != existing);
             if let Some(other) = clash {
                 let message = if object_type == ObjectType::Contacts && name == "email" {
                     format!("Contact already exists. Existing ID: {}", other.id)

@@ -1,9 +1,11 @@
-//! A portal's objects of each type, by id, with the number index of each type kept in step: the
-//! only way to change an object, so no write can leave the index behind.
+//! A portal's objects of each type, by id, with each type's indexes kept in step: the only way
+//! to change an object, so no write can leave an index behind.
 //!
-//! A type's index is built the first time a lookup asks for it, not as objects are stored: a
-//! portal that never takes an inbound call (most seeded in a test run) never pays for it
-//! (~20 bytes per run of digits). From then on every insert and change keeps it in step.
+//! Two indexes per type: of its unique properties' values (`unique_index`), kept from the
+//! first object on, since every write checks them; and of its phone numbers' digits
+//! (`number_index`), built the first time a caller-ID lookup asks for it, not as objects are
+//! stored: a portal that never takes an inbound call (most seeded in a test run) never pays for
+//! it (~20 bytes per run of digits). From then on every insert and change keeps it in step.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,15 +14,26 @@ use std::sync::OnceLock;
 use super::number_index::{holds_digits, run, runs, NumberIndex};
 use super::object::CrmObject;
 use super::object_type::ObjectType;
+use super::unique_index::UniqueIndex;
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct ObjectTables {
     objects: [BTreeMap<u64, CrmObject>; 3],
+    unique: [UniqueIndex; 3],
     /// Built on first use under a shared (read) borrow, hence a `OnceLock`.
     numbers: [OnceLock<NumberIndex>; 3],
 }
 
 impl ObjectTables {
+    /// No objects; `unique` names each type's unique properties (in `ObjectType::ALL` order).
+    pub fn new(unique: [Vec<String>; 3]) -> Self {
+        ObjectTables {
+            objects: Default::default(),
+            unique: unique.map(UniqueIndex::new),
+            numbers: Default::default(),
+        }
+    }
+
     /// The objects of a type, by id.
     pub fn of(&self, object_type: ObjectType) -> &BTreeMap<u64, CrmObject> {
         &self.objects[object_type.index()]
@@ -30,8 +43,14 @@ impl ObjectTables {
     pub fn insert(&mut self, object_type: ObjectType, object: CrmObject) {
         let slot = object_type.index();
         let id = object.id;
+        let old = self.objects[slot].get(&id);
+        let unique = &mut self.unique[slot];
+        if let Some(old) = old {
+            unique.remove(id, &unique.keys(old));
+        }
+        unique.add(id, unique.keys(&object));
         if let Some(index) = self.numbers[slot].get_mut() {
-            if let Some(old) = self.objects[slot].get(&id) {
+            if let Some(old) = old {
                 index.remove(id, &runs(object_type, old));
             }
             index.add(id, &runs(object_type, &object));
@@ -48,17 +67,46 @@ impl ObjectTables {
     ) -> Option<R> {
         let slot = object_type.index();
         let object = self.objects[slot].get_mut(&id)?;
-        let Some(index) = self.numbers[slot].get_mut() else {
-            return Some(f(object));
-        };
-        let before = runs(object_type, object);
+        let unique = &mut self.unique[slot];
+        let numbers = self.numbers[slot].get_mut();
+        let keys_before = unique.keys(object);
+        let runs_before = numbers.as_ref().map(|_| runs(object_type, object));
         let result = f(object);
-        let after = runs(object_type, object);
-        if before != after {
-            index.remove(id, &before);
-            index.add(id, &after);
+        let keys_after = unique.keys(object);
+        if keys_before != keys_after {
+            unique.remove(id, &keys_before);
+            unique.add(id, keys_after);
+        }
+        if let (Some(index), Some(before)) = (numbers, runs_before) {
+            let after = runs(object_type, object);
+            if before != after {
+                index.remove(id, &before);
+                index.add(id, &after);
+            }
         }
         Some(result)
+    }
+
+    /// The objects of a type (archived ones included), by id, whose unique `property` is
+    /// `value`, compared without ASCII case. Every object is read only for a property the type
+    /// does not hold unique (the callers check it is).
+    pub fn holding_value(
+        &self,
+        object_type: ObjectType,
+        property: &str,
+        value: &str,
+    ) -> Vec<&CrmObject> {
+        let objects = self.of(object_type);
+        match self.unique[object_type.index()].ids(property, value) {
+            Some(ids) => ids.iter().filter_map(|id| objects.get(id)).collect(),
+            None => objects
+                .values()
+                .filter(|o| {
+                    o.get(property)
+                        .is_some_and(|v| v.eq_ignore_ascii_case(value))
+                })
+                .collect(),
+        }
     }
 
     /// The objects of a type (archived ones included), by id, whose number properties hold

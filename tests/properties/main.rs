@@ -9,15 +9,15 @@
 //! - `signing`: signatures are deterministic, well-formed, and v3 depends on every input byte.
 //! - `inbound_request`: an inbound-call body reads the same read directly (a well-formed one) or
 //!   field by field (the reading that names every problem).
-//! - `caller_lookup`: caller-ID lookups through the CRM's number index answer as reading every
-//!   record does, whatever writes came before.
+//! - `crm_indexes`: lookups through the CRM's indexes (caller-ID numbers, unique values such as
+//!   email) answer as reading every record does, whatever writes came before.
 //! - `store_model`: any sequence of API operations leaves the store as a simple model says.
 //!
 //! Failures are shrunk by proptest and the failing seed is saved under
 //! `tests/properties/regressions/<module>.txt`, which later runs replay first; commit such a
 //! file together with the fix it motivated.
 
-mod caller_lookup;
+mod crm_indexes;
 mod fixtures;
 mod inbound_request;
 mod json;

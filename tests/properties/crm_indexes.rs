@@ -1,16 +1,20 @@
-//! Caller-ID lookups through the CRM's number index (`crm::number_index`) against reading every
-//! record, over generated portals and write sequences.
+//! The CRM's indexes (`crm::number_index`, `crm::unique_index`) against reading every record,
+//! over generated portals and write sequences.
 //!
-//! The index is built by the first lookup and then kept in step by every write, so the bugs it
-//! could have are in the interleavings: a number changed or cleared after the index was built, a
-//! record archived, a value too long to be a number, letters read as keypad digits. After every
-//! step of a random sequence of creates, updates, archives and lookups:
+//! The indexes are kept in step by every write (the number index from the first lookup on), so
+//! the bugs they could have are in the interleavings: a number or an email changed or cleared
+//! after it was indexed, a record archived, a value too long to be a number, letters read as
+//! keypad digits, an email in another case. After every step of a random sequence of creates,
+//! updates, archives and lookups:
 //!
 //! - `holding_digits` equals the plain filter of every record by `holds_digits` (the index's
 //!   answer is exactly the scan's, for seven digits and for fewer);
 //! - `match_caller` equals the brute force: every live contact, then company, one of whose
 //!   numbers libphonenumber reads as the caller's E.164 (so the digit test never rules out a
-//!   record that matches, in countries with long and short national numbers).
+//!   record that matches, in countries with long and short national numbers);
+//! - a create or update is refused as a conflict exactly when another live contact has its
+//!   email (without ASCII case), and `find` by `?idProperty=email` finds what a scan finds, for
+//!   live and archived contacts.
 
 use hubspot_emulator::crm::number_index::holds_digits;
 use hubspot_emulator::crm::{ObjectInput, ObjectType, PortalCrm, WriteSource};
@@ -19,7 +23,7 @@ use hubspot_emulator::inbound_call::phone::to_e164;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
-const REGRESSIONS: &str = "tests/properties/regressions/caller_lookup.txt";
+const REGRESSIONS: &str = "tests/properties/regressions/crm_indexes.txt";
 
 /// Numbers written as people write them, in the countries the portals are in: the same few
 /// subscriber numbers recur so that lookups find several records.
@@ -43,18 +47,35 @@ fn written_number() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A few emails, in several cases, so that creates clash and lookups find.
+fn email() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("ada@x.io".to_string()),
+        Just("ADA@x.io".to_string()),
+        Just("bob@x.io".to_string()),
+        Just("Bob@X.IO".to_string()),
+        Just("cy@x.io".to_string()),
+        Just(String::new()),
+    ]
+}
+
 #[derive(Clone, Debug)]
 enum Step {
     Create {
         company: bool,
         phone: String,
         mobile: String,
+        email: String,
     },
     Update {
         pick: usize,
         company: bool,
         mobile: bool,
         value: String,
+    },
+    UpdateEmail {
+        pick: usize,
+        email: String,
     },
     Archive {
         pick: usize,
@@ -68,8 +89,9 @@ enum Step {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        3 => (any::<bool>(), written_number(), written_number())
-            .prop_map(|(company, phone, mobile)| Step::Create { company, phone, mobile }),
+        3 => (any::<bool>(), written_number(), written_number(), email())
+            .prop_map(|(company, phone, mobile, email)| Step::Create { company, phone, mobile, email }),
+        1 => (any::<usize>(), email()).prop_map(|(pick, email)| Step::UpdateEmail { pick, email }),
         2 => (any::<usize>(), any::<bool>(), any::<bool>(), written_number()).prop_map(
             |(pick, company, mobile, value)| Step::Update { pick, company, mobile, value }
         ),
@@ -118,6 +140,53 @@ fn brute_force(crm: &PortalCrm, caller: &str) -> Vec<(ObjectType, u64)> {
         .collect()
 }
 
+/// The live contact other than `except` whose email is `email` (without ASCII case), first by
+/// id: what a write clashes with.
+fn email_owner(crm: &PortalCrm, email: &str, except: Option<u64>) -> Option<u64> {
+    crm.objects(ObjectType::Contacts)
+        .find(|o| {
+            !o.is_archived()
+                && Some(o.id) != except
+                && o.get("email")
+                    .is_some_and(|v| v.eq_ignore_ascii_case(email))
+        })
+        .map(|o| o.id)
+}
+
+fn check_email_lookups(crm: &PortalCrm, email: &str) -> Result<(), TestCaseError> {
+    for archived in [false, true] {
+        let found = crm
+            .find(ObjectType::Contacts, email, Some("email"), archived)
+            .ok()
+            .map(|o| o.id);
+        let scanned = crm
+            .objects(ObjectType::Contacts)
+            .find(|o| {
+                o.is_archived() == archived
+                    && o.get("email")
+                        .is_some_and(|v| v.eq_ignore_ascii_case(email.trim()))
+            })
+            .map(|o| o.id);
+        prop_assert_eq!(found, scanned, "email {:?}, archived {}", email, archived);
+    }
+    Ok(())
+}
+
+/// A write's outcome against what the scan says: a conflict exactly when `clash` is `Some`.
+fn check_write(
+    result: Result<u64, hubspot_emulator::crm::CrmError>,
+    clash: Option<u64>,
+) -> Result<(), TestCaseError> {
+    match (result, clash) {
+        (Err(hubspot_emulator::crm::CrmError::Conflict { message }), Some(owner)) => {
+            prop_assert!(message.contains(&owner.to_string()), "{}", message)
+        }
+        (Ok(_), None) => {}
+        (result, clash) => prop_assert!(false, "write {:?}, scan's clash {:?}", result, clash),
+    }
+    Ok(())
+}
+
 fn check_lookups(crm: &PortalCrm, written: &str, digits: usize) -> Result<(), TestCaseError> {
     let keypad: String = hubspot_emulator::crm::number_index::keypad_digits(written)
         .map(char::from)
@@ -160,15 +229,36 @@ proptest! {
         let source = WriteSource::import();
         for step in steps {
             match step {
-                Step::Create { company, phone, mobile } => {
+                Step::Create { company, phone, mobile, email } => {
                     let numbers = if company {
                         json!({"phone": phone})
                     } else {
-                        json!({"phone": phone, "mobilephone": mobile})
+                        json!({"phone": phone, "mobilephone": mobile, "email": email})
                     };
                     let input: ObjectInput =
                         serde_json::from_value(json!({ "properties": numbers })).unwrap();
-                    crm.create(kind(company), &input, &source).unwrap();
+                    let clash = (!company && !email.is_empty())
+                        .then(|| email_owner(&crm, &email, None))
+                        .flatten();
+                    check_write(crm.create(kind(company), &input, &source), clash)?;
+                }
+                Step::UpdateEmail { pick, email } => {
+                    let Some(id) = picked(&crm, ObjectType::Contacts, pick) else { continue };
+                    if crm.object(ObjectType::Contacts, id).unwrap().is_archived() {
+                        continue;
+                    }
+                    let clash = (!email.is_empty())
+                        .then(|| email_owner(&crm, &email, Some(id)))
+                        .flatten();
+                    let result = crm.update(
+                        ObjectType::Contacts,
+                        &id.to_string(),
+                        None,
+                        &properties(json!({ "email": email })),
+                        &source,
+                    );
+                    check_write(result, clash)?;
+                    check_email_lookups(&crm, &email)?;
                 }
                 Step::Update { pick, company, mobile, value } => {
                     let object_type = kind(company);
@@ -190,6 +280,9 @@ proptest! {
                     }
                 }
                 Step::Lookup { caller, digits } => check_lookups(&crm, &caller, digits)?,
+            }
+            for email in ["ada@x.io", "BOB@x.io", " cy@x.io "] {
+                check_email_lookups(&crm, email)?;
             }
         }
         // And after the last write, for every number the portal holds.
