@@ -12,7 +12,8 @@
 #     (the emulator the same way, for the ratio);
 #   - RSS after the first call (Prism: the node process and its children) and after the load;
 #   - GET channel-connection and POST inbound-call req/s (wrk -t2 -c64), emulator vs Prism,
-#     interleaved rounds, medians; the ratio emulator / Prism.
+#     interleaved rounds, medians, the other server paused (SIGSTOP) during each measurement;
+#     the ratio emulator / Prism.
 # Prism runs with `--verboseLevel warn` (its default, info, writes a log line per check of
 # every request; warn is the kinder setting for it) and answers what the spec gives it (no
 # stored state: a GET answers its schema's example).
@@ -63,7 +64,8 @@ die() { printf '[peers.sh] FAIL: %s\n' "$*" >&2; exit 1; }
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
   local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  # A server paused for the other's measurement would not act on the TERM until continued.
+  for pid in "${PIDS[@]}"; do signal_tree CONT "$pid"; kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -81,16 +83,21 @@ fi
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now_ms() { date +%s%3N; }
-# The RSS of a process and its descendants, in MiB (Prism's CLI may fork its server).
-tree_rss_mib() {
+# A process and its descendants (Prism's CLI may fork its server), one pid a line.
+tree_pids() {
   local pids=("$1") i=0 kids
   while [ $i -lt ${#pids[@]} ]; do
     kids=$(cat /proc/"${pids[$i]}"/task/*/children 2>/dev/null || true)
     for k in $kids; do pids+=("$k"); done
     i=$((i + 1))
   done
+  printf '%s\n' "${pids[@]}"
+}
+signal_tree() { local pid; for pid in $(tree_pids "$2"); do kill -"$1" "$pid" 2>/dev/null || true; done; }
+# The RSS of a process and its descendants, in MiB.
+tree_rss_mib() {
   local p total=0
-  for p in "${pids[@]}"; do
+  for p in $(tree_pids "$1"); do
     total=$((total + $(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)))
   done
   awk -v kb="$total" 'BEGIN { printf "%.1f", kb / 1024 }'
@@ -154,17 +161,22 @@ wrk_rps() { # URL LUA: req/s, after checking every response was 2xx
   if ! grep -q ' non2xx=0 ' <<<"$result"; then cat "$out" >&2; die "non-2xx answers from $1"; fi
   awk '/^Requests\/sec:/ { print $2 }' "$out"
 }
+# While one side is measured the other is paused (SIGSTOP, its whole tree), so that work it
+# still does after its own round (Prism answers its backlog and collects garbage for a while
+# after wrk stops) is not taken from the side being measured.
 declare -A RPS=()
 for shape in get inbound; do
   for side in emulator prism; do RPS[$side-$shape]=""; done
   for round in $(seq 0 "$ROUNDS"); do
     for side in emulator prism; do
-      if [ "$side" = emulator ]; then port=$EMU_PORT; else port=$PRISM_PORT; fi
+      if [ "$side" = emulator ]; then port=$EMU_PORT other=$PRISM_PID; else port=$PRISM_PORT other=$EMU_PID; fi
+      signal_tree STOP "$other"
       if [ "$shape" = get ]; then
         rps=$(wrk_rps "http://127.0.0.1:$port$GET_PATH" benches/wrk/get.lua)
       else
         rps=$(wrk_rps "http://127.0.0.1:$port$INBOUND_PATH" benches/wrk/inbound_call.lua)
       fi
+      signal_tree CONT "$other"
       # Round 0 warms both up (skipped with --quick).
       if [ "$round" -gt 0 ] || [ "$WARMUP" = 0 ]; then RPS[$side-$shape]+="$rps "; fi
       log "     $side $shape round $round: $rps req/s"
