@@ -6,27 +6,35 @@
 //! with letters read as on a phone's keypad, as libphonenumber reads them (`1-800-FLOWERS`). The
 //! index holds every run of `RUN` consecutive keypad digits of every value, with the object's id,
 //! in one sorted set: the objects holding a run are one range of it. `holds_digits` is the same
-//! test on one object, for lookups of fewer digits (countries whose national numbers are short)
-//! and for the property test that holds the index to it.
+//! test on one object, for lookups of fewer digits (countries whose national numbers are that
+//! short) and for the property test that holds the index to it.
 
 use std::collections::BTreeSet;
 
 use super::object::CrmObject;
 use super::object_type::ObjectType;
 
-/// The digits a lookup through the index names: the last seven of a national number, which any
-/// way of writing the number keeps (a country code or national prefix may be written or not).
-pub const RUN: usize = 7;
+/// The digits a lookup through the index names: the last five of a national number, which every
+/// way of writing the number that libphonenumber reads keeps. A country code or a national
+/// prefix may be written or not, and some regions' numbers may be written without digits
+/// libphonenumber puts back: Guernsey's `256789` is `+441481256789`, San Marino's `812345`
+/// `+3780549812345`, Norfolk Island's five-digit `12345` `+672312345`, an Argentine mobile's
+/// `0 2983 15-123456` `+5492983123456`. The shortest part such a rule keeps is Norfolk Island's
+/// five digits (libphonenumber's `national_prefix_transform_rule`s; a test reads them all).
+pub const RUN: usize = 5;
 
 /// Longer values (trimmed) are not phone numbers: libphonenumber's reading refuses them
 /// (`to_e164`), so the index and `holds_digits` skip them, and a hostile value cannot add more
 /// than `MAX_NUMBER_LEN` runs.
 pub const MAX_NUMBER_LEN: usize = 64;
 
+/// Roughly the bytes one run takes in the index (its entry and its share of the set's nodes).
+const BYTES_PER_RUN: usize = 24;
+
 /// Runs of keypad digits → the objects (of one type) holding them.
 #[derive(Clone, Default)]
 pub struct NumberIndex {
-    /// (run as a number, object id); a run is at most 9,999,999, so it fits a `u32`.
+    /// (run as a number, object id); a run is at most 99,999, so it fits a `u32`.
     runs: BTreeSet<(u32, u64)>,
 }
 
@@ -90,6 +98,15 @@ pub fn runs(object_type: ObjectType, object: &CrmObject) -> Vec<u32> {
     runs
 }
 
+/// Roughly the bytes the object's runs take in the index, counted against the portal's memory
+/// cap whether or not the index is built yet (10,000 contacts with two 64-digit numbers each
+/// would otherwise hold ~30 MB beyond it). Counted without building the runs.
+pub fn weight(object_type: ObjectType, object: &CrmObject) -> usize {
+    number_values(object_type, object)
+        .map(|value| keypad_digits(value).count().saturating_sub(RUN - 1) * BYTES_PER_RUN)
+        .sum()
+}
+
 /// Does one of the object's number properties hold `digits` among its keypad digits? What the
 /// index answers for `RUN` digits, for any number of them.
 pub fn holds_digits(object_type: ObjectType, object: &CrmObject, digits: &str) -> bool {
@@ -150,19 +167,25 @@ mod tests {
         let index =
             NumberIndex::build(ObjectType::Contacts, [&flowers, &twice, &other].into_iter());
         let ids = |digits| index.ids(run(digits).unwrap()).collect::<Vec<_>>();
-        assert_eq!(ids("3569377"), [1, 2]);
-        assert_eq!(ids("0000000"), [] as [u64; 0]);
-        assert!(holds_digits(ObjectType::Contacts, &flowers, "3569377"));
-        assert!(!holds_digits(ObjectType::Contacts, &other, "3569377"));
-        assert!(run("356937").is_none(), "six digits: read every object");
-        assert!(run("356937x").is_none());
+        assert_eq!(ids("69377"), [1, 2]);
+        assert_eq!(ids("00000"), [] as [u64; 0]);
+        assert!(holds_digits(ObjectType::Contacts, &flowers, "69377"));
+        assert!(!holds_digits(ObjectType::Contacts, &other, "69377"));
+        assert!(run("6937").is_none(), "four digits: read every object");
+        assert!(run("6937x").is_none());
     }
 
     #[test]
     fn values_too_long_to_be_numbers_are_not_indexed() {
         let long = contact(1, &"5".repeat(MAX_NUMBER_LEN + 1), "");
         assert!(runs(ObjectType::Contacts, &long).is_empty());
-        assert!(!holds_digits(ObjectType::Contacts, &long, "5555555"));
+        assert!(!holds_digits(ObjectType::Contacts, &long, "55555"));
+        assert_eq!(weight(ObjectType::Contacts, &long), 0);
+        let longest = contact(2, &"5".repeat(MAX_NUMBER_LEN), "");
+        assert_eq!(
+            weight(ObjectType::Contacts, &longest),
+            (MAX_NUMBER_LEN - RUN + 1) * BYTES_PER_RUN
+        );
         let calls_have_no_numbers = contact(2, "4155552671", "");
         assert!(runs(ObjectType::Calls, &calls_have_no_numbers).is_empty());
     }

@@ -117,7 +117,7 @@ impl PortalCrm {
 
     /// The objects of a type (archived ones included), by id, whose phone numbers hold `digits`
     /// among their digits, letters read as on a keypad (`number_index`): an index lookup for
-    /// seven digits, a read of every object for fewer.
+    /// `number_index::RUN` digits, a read of every object for fewer.
     pub fn holding_digits(&self, object_type: ObjectType, digits: &str) -> Vec<&CrmObject> {
         self.objects.holding_digits(object_type, digits)
     }
@@ -174,7 +174,7 @@ impl PortalCrm {
                 to_id: kind.1,
             });
         }
-        let weight = object.weight() + links.len() * 24;
+        let weight = held(object_type, &object) + links.len() * 24;
         self.reserve(weight)?;
         self.next_id += 1;
         self.objects.insert(object_type, object);
@@ -244,14 +244,14 @@ impl PortalCrm {
         let target = self.find(object_type, id, id_property, false)?.id;
         let values = self.checked_values(object_type, properties, Some(target), Checks::Update)?;
         let mut object = self.objects.of(object_type)[&target].clone();
-        let before = object.weight();
+        let before = held(object_type, &object);
         let at = Timestamp::now().after(object.updated_at);
         for (name, value) in values {
             object.set(&name, value, at, source);
         }
         object.updated_at = at;
         stamp(object_type, &mut object, source, false);
-        let after = object.weight();
+        let after = held(object_type, &object);
         if after > before {
             self.reserve(after - before)?;
         } else {
@@ -390,7 +390,8 @@ impl PortalCrm {
                 });
                 continue;
             };
-            if def.read_only && (checks != Checks::Seed || MAINTAINED.contains(&name.as_str())) {
+            let seeding = matches!(checks, Checks::Seed | Checks::SeedArchived);
+            if def.read_only && (!seeding || MAINTAINED.contains(&name.as_str())) {
                 continue;
             }
             match coerce(raw).and_then(|text| normalize(def, text)) {
@@ -418,7 +419,7 @@ impl PortalCrm {
             return Err(CrmError::InvalidProperties { errors });
         }
         for (name, value) in &values {
-            if value.is_empty() || !catalog.is_unique(name) {
+            if value.is_empty() || !catalog.is_unique(name) || checks == Checks::SeedArchived {
                 continue;
             }
             let clash = (self
@@ -538,6 +539,9 @@ pub(super) enum Checks {
     Create,
     Update,
     Seed,
+    /// A seeded object that is archived: its unique values may be a live object's too (values
+    /// are unique among live objects; a snapshot holds both when a value moved on).
+    SeedArchived,
 }
 
 /// The properties the store writes itself (from the id and the times), on every type.
@@ -574,6 +578,12 @@ pub(super) fn stamp(
     if let Some(alias) = modified_alias {
         object.set(alias, modified, at, source);
     }
+}
+
+/// Roughly the bytes an object holds, counted against the portal's memory cap: the object, and
+/// its runs in the number index (built or not).
+pub(super) fn held(object_type: ObjectType, object: &CrmObject) -> usize {
+    object.weight() + super::number_index::weight(object_type, object)
 }
 
 /// A HubSpot object id: a positive integer as text.

@@ -141,3 +141,77 @@ impl fmt::Debug for ObjectTables {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Timestamp;
+    use crate::crm::WriteSource;
+
+    fn contact(id: u64, phone: &str, email: &str) -> CrmObject {
+        let mut object = CrmObject::new(id, Timestamp::now());
+        let source = WriteSource::import();
+        object.set("phone", phone.into(), Timestamp::now(), &source);
+        object.set("email", email.into(), Timestamp::now(), &source);
+        object
+    }
+
+    fn tables() -> ObjectTables {
+        let mut unique: [Vec<String>; 3] = Default::default();
+        unique[ObjectType::Contacts.index()] = vec!["email".into()];
+        ObjectTables::new(unique)
+    }
+
+    fn ids(objects: Vec<&CrmObject>) -> Vec<u64> {
+        objects.into_iter().map(|o| o.id).collect()
+    }
+
+    #[test]
+    fn a_built_index_follows_inserts_replacements_and_changes() {
+        let contacts = ObjectType::Contacts;
+        let mut tables = tables();
+        assert!(
+            tables.holding_digits(contacts, "52671").is_empty(),
+            "built empty"
+        );
+        tables.insert(contacts, contact(1, "(415) 555-2671", "ada@x.io"));
+        tables.insert(contacts, contact(2, "+1 415 555 2671", "bob@x.io"));
+        assert_eq!(ids(tables.holding_digits(contacts, "52671")), [1, 2]);
+        // A replacement (an update) forgets the old number and email.
+        tables.insert(contacts, contact(2, "+1 212 555 0100", "Cy@x.io"));
+        assert_eq!(ids(tables.holding_digits(contacts, "52671")), [1]);
+        assert_eq!(ids(tables.holding_digits(contacts, "50100")), [2]);
+        assert!(tables
+            .holding_value(contacts, "email", "bob@x.io")
+            .is_empty());
+        assert_eq!(ids(tables.holding_value(contacts, "email", "cy@X.IO")), [2]);
+        // A change in place, which no write makes today but the tables must follow.
+        let source = WriteSource::import();
+        tables.modify(contacts, 1, |o| {
+            o.set("phone", "".into(), Timestamp::now(), &source);
+            o.set("email", "dee@x.io".into(), Timestamp::now(), &source);
+        });
+        assert!(tables.holding_digits(contacts, "52671").is_empty());
+        assert!(tables
+            .holding_value(contacts, "email", "ada@x.io")
+            .is_empty());
+        assert_eq!(
+            ids(tables.holding_value(contacts, "email", "DEE@x.io")),
+            [1]
+        );
+        // Fewer digits than a run: every object is read.
+        assert_eq!(ids(tables.holding_digits(contacts, "0100")), [2]);
+    }
+
+    #[test]
+    fn a_clone_keeps_its_own_index() {
+        let contacts = ObjectType::Contacts;
+        let mut tables = tables();
+        tables.insert(contacts, contact(1, "(415) 555-2671", "ada@x.io"));
+        assert_eq!(ids(tables.holding_digits(contacts, "52671")), [1]);
+        let mut copy = tables.clone();
+        copy.insert(contacts, contact(1, "+1 212 555 0100", "ada@x.io"));
+        assert!(copy.holding_digits(contacts, "52671").is_empty());
+        assert_eq!(ids(tables.holding_digits(contacts, "52671")), [1]);
+    }
+}

@@ -71,7 +71,7 @@ pub fn match_caller(crm: &PortalCrm, portal_id: PortalId, caller: &str) -> Vec<C
     let tail = national_tail(caller);
     let country = crm.default_country();
     let matching = |object_type: ObjectType| {
-        crm.holding_digits(object_type, tail)
+        crm.holding_digits(object_type, &tail)
             .into_iter()
             .filter(move |object| {
                 !object.is_archived()
@@ -106,12 +106,15 @@ pub fn match_caller(crm: &PortalCrm, portal_id: PortalId, caller: &str) -> Vec<C
     contacts.chain(companies).collect()
 }
 
-/// The digits any way of writing `caller` keeps: the last seven of its national number, or all
-/// of a shorter one (a country code and a national prefix may be written or not, but the
-/// subscriber number is). A record whose digits do not hold them cannot be the caller.
-fn national_tail(caller: &str) -> &str {
-    let national = national_number(caller).unwrap_or_else(|| caller.trim_start_matches('+'));
-    &national[national.len().saturating_sub(RUN)..]
+/// The digits any way of writing `caller` keeps: the last `RUN` of its national number, or all
+/// of a shorter one (see `number_index::RUN`). A record whose digits do not hold them cannot be
+/// the caller. A caller that is not E.164 (never, from `caller_e164`) gives its last digits.
+fn national_tail(caller: &str) -> String {
+    let digits: String = match national_number(caller) {
+        Some(national) => national.to_string(),
+        None => caller.chars().filter(char::is_ascii_digit).collect(),
+    };
+    digits[digits.len().saturating_sub(RUN)..].to_string()
 }
 
 #[cfg(test)]
@@ -197,17 +200,22 @@ mod tests {
     }
 
     #[test]
-    fn the_tail_is_the_last_seven_digits_of_the_national_number_or_all_of_a_short_one() {
-        assert_eq!(national_tail("+18003569377"), "3569377");
+    fn the_tail_is_the_last_five_digits_of_the_national_number_or_all_of_a_short_one() {
+        assert_eq!(national_tail("+18003569377"), "69377");
         assert_eq!(national_tail("+50021234"), "21234");
         assert_eq!(national_tail("+6834002"), "4002");
+        assert_eq!(
+            national_tail("+1 415 ５５５ 2671"),
+            "52671",
+            "not E.164: its ASCII digits"
+        );
     }
 
     #[test]
     fn short_national_numbers_written_nationally_match() {
-        // Countries whose national numbers are shorter than seven digits: the Falklands (five),
-        // Niue (four), Andorra (six). Their last seven E.164 digits include the country code,
-        // which a number written nationally does not.
+        // Countries whose national numbers are short: the Falklands (five digits), Niue (four),
+        // Andorra (six). The last seven E.164 digits, the tail before, included the country
+        // code, which a number written nationally does not.
         for (country, written, caller) in [
             ("FK", "21234", "+50021234"),
             ("NU", "4002", "+6834002"),
@@ -224,6 +232,91 @@ mod tests {
                 "{country} {written}"
             );
         }
+    }
+
+    #[test]
+    fn numbers_whose_region_puts_digits_back_match_as_written() {
+        // libphonenumber completes these local forms (`national_prefix_transform_rule`): an
+        // area code in front, or an Argentine mobile's 15 turned into a leading 9.
+        for (country, written) in [
+            ("GG", "256789"),
+            ("JE", "789012"),
+            ("SM", "812345"),
+            ("NF", "12345"),
+            ("AR", "02983 15-123456"),
+            ("KY", "945 1234"),
+        ] {
+            let crm = crm_with(
+                country,
+                &[(ObjectType::Contacts, json!({"phone": written}))],
+            );
+            let caller = to_e164(written, country).expect("libphonenumber reads it");
+            assert_eq!(
+                ids(&match_caller(&crm, 1, &caller)),
+                [(ObjectType::Contacts, 100_001)],
+                "{country} {written:?} is {caller}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_example_number_of_every_region_matches_however_it_is_written() {
+        use phonenumber::metadata::DATABASE;
+        let mut checked = 0;
+        for region in DATABASE.iter().filter(|r| r.id() != "001") {
+            let d = region.descriptors();
+            let examples = [
+                Some(d.general()),
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ]
+            .into_iter()
+            .flatten()
+            .filter_map(|descriptor| descriptor.example());
+            // A rule that puts an area code back in front ("1481$1"): the number as written
+            // locally, without it.
+            let put_back = region
+                .national_prefix_transform_rule()
+                .and_then(|rule| rule.strip_suffix("$1"))
+                .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
+            let mut forms = Vec::new();
+            for example in examples {
+                forms.push(format!("+{} {example}", region.country_code()));
+                forms.push(example.to_string());
+                if let Some(prefix) = region.national_prefix() {
+                    forms.push(format!("{prefix}{example}"));
+                }
+                if let Some(local) = put_back.and_then(|digits| example.strip_prefix(digits)) {
+                    forms.push(local.to_string());
+                }
+            }
+            let records: Vec<_> = forms
+                .iter()
+                .map(|written| (ObjectType::Contacts, json!({ "phone": written })))
+                .collect();
+            let crm = crm_with(region.id(), &records);
+            for (n, written) in forms.iter().enumerate() {
+                let Some(caller) = to_e164(written, region.id()) else {
+                    continue;
+                };
+                let id = 100_001 + n as u64;
+                assert!(
+                    ids(&match_caller(&crm, 1, &caller)).contains(&(ObjectType::Contacts, id)),
+                    "{} {written:?} is {caller}, but does not match it",
+                    region.id()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 2_000, "only {checked} numbers read");
     }
 
     #[test]
