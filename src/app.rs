@@ -136,14 +136,16 @@ impl Emulator {
         }
         let listener = TcpListener::bind((config.host.as_str(), config.port))?;
         let address = listener.local_addr()?;
+        // One seed for the emulator and its sandboxes: clones share its CRM seeds.
+        let seed = config.fixture.to_seed();
         let state = web::Data::new(state_recipe(&config, config.journal_bytes)(Store::new(
-            config.fixture.to_seed(),
+            seed.clone(),
         )));
         let sandbox_state = state_recipe(&config, config.sandbox_journal_bytes);
         let shared_tls = state.clone();
         let sandboxes = web::Data::new(Sandboxes::new(
             config.sandboxes,
-            config.fixture.to_seed(),
+            seed,
             Box::new(move |store| sandbox_state(store).sharing_tls_with(&shared_tls)),
         ));
         let control = web::Data::new(ControlConfig {

@@ -29,7 +29,7 @@ pub mod transcript;
 pub mod unique_index;
 pub mod view;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use dashmap::DashMap;
 
@@ -54,18 +54,18 @@ pub use view::ObjectView;
 #[derive(Default)]
 pub struct Crm {
     portals: DashMap<PortalId, PortalCrm>,
-    /// Seeds of the portals not built yet.
-    unbuilt: DashMap<PortalId, CrmSeed>,
+    /// Seeds of the portals not built yet (shared with the store's seed).
+    unbuilt: DashMap<PortalId, Arc<CrmSeed>>,
 }
 
 impl Crm {
     /// Replaces every portal's CRM with the seeded ones.
-    pub fn load<'a>(&self, seeds: impl IntoIterator<Item = (PortalId, &'a CrmSeed)>) {
+    pub fn load<'a>(&self, seeds: impl IntoIterator<Item = (PortalId, &'a Arc<CrmSeed>)>) {
         self.unbuilt.clear();
         self.portals.clear();
         let mut seeded = Vec::new();
         for (portal_id, seed) in seeds {
-            self.unbuilt.insert(portal_id, seed.clone());
+            self.unbuilt.insert(portal_id, Arc::clone(seed));
             seeded.push(portal_id);
         }
         // A call that built one of these portals while the seeds were swapped may have left an
@@ -142,7 +142,7 @@ impl Crm {
 mod tests {
     use super::*;
 
-    fn seed_with_contact(id: u64) -> CrmSeed {
+    fn seed_with_contact(id: u64) -> Arc<CrmSeed> {
         let mut seed = CrmSeed::default();
         seed.objects[ObjectType::Contacts.index()] = vec![SeedObject {
             id: Some(id),
@@ -151,7 +151,7 @@ mod tests {
                 .collect(),
             ..SeedObject::default()
         }];
-        seed
+        Arc::new(seed)
     }
 
     fn contact_ids(crm: &Crm, portal: PortalId) -> Vec<u64> {

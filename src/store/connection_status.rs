@@ -142,7 +142,7 @@ mod tests {
             portals: vec![PortalSeed {
                 portal_id: 7,
                 users: vec![User::new(101), User::new(102)],
-                crm: crate::crm::CrmSeed::default(),
+                crm: Default::default(),
             }],
             ..Seed::default()
         });

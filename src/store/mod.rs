@@ -123,14 +123,14 @@ impl Store {
             .map(|e| PortalSeed {
                 portal_id: *e.key(),
                 users: e.value().values().copied().collect(),
-                crm: crm.remove(e.key()).unwrap_or_default(),
+                crm: Arc::new(crm.remove(e.key()).unwrap_or_default()),
             })
             .collect();
         // Portals that only have a CRM: an app installed in a portal the fixture does not list.
         portals.extend(crm.into_iter().map(|(portal_id, crm)| PortalSeed {
             portal_id,
             users: Vec::new(),
-            crm,
+            crm: Arc::new(crm),
         }));
         portals.sort_by_key(|p| p.portal_id);
         Seed {
