@@ -148,15 +148,9 @@ pub fn keypad_digits(value: &str) -> impl Iterator<Item = u8> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::Timestamp;
-    use crate::crm::WriteSource;
 
     fn contact(id: u64, phone: &str, mobile: &str) -> CrmObject {
-        let mut object = CrmObject::new(id, Timestamp::now());
-        let source = WriteSource::import();
-        object.set("phone", phone.into(), Timestamp::now(), &source);
-        object.set("mobilephone", mobile.into(), Timestamp::now(), &source);
-        object
+        CrmObject::with_properties(id, &[("phone", phone), ("mobilephone", mobile)])
     }
 
     #[test]

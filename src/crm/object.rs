@@ -135,7 +135,21 @@ impl CrmObject {
         }
     }
 
-    /// Roughly the bytes this object holds, for the portal's memory cap.
+    /// An object with these properties, set as a fixture seeds them (for tests).
+    #[cfg(test)]
+    pub fn with_properties(id: u64, properties: &[(&str, &str)]) -> Self {
+        let at = Timestamp::now();
+        let mut object = CrmObject::new(id, at);
+        for (name, value) in properties {
+            object.set(name, value.to_string(), at, &WriteSource::import());
+        }
+        object
+    }
+
+    /// Roughly the bytes this object holds, for the portal's memory cap. Each set property is
+    /// counted twice, once as its value and once in its history, as when the store kept a
+    /// separate map of values; the second count now stands for the indexes' copies (a unique
+    /// value lowercased) and keeps the cap where it was.
     pub fn weight(&self) -> usize {
         const OVERHEAD: usize = 48;
         let properties: usize = self

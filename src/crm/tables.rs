@@ -149,11 +149,7 @@ mod tests {
     use crate::crm::WriteSource;
 
     fn contact(id: u64, phone: &str, email: &str) -> CrmObject {
-        let mut object = CrmObject::new(id, Timestamp::now());
-        let source = WriteSource::import();
-        object.set("phone", phone.into(), Timestamp::now(), &source);
-        object.set("email", email.into(), Timestamp::now(), &source);
-        object
+        CrmObject::with_properties(id, &[("phone", phone), ("email", email)])
     }
 
     fn tables() -> ObjectTables {

@@ -75,18 +75,9 @@ impl UniqueIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::Timestamp;
-    use crate::crm::WriteSource;
 
     fn contact(id: u64, email: &str) -> CrmObject {
-        let mut object = CrmObject::new(id, Timestamp::now());
-        object.set(
-            "email",
-            email.into(),
-            Timestamp::now(),
-            &WriteSource::import(),
-        );
-        object
+        CrmObject::with_properties(id, &[("email", email)])
     }
 
     #[test]
