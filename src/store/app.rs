@@ -2,6 +2,8 @@
 //! and what it has registered (`CallingExtension`). The auth rules live here because they are
 //! rules about an app's credentials.
 
+use std::sync::Arc;
+
 use super::error::StoreError;
 use crate::domain::scope::{SCOPE_READ, SCOPE_WRITE};
 use crate::domain::LegacyVersion;
@@ -55,7 +57,9 @@ pub struct AppProfile {
     pub access_token: Option<Secret>,
     pub client_secret: Option<Secret>,
     pub auth_required: bool,
-    pub access_token_scopes: Vec<String>,
+    /// Shared, not copied: every app `acceptAnyAppId` provisions from a template holds the
+    /// template's list (by default every scope the emulator knows).
+    pub access_token_scopes: Arc<[String]>,
     pub signature_version: LegacyVersion,
     pub webhook_timeout_ms: Option<u64>,
     /// The portal and user the app's access token acts for, as an installed app's token does

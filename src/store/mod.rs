@@ -511,7 +511,7 @@ mod tests {
                 access_token: None,
                 client_secret: None,
                 auth_required: true,
-                access_token_scopes: Vec::new(),
+                access_token_scopes: Arc::from([]),
                 signature_version: Default::default(),
                 webhook_timeout_ms: None,
                 installed_portal_id: None,
