@@ -66,13 +66,18 @@ pub fn closest_endpoints(path: &str, count: usize) -> Vec<String> {
 }
 
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(no_endpoint(&req))
+}
+
+/// The 404 for `req`'s path, naming the closest endpoints.
+pub fn no_endpoint(req: &HttpRequest) -> ApiError {
     let path = req.path();
     let suggestions = closest_endpoints(path, 3);
-    Err(ApiError::NotFound(format!(
+    ApiError::NotFound(format!(
         "No endpoint matches {} {path}. The closest endpoints are: {}.",
         req.method(),
         suggestions.join("; ")
-    )))
+    ))
 }
 
 #[cfg(test)]

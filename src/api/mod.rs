@@ -16,6 +16,7 @@ pub(crate) mod fallback;
 pub(crate) mod inbound_call;
 pub(crate) mod method;
 pub(crate) mod observe;
+pub(crate) mod path_segment;
 pub(crate) mod recording;
 pub(crate) mod resource;
 pub(crate) mod routes;
@@ -25,6 +26,7 @@ pub(crate) mod transcripts;
 use actix_web::middleware::from_fn;
 use actix_web::{web, Scope};
 
+use path_segment::TakeSegment;
 use routes::Mount;
 pub use routes::PATH_FAMILIES;
 
@@ -47,25 +49,25 @@ pub fn scope() -> Scope<
         }
     }
     for prefix in PATH_FAMILIES {
-        // The family's static prefix first (a string compare), then its token APIs' paths and
-        // its `{appId}` scope: the patterns with a segment to capture, whose matching is a regex
-        // (actix's regex-lite, without literal prefilters), then run on the short tail only,
-        // and no other family's or API's pattern runs on the path at all.
+        // The family's static prefix first (a string compare), then its token APIs' paths, then
+        // its apps: `{appId}` taken off the path by `TakeSegment`, not by a pattern (actix
+        // matches those with a regex). No other family's or API's pattern runs on the path.
         let mut family = web::scope(prefix);
         for token_api in routes::TOKEN_APIS {
             if let Mount::InFamily(configure) = token_api.mount {
                 family = family.configure(configure);
             }
         }
-        let mut app = web::scope("/{appId}");
+        // Every path the token APIs do not take is an app's: the empty prefix matches it all,
+        // and a path without an app id meets the scope's 404.
+        let mut app = web::scope("");
         for endpoint in routes::endpoints() {
             app = app.service((endpoint.service)());
         }
-        api = api.service(
-            family
-                .service(app.default_service(web::to(fallback::not_found)))
-                .default_service(web::to(fallback::not_found)),
-        );
+        let app = app
+            .default_service(web::to(fallback::not_found))
+            .wrap(TakeSegment("appId"));
+        api = api.service(family.service(app));
     }
     api.service(crm::scope())
         .default_service(web::to(fallback::not_found))

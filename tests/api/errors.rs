@@ -301,6 +301,69 @@ async fn unknown_routes_list_the_closest_endpoints() {
     .await;
 }
 
+/// A path whose app id or object type is missing or empty is no endpoint (a 404 naming the
+/// closest), and a present one, however odd, is read as the id or type it stands for.
+#[tokio::test]
+async fn paths_without_an_app_or_a_type_are_not_found() {
+    let app = spawn_app().await;
+    for path in [
+        "/crm/v3/extensions/calling",
+        "/crm/v3/extensions/calling/",
+        "/crm/v3/extensions/calling//settings",
+        "/crm/extensions/calling/2026-03//settings/channel-connection",
+        "/crm/v3/objects",
+        "/crm/v3/objects/",
+        "/crm/v3/objects//search",
+    ] {
+        let body = expect_error(
+            app.call(Method::GET, path, None).await,
+            404,
+            "OBJECT_NOT_FOUND",
+        )
+        .await;
+        assert!(
+            body["message"].as_str().unwrap().contains("{appId}")
+                || body["message"].as_str().unwrap().contains("{objectType}"),
+            "{path}: {body}"
+        );
+    }
+    // The segment after the family is the app id, whatever it spells: `settings` with nothing
+    // after it is an app without a resource, and a blank is an invalid id.
+    let body = expect_error(
+        app.call(Method::GET, "/crm/v3/extensions/calling/settings", None)
+            .await,
+        404,
+        "OBJECT_NOT_FOUND",
+    )
+    .await;
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("/crm/v3/extensions/calling/{appId}/settings"));
+    let body = expect_error(
+        app.call(Method::GET, "/crm/v3/extensions/calling/%20/settings", None)
+            .await,
+        400,
+        "VALIDATION_ERROR",
+    )
+    .await;
+    assert_eq!(
+        fields_in(&body),
+        [("appId".into(), "INVALID_APP_ID".into())]
+    );
+    // And the segment after /crm/v3/objects is the type.
+    let body = expect_error(
+        app.call(Method::GET, "/crm/v3/objects/widgets", None).await,
+        404,
+        "OBJECT_NOT_FOUND",
+    )
+    .await;
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("no object type \"widgets\""));
+}
+
 #[tokio::test]
 async fn wrong_methods_get_405_with_allow() {
     let app = spawn_app().await;
