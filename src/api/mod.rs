@@ -67,7 +67,13 @@ pub fn scope() -> Scope<
         let app = app
             .default_service(web::to(fallback::not_found))
             .wrap(TakeSegment("appId"));
-        api = api.service(family.service(app));
+        // The family's default is unreachable while the app scope takes every path; kept so
+        // that no rearrangement can fall through to actix's bare 404.
+        api = api.service(
+            family
+                .service(app)
+                .default_service(web::to(fallback::not_found)),
+        );
     }
     api.service(crm::scope())
         .default_service(web::to(fallback::not_found))

@@ -364,6 +364,24 @@ async fn paths_without_an_app_or_a_type_are_not_found() {
         .contains("no object type \"widgets\""));
 }
 
+/// A CRM path's 405 names the methods of the resource it reached, however its type is spelled.
+#[tokio::test]
+async fn crm_405s_name_the_methods_of_the_resource() {
+    let app = spawn_app().await;
+    for (path, allow) in [
+        ("/crm/v3/objects/contacts/search", "POST"),
+        ("/crm/v3/objects/%63ontacts/search", "POST"),
+        ("/crm/v3/objects/calls/batch/read", "POST"),
+        ("/crm/v3/objects/calls", "GET, POST"),
+        ("/crm/v3/objects/calls/", "GET, POST"),
+        ("/crm/v3/objects/%63alls/1", "GET, PATCH, DELETE"),
+    ] {
+        let response = app.call(Method::PUT, path, Some(&json!({}))).await;
+        assert_eq!(response.headers()["allow"], allow, "{path}");
+        expect_error(response, 405, "VALIDATION_ERROR").await;
+    }
+}
+
 #[tokio::test]
 async fn wrong_methods_get_405_with_allow() {
     let app = spawn_app().await;

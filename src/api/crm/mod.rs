@@ -74,17 +74,21 @@ pub const CRM_ENDPOINTS: &[CrmEndpoint] = &[
 /// app's id is in the path families (`api::scope`): a pattern such as `/{objectType}` is matched
 /// by a regex (actix's regex-lite, an NFA simulation), ~3 % of a CRM create.
 pub fn scope() -> Scope {
-    web::scope(OBJECTS).service(object_type_scope().wrap(TakeSegment(OBJECT_TYPE)))
+    web::scope(OBJECTS)
+        .service(object_type_scope().wrap(TakeSegment(OBJECT_TYPE)))
+        // Unreachable while the scope above takes every path (a path without a type is answered
+        // by `TakeSegment`); kept so that no rearrangement can fall through to actix's bare 404.
+        .default_service(web::to(super::fallback::not_found))
 }
 
-/// Everything under the prefix: a path without a type meets this scope's 404.
+/// Everything under the prefix, once the type is taken.
 fn object_type_scope() -> Scope {
     web::scope("")
         .service(
             web::resource(["", "/"])
                 .route(method::get().to(objects::list))
                 .route(method::post().to(objects::create))
-                .default_service(web::to(not_allowed)),
+                .default_service(not_allowed("")),
         )
         .service(post_only("/batch/create", method::post().to(batch::create)))
         .service(post_only("/batch/read", method::post().to(batch::read)))
@@ -100,35 +104,31 @@ fn object_type_scope() -> Scope {
                 .route(method::get().to(objects::get))
                 .route(method::patch().to(objects::update))
                 .route(method::delete().to(objects::archive))
-                .default_service(web::to(not_allowed)),
+                .default_service(not_allowed("/{objectId}")),
         )
         .default_service(web::to(super::fallback::not_found))
 }
 
-fn post_only(path: &str, route: actix_web::Route) -> actix_web::Resource {
+fn post_only(path: &'static str, route: actix_web::Route) -> actix_web::Resource {
     web::resource(path)
         .route(route)
-        .default_service(web::to(not_allowed))
+        .default_service(not_allowed(path))
 }
 
-/// A 405 naming the methods the path takes.
-async fn not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let tail = req
-        .match_info()
-        .get("objectType")
-        .and_then(|t| {
-            req.path()
-                .split_once(&format!("/objects/{t}"))
-                .map(|(_, rest)| rest.trim_end_matches('/').to_string())
-        })
-        .unwrap_or_default();
+/// The default of the resource at `path`: a 405 naming the methods `CRM_ENDPOINTS` gives it.
+/// Each resource knows its own (reading them off the request's path instead named the wrong
+/// ones for a percent-encoded type, `/crm/v3/objects/%63ontacts/search`).
+fn not_allowed(path: &'static str) -> actix_web::Route {
     let endpoint = CRM_ENDPOINTS
         .iter()
-        .find(|e| e.path == tail)
-        .or_else(|| CRM_ENDPOINTS.iter().find(|e| e.path == "/{objectId}"))
-        .expect("the table has /{objectId}");
-    let allow = endpoint.methods.to_vec();
-    Err(ApiError::method_not_allowed(&req, allow))
+        .find(|endpoint| endpoint.path == path)
+        .expect("every CRM resource is in CRM_ENDPOINTS");
+    web::to(move |req: HttpRequest| async move {
+        Err::<HttpResponse, _>(ApiError::method_not_allowed(
+            &req,
+            endpoint.methods.to_vec(),
+        ))
+    })
 }
 
 #[cfg(test)]
