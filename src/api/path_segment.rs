@@ -77,6 +77,9 @@ where
         // what was skipped before it always fit actix's u16 offsets.
         let taken = u16::try_from(1 + segment.len()).expect("URIs are under 64 KiB");
         let value = segment.to_owned();
+        // `add_static` is public but hidden from actix-router's docs (0.5, pinned by Cargo.lock);
+        // were an upgrade to drop it, every app and CRM route would fail to build, not quietly
+        // misroute.
         path.add_static(self.name, value);
         path.skip(taken);
         let routed: fn(Result<ServiceResponse<B>, Error>) -> Answered<B> =
