@@ -21,7 +21,6 @@ use std::process::Command;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=link/startup-order.txt");
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
     if var("CARGO_CFG_TARGET_OS") != "linux" || var("CARGO_CFG_TARGET_ENV") != "gnu" {
         return;
     }
@@ -43,7 +42,6 @@ fn main() {
 /// scripts as RUSTC_LINKER) or chosen by flags (`-C linker=…`, `-C linker-features=…`,
 /// `-C link-arg=-fuse-ld=…`).
 fn links_with_rust_lld() -> bool {
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
     if var("TARGET") != "x86_64-unknown-linux-gnu" || !var("RUSTC_LINKER").is_empty() {
         return false;
     }
@@ -63,4 +61,9 @@ fn links_with_rust_lld() -> bool {
         .map(|p| p.parse::<u32>().unwrap_or(0));
     let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
     (major, minor) >= (1, 90)
+}
+
+/// A variable cargo sets for build scripts, or "" without it.
+fn var(name: &str) -> String {
+    std::env::var(name).unwrap_or_default()
 }

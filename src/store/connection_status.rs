@@ -101,7 +101,7 @@ mod tests {
                 access_token: None,
                 client_secret: None,
                 auth_required: false,
-                access_token_scopes: std::sync::Arc::from([]),
+                access_token_scopes: Default::default(),
                 signature_version: Default::default(),
                 webhook_timeout_ms: None,
                 installed_portal_id: None,
