@@ -4,13 +4,13 @@
 //! Pure: no HTTP and no fixture format. The object types and their scopes (`object_type`),
 //! HubSpot's association types (`associations`), property catalogs with HubSpot's defaults as
 //! vendored data and the fixture's custom properties (`properties`), objects with their history
-//! (`object`), what writes send (`input`) and reads show (`view`), search (`search`), one
-//! portal's store and its limits (`portal`), its objects by type with indexes of their unique
-//! values and of their phone numbers' digits (`tables`, `unique_index`, `number_index`), bounded pages of it for the
-//! emulator's own readers (`page`), third-party transcripts kept with their calls
-//! (`transcript`), its seed and snapshot (`seed`), and `Crm`, every portal's CRM behind one lock
-//! per portal. Errors are `CrmError`; the HubSpot API adapter maps
-//! them to HubSpot's envelope.
+//! (`object`), what writes send (`input`) and reads show (`view`), an object copied out as a
+//! write left it (`written`), search (`search`), one portal's store and its limits (`portal`),
+//! its objects by type with indexes of their unique values and of their phone numbers' digits
+//! (`tables`, `unique_index`, `number_index`), bounded pages of it for the emulator's own
+//! readers (`page`), third-party transcripts kept with their calls (`transcript`), its seed and
+//! snapshot (`seed`), and `Crm`, every portal's CRM behind one lock per portal. Errors are
+//! `CrmError`; the HubSpot API adapter maps them to HubSpot's envelope.
 
 pub mod associations;
 pub mod error;
@@ -28,6 +28,7 @@ pub mod tables;
 pub mod transcript;
 pub mod unique_index;
 pub mod view;
+pub mod written;
 
 use std::sync::{Arc, OnceLock};
 
@@ -43,6 +44,7 @@ pub use portal::PortalCrm;
 pub use seed::{CrmSeed, SeedAssociation, SeedObject, SeedProblem, SeedTranscript};
 pub use transcript::{Speaker, Transcript, Utterance};
 pub use view::ObjectView;
+pub use written::WrittenObject;
 
 /// Every portal's CRM. A portal the seed does not declare (an app installed in a portal the
 /// fixture does not list) gets an empty CRM with the defaults on its first write.

@@ -13,7 +13,7 @@ use std::time::Duration;
 use super::request::InboundCall;
 use super::status::CALL_STATUSES;
 use crate::clock::Timestamp;
-use crate::crm::CrmObject;
+use crate::crm::{CrmObject, WrittenObject};
 use crate::webhook::validator::e164_problem;
 use crate::webhook::Finding;
 
@@ -153,12 +153,26 @@ impl CallProperties for CrmObject {
 /// Findings on a call engagement as it stands in the CRM: its properties judged whole, with
 /// what HubSpot itself saw of the call (`CrmObject::observed_duration`).
 pub fn judge_call(call: &CrmObject, needs_recording: bool) -> Vec<Finding> {
+    judge_whole_call(call, needs_recording, call.observed_duration)
+}
+
+/// Findings on a call engagement as a write left it, copied out of the CRM: as `judge_call`
+/// finds on the stored call.
+pub fn judge_written_call(call: &WrittenObject, needs_recording: bool) -> Vec<Finding> {
+    judge_whole_call(&call.properties, needs_recording, call.observed_duration)
+}
+
+fn judge_whole_call(
+    properties: &impl CallProperties,
+    needs_recording: bool,
+    observed: Option<Duration>,
+) -> Vec<Finding> {
     judge_call_properties(
-        call,
+        properties,
         "/properties",
         Written::Whole,
         needs_recording,
-        call.observed_duration,
+        observed,
     )
 }
 

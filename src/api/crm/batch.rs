@@ -123,7 +123,7 @@ fn write_batch<T>(
     label: impl Fn(usize, &T) -> (String, String),
 ) -> Result<HttpResponse, ApiError> {
     let judge = CallJudge::of(req, call);
-    let (response, judged) = shared(req).store.crm().write(call.portal_id, |crm| {
+    let (response, calls) = shared(req).store.crm().write(call.portal_id, |crm| {
         check(crm)?;
         let mut ids = Vec::new();
         let response = respond(
@@ -136,9 +136,9 @@ fn write_batch<T>(
             },
             label,
         );
-        Ok::<_, ApiError>((response, judge.judge(crm, &ids)))
+        Ok::<_, ApiError>((response, judge.copy(crm, &ids)))
     })?;
-    judged::journal(req, call, judged);
+    judged::journal(req, call, judge.judge(calls));
     Ok(response)
 }
 
@@ -202,7 +202,10 @@ pub async fn create(
         |_| Ok(()),
         |crm, input| {
             let id = crm.create(call.object_type, input, &source)?;
-            Ok((id, written(crm, call.object_type, id, &input.properties)))
+            Ok((
+                id,
+                written(crm, call.object_type, id).view(call.object_type, input.properties.keys()),
+            ))
         },
         |index, _| ("inputs".into(), index.to_string()),
     )
@@ -283,7 +286,10 @@ pub async fn update(
                 &input.properties,
                 &source,
             )?;
-            Ok((id, written(crm, call.object_type, id, &input.properties)))
+            Ok((
+                id,
+                written(crm, call.object_type, id).view(call.object_type, input.properties.keys()),
+            ))
         },
         |_, input| ("ids".into(), input.id.clone()),
     )
@@ -323,7 +329,8 @@ pub async fn upsert(
                 &input.properties,
                 &source,
             )?;
-            let mut view = written(crm, call.object_type, id, &input.properties);
+            let mut view =
+                written(crm, call.object_type, id).view(call.object_type, input.properties.keys());
             view.new = Some(new);
             Ok((id, view))
         },

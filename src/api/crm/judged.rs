@@ -3,9 +3,10 @@
 //! needs when the app has recording settings) and journaled for the control API and the
 //! dashboard. The write itself is HubSpot's answer; findings never change it.
 //!
-//! A handler takes three steps: `CallJudge::of` before the write (what the app has, read
-//! outside the CRM's lock), `judge` inside the write's own lock (the calls as written, without
-//! locking the portal a second time to read them back), `journal` once the lock is released.
+//! A handler takes four steps: `CallJudge::of` before the write (what the app has, read outside
+//! the CRM's lock), `copy` inside the write's own lock (the calls as written, without locking
+//! the portal a second time to read them back), then `judge` and `journal` once the lock is
+//! released, so that other writers of the portal do not wait on the judging.
 
 use std::collections::BTreeMap;
 
@@ -14,9 +15,9 @@ use actix_web::HttpRequest;
 use super::auth::CrmCall;
 use crate::clock::Timestamp;
 use crate::context::state_of;
-use crate::crm::{ObjectType, PortalCrm};
+use crate::crm::{ObjectType, PortalCrm, WrittenObject};
 use crate::domain::Finding;
-use crate::inbound_call::judge::judge_call;
+use crate::inbound_call::judge::judge_written_call;
 use crate::inbound_call::CallWriteReport;
 
 /// How one request's call writes are judged; `None` inside for contacts and companies.
@@ -40,17 +41,29 @@ impl CallJudge {
         CallJudge { needs_recording }
     }
 
-    /// Judges the calls `ids` in `crm`, where the request just wrote them.
-    pub fn judge(&self, crm: &PortalCrm, ids: &[u64]) -> JudgedCalls {
+    /// Copies of the calls `ids` in `crm`, where the request just wrote them, for `judge`
+    /// (none unless the request writes calls).
+    pub fn copy(&self, crm: &PortalCrm, ids: &[u64]) -> Vec<WrittenObject> {
+        if self.needs_recording.is_none() {
+            return Vec::new();
+        }
+        ids.iter()
+            .filter_map(|&id| crm.object(ObjectType::Calls, id))
+            .map(WrittenObject::of)
+            .collect()
+    }
+
+    /// Judges the calls a request wrote, as copied from the CRM (none unless it writes calls).
+    pub fn judge(&self, calls: impl IntoIterator<Item = WrittenObject>) -> JudgedCalls {
         let Some(needs_recording) = self.needs_recording else {
             return JudgedCalls::default();
         };
         JudgedCalls(
-            ids.iter()
-                .filter_map(|&id| crm.object(ObjectType::Calls, id))
-                .map(|object| {
-                    let findings = judge_call(object, needs_recording);
-                    (object.id, object.property_map(), findings)
+            calls
+                .into_iter()
+                .map(|call| {
+                    let findings = judge_written_call(&call, needs_recording);
+                    (call.id, call.properties, findings)
                 })
                 .collect(),
         )

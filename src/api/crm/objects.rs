@@ -11,7 +11,7 @@ use super::judged::{self, CallJudge};
 use super::query::QueryParams;
 use super::reply::{json, read_body, shared};
 use crate::api::error::ApiError;
-use crate::crm::{ObjectInput, ObjectView, ReadOptions};
+use crate::crm::{ObjectInput, ObjectType, ObjectView, PortalCrm, ReadOptions, WrittenObject};
 
 /// The read options of a query string (`properties`, `propertiesWithHistory`, `associations`,
 /// `archived`), as GET one and GET list take them.
@@ -99,52 +99,21 @@ pub async fn create(
     )
     .await?;
     let judge = CallJudge::of(&req, &call);
-    let (view, judged) = shared(&req).store.crm().write(call.portal_id, |crm| {
+    let object = shared(&req).store.crm().write(call.portal_id, |crm| {
         let id = crm.create(call.object_type, &input, &call.source())?;
-        let view = written(crm, call.object_type, id, &input.properties);
-        Ok::<_, ApiError>((view, judge.judge(crm, &[id])))
+        Ok::<_, ApiError>(written(crm, call.object_type, id))
     })?;
-    judged::journal(&req, &call, judged);
+    let view = object.view(call.object_type, input.properties.keys());
+    judged::journal(&req, &call, judge.judge([object]));
     Ok(json(StatusCode::CREATED, &view))
 }
 
-/// A write answers with the type's default properties and the ones it set, as HubSpot does.
-pub fn written_options(
-    object_type: crate::crm::ObjectType,
-    properties: &Map<String, Value>,
-) -> ReadOptions {
-    let mut names: Vec<String> = object_type
-        .default_properties()
-        .iter()
-        .map(|name| name.to_string())
-        .collect();
-    names.extend(
-        properties
-            .keys()
-            .filter(|k| !names.contains(k))
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
-    ReadOptions {
-        properties: names,
-        ..ReadOptions::default()
-    }
-}
-
-/// The object `id` just written, as the write answers it.
-pub fn written(
-    crm: &crate::crm::PortalCrm,
-    object_type: crate::crm::ObjectType,
-    id: u64,
-    properties: &Map<String, Value>,
-) -> ObjectView {
-    let object = crm
-        .object(object_type, id)
-        .expect("the object was just written");
-    crm.render(
-        object_type,
-        object,
-        &written_options(object_type, properties),
+/// The object `id` just written, copied out of the portal under the write's lock: the write
+/// answers with `WrittenObject::view` and the call judge reads it once the lock is released.
+pub fn written(crm: &PortalCrm, object_type: ObjectType, id: u64) -> WrittenObject {
+    WrittenObject::of(
+        crm.object(object_type, id)
+            .expect("the object was just written"),
     )
 }
 
@@ -187,7 +156,7 @@ pub async fn update(
     .await?;
     let id = object_id(&req);
     let judge = CallJudge::of(&req, &call);
-    let (view, judged) = shared(&req).store.crm().write(call.portal_id, |crm| {
+    let object = shared(&req).store.crm().write(call.portal_id, |crm| {
         let id = crm.update(
             call.object_type,
             &id,
@@ -195,10 +164,10 @@ pub async fn update(
             &input.properties,
             &call.source(),
         )?;
-        let view = written(crm, call.object_type, id, &input.properties);
-        Ok::<_, ApiError>((view, judge.judge(crm, &[id])))
+        Ok::<_, ApiError>(written(crm, call.object_type, id))
     })?;
-    judged::journal(&req, &call, judged);
+    let view = object.view(call.object_type, input.properties.keys());
+    judged::journal(&req, &call, judge.judge([object]));
     Ok(json(StatusCode::OK, &view))
 }
 
