@@ -47,3 +47,61 @@ pub fn is_dialable(number: &str) -> bool {
     cache.insert(number.to_string(), dialable);
     dialable
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every example number libphonenumber's metadata gives (each region, each type), as E.164,
+    /// then each with one digit more and one digit fewer: what the validity patterns see.
+    fn example_numbers() -> Vec<String> {
+        use phonenumber::metadata::DATABASE;
+        let mut numbers = Vec::new();
+        for region in DATABASE.iter().filter(|r| r.id() != "001") {
+            let d = region.descriptors();
+            let examples = [
+                Some(d.general()),
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ]
+            .into_iter()
+            .flatten()
+            .filter_map(|descriptor| descriptor.example());
+            for example in examples {
+                let e164 = format!("+{}{example}", region.country_code());
+                numbers.push(format!("{e164}5"));
+                numbers.push(e164[..e164.len() - 1].to_string());
+                numbers.push(e164);
+            }
+        }
+        numbers.sort();
+        numbers.dedup();
+        numbers
+    }
+
+    /// The patterns judge these numbers exactly as they did when compiled with Unicode classes
+    /// (libphonenumber's regexes are compiled ASCII-only: vendor/regex-cache). The digest is
+    /// that of the dialable numbers, one per line, as upstream regex-cache 0.2.1 judged them.
+    #[test]
+    fn libphonenumbers_examples_and_their_neighbours_are_judged_as_with_unicode_classes() {
+        use sha2::{Digest, Sha256};
+        let numbers = example_numbers();
+        let dialable: Vec<&str> = (numbers.iter().map(String::as_str))
+            .filter(|n| is_dialable(n))
+            .collect();
+        assert_eq!((numbers.len(), dialable.len()), (2996, 1169));
+        let digest = Sha256::digest(dialable.join("\n"));
+        assert_eq!(
+            format!("{digest:x}"),
+            "0057a48c986aefc91b9eedf9930e6e85125dbfc61c0e07e49bffff320ca5de2c"
+        );
+    }
+}
