@@ -26,10 +26,28 @@ pub struct WrittenObject {
 }
 
 impl WrittenObject {
+    /// A copy with every set property: what the call judge and its journal read.
     pub fn of(object: &CrmObject) -> Self {
+        Self::with_properties(object, object.property_map())
+    }
+
+    /// A copy with only the properties the answer to a write of `set` shows (`view`): the
+    /// type's defaults and the set ones. A contact may hold many more.
+    pub fn answered<'a>(
+        object: &CrmObject,
+        object_type: ObjectType,
+        set: impl IntoIterator<Item = &'a String>,
+    ) -> Self {
+        let properties = answer_names(object_type, set)
+            .filter_map(|name| Some((name.to_string(), object.get(name)?.to_string())))
+            .collect();
+        Self::with_properties(object, properties)
+    }
+
+    fn with_properties(object: &CrmObject, properties: BTreeMap<String, String>) -> Self {
         WrittenObject {
             id: object.id,
-            properties: object.property_map(),
+            properties,
             created_at: object.created_at,
             updated_at: object.updated_at,
             archived_at: object.archived_at,
@@ -45,8 +63,7 @@ impl WrittenObject {
         object_type: ObjectType,
         set: impl IntoIterator<Item = &'a String>,
     ) -> ObjectView {
-        let defaults = object_type.default_properties().iter().copied();
-        let names = defaults.chain(set.into_iter().map(String::as_str));
+        let names = answer_names(object_type, set);
         ObjectView {
             id: self.id.to_string(),
             properties: names
@@ -61,6 +78,16 @@ impl WrittenObject {
             new: None,
         }
     }
+}
+
+/// The names a write's answer shows: the type's default properties, then the ones it set
+/// (a name may come twice: the answer is a map).
+fn answer_names<'a>(
+    object_type: ObjectType,
+    set: impl IntoIterator<Item = &'a String>,
+) -> impl Iterator<Item = &'a str> {
+    let defaults = object_type.default_properties().iter().copied();
+    defaults.chain(set.into_iter().map(String::as_str))
 }
 
 #[cfg(test)]
@@ -98,8 +125,12 @@ mod tests {
             ..ReadOptions::default()
         };
         let rendered = render(ObjectType::Calls, &object, &options, |_, _| true);
-        let written = WrittenObject::of(&object);
-        assert_eq!(written.view(ObjectType::Calls, &set), rendered);
+        let whole = WrittenObject::of(&object);
+        assert_eq!(whole.view(ObjectType::Calls, &set), rendered);
+        let answered = WrittenObject::answered(&object, ObjectType::Calls, &set);
+        assert_eq!(answered.view(ObjectType::Calls, &set), rendered);
+        assert!(!answered.properties.contains_key("hs_call_body"));
+        assert!(whole.properties.contains_key("hs_call_body"));
         let shown = &rendered.properties;
         assert_eq!(shown["hs_call_status"], None, "unset reads as null");
         assert!(!shown.contains_key("hs_call_body"));

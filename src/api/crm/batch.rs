@@ -11,13 +11,13 @@ use serde_json::{json, Map, Value};
 
 use super::auth::CrmCall;
 use super::judged::{self, CallJudge};
-use super::objects::written;
+use super::objects::just_written;
 use super::query::QueryParams;
 use super::reply::{json, read_body, shared};
 use crate::api::error::ApiError;
 use crate::clock::Timestamp;
 use crate::crm::input::id_text;
-use crate::crm::{ObjectInput, ObjectView, PortalCrm, ReadOptions};
+use crate::crm::{ObjectInput, ObjectType, ObjectView, PortalCrm, ReadOptions, WrittenObject};
 
 /// HubSpot's cap on a batch's inputs.
 pub const MAX_BATCH_INPUTS: usize = 100;
@@ -73,26 +73,46 @@ struct BatchResponse {
     completed_at: Timestamp,
 }
 
-/// Runs `each` on every input, gathering results and errors (with each failed input's id or
-/// position in `context`), and answers `ok` (or 207 when something failed).
-fn respond<T>(
-    inputs: &[T],
-    ok: StatusCode,
-    mut each: impl FnMut(&T) -> Result<ObjectView, ApiError>,
+/// What a batch did, input by input: the results in order, and an error for each failed input
+/// (with its id or position in `context`).
+struct Outcome<R> {
+    started_at: Timestamp,
+    results: Vec<R>,
+    errors: Vec<Value>,
+}
+
+/// Runs `each` on every input, gathering results and errors.
+fn run_each<'a, T, R>(
+    inputs: &'a [T],
+    mut each: impl FnMut(&'a T) -> Result<R, ApiError>,
     label: impl Fn(usize, &T) -> (String, String),
-) -> HttpResponse {
+) -> Outcome<R> {
     let started_at = Timestamp::now();
     let mut results = Vec::new();
     let mut errors = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
         match each(input) {
-            Ok(view) => results.push(view),
+            Ok(result) => results.push(result),
             Err(error) => {
                 let (key, value) = label(index, input);
                 errors.push(standard_error(&error, json!({ key: [value] })));
             }
         }
     }
+    Outcome {
+        started_at,
+        results,
+        errors,
+    }
+}
+
+/// The batch's answer: `ok`, or 207 when something failed.
+fn respond(outcome: Outcome<ObjectView>, ok: StatusCode) -> HttpResponse {
+    let Outcome {
+        started_at,
+        results,
+        errors,
+    } = outcome;
     let status = if errors.is_empty() {
         ok
     } else {
@@ -109,35 +129,74 @@ fn respond<T>(
     json(status, &body)
 }
 
+/// One input's object as its write left it, answered once the portal's lock is released.
+struct Written<'a> {
+    object: WrittenObject,
+    /// The properties the input wrote (the answer shows them).
+    set: &'a Map<String, Value>,
+    /// Upserts only: whether the object was created.
+    new: Option<bool>,
+}
+
+impl<'a> Written<'a> {
+    /// The object `id` a write of `set` just stored in `crm`, copied for its answer.
+    fn copy(
+        crm: &PortalCrm,
+        object_type: ObjectType,
+        id: u64,
+        set: &'a Map<String, Value>,
+    ) -> Self {
+        let object = just_written(crm, object_type, id);
+        Written {
+            object: WrittenObject::answered(object, object_type, set.keys()),
+            set,
+            new: None,
+        }
+    }
+
+    fn view(self, object_type: ObjectType) -> ObjectView {
+        let mut view = self.object.view(object_type, self.set.keys());
+        view.new = self.new;
+        view
+    }
+}
+
 /// A batch that writes, the one shape of create, update and upsert: `check` looks at the whole
 /// batch first (a 400 refuses it all), then `write` runs on every input under the portal's lock
-/// and gives the id written with its view; the answer is `respond`'s, and every call written is
-/// judged (`judged`).
-fn write_batch<T>(
+/// and gives the id written with a copy of the object; the answer is made from the copies once
+/// the lock is released, and every call written is judged (`judged`) as the whole batch left it.
+fn write_batch<'a, T>(
     req: &HttpRequest,
     call: &CrmCall,
-    inputs: &[T],
+    inputs: &'a [T],
     ok: StatusCode,
     check: impl FnOnce(&PortalCrm) -> Result<(), ApiError>,
-    mut write: impl FnMut(&mut PortalCrm, &T) -> Result<(u64, ObjectView), ApiError>,
+    mut write: impl FnMut(&mut PortalCrm, &'a T) -> Result<(u64, Written<'a>), ApiError>,
     label: impl Fn(usize, &T) -> (String, String),
 ) -> Result<HttpResponse, ApiError> {
     let judge = CallJudge::of(req, call);
-    let (response, calls) = shared(req).store.crm().write(call.portal_id, |crm| {
+    let (outcome, calls) = shared(req).store.crm().write(call.portal_id, |crm| {
         check(crm)?;
         let mut ids = Vec::new();
-        let response = respond(
+        let outcome = run_each(
             inputs,
-            ok,
             |input| {
-                let (id, view) = write(crm, input)?;
+                let (id, written) = write(crm, input)?;
                 ids.push(id);
-                Ok(view)
+                Ok(written)
             },
             label,
         );
-        Ok::<_, ApiError>((response, judge.copy(crm, &ids)))
+        Ok::<_, ApiError>((outcome, judge.copy(crm, &ids)))
     })?;
+    let outcome = Outcome {
+        started_at: outcome.started_at,
+        results: (outcome.results.into_iter())
+            .map(|written| written.view(call.object_type))
+            .collect(),
+        errors: outcome.errors,
+    };
+    let response = respond(outcome, ok);
     judged::journal(req, call, judge.judge(calls));
     Ok(response)
 }
@@ -202,10 +261,8 @@ pub async fn create(
         |_| Ok(()),
         |crm, input| {
             let id = crm.create(call.object_type, input, &source)?;
-            Ok((
-                id,
-                written(crm, call.object_type, id).view(call.object_type, input.properties.keys()),
-            ))
+            let written = Written::copy(crm, call.object_type, id, &input.properties);
+            Ok((id, written))
         },
         |index, _| ("inputs".into(), index.to_string()),
     )
@@ -235,9 +292,8 @@ pub async fn read(
     let id_property = body.id_property;
     shared(&req).store.crm().read(call.portal_id, |crm| {
         check_id_properties(crm, call.object_type, [id_property.as_deref()])?;
-        Ok(respond(
+        let outcome = run_each(
             &body.inputs,
-            StatusCode::OK,
             |input| {
                 let object = crm.find(
                     call.object_type,
@@ -248,7 +304,8 @@ pub async fn read(
                 Ok(crm.render(call.object_type, object, &options))
             },
             |_, input| ("ids".into(), input.id.clone()),
-        ))
+        );
+        Ok(respond(outcome, StatusCode::OK))
     })
 }
 
@@ -286,10 +343,8 @@ pub async fn update(
                 &input.properties,
                 &source,
             )?;
-            Ok((
-                id,
-                written(crm, call.object_type, id).view(call.object_type, input.properties.keys()),
-            ))
+            let written = Written::copy(crm, call.object_type, id, &input.properties);
+            Ok((id, written))
         },
         |_, input| ("ids".into(), input.id.clone()),
     )
@@ -329,10 +384,9 @@ pub async fn upsert(
                 &input.properties,
                 &source,
             )?;
-            let mut view =
-                written(crm, call.object_type, id).view(call.object_type, input.properties.keys());
-            view.new = Some(new);
-            Ok((id, view))
+            let mut written = Written::copy(crm, call.object_type, id, &input.properties);
+            written.new = Some(new);
+            Ok((id, written))
         },
         |_, input| ("ids".into(), input.id.clone()),
     )

@@ -4,9 +4,9 @@
 //! dashboard. The write itself is HubSpot's answer; findings never change it.
 //!
 //! A handler takes four steps: `CallJudge::of` before the write (what the app has, read outside
-//! the CRM's lock), `copy` inside the write's own lock (the calls as written, without locking
-//! the portal a second time to read them back), then `judge` and `journal` once the lock is
-//! released, so that other writers of the portal do not wait on the judging.
+//! the CRM's lock), `written` or `copy` inside the write's own lock (the objects as written,
+//! without locking the portal a second time to read them back), then `judge` and `journal`
+//! once the lock is released, so that other writers of the portal do not wait on the judging.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +15,7 @@ use actix_web::HttpRequest;
 use super::auth::CrmCall;
 use crate::clock::Timestamp;
 use crate::context::state_of;
-use crate::crm::{ObjectType, PortalCrm, WrittenObject};
+use crate::crm::{CrmObject, ObjectType, PortalCrm, WrittenObject};
 use crate::domain::Finding;
 use crate::inbound_call::judge::judge_written_call;
 use crate::inbound_call::CallWriteReport;
@@ -39,6 +39,22 @@ impl CallJudge {
                 .unwrap_or(false)
         });
         CallJudge { needs_recording }
+    }
+
+    /// `object`, which the request just wrote, copied out under the write's lock for the
+    /// answer (`WrittenObject::view` of `set`, the properties written) and for `judge`: a call
+    /// whole (the judge and its journal read every property), anything else only what the
+    /// answer shows.
+    pub fn written<'a>(
+        &self,
+        object: &CrmObject,
+        object_type: ObjectType,
+        set: impl IntoIterator<Item = &'a String>,
+    ) -> WrittenObject {
+        match self.needs_recording {
+            Some(_) => WrittenObject::of(object),
+            None => WrittenObject::answered(object, object_type, set),
+        }
     }
 
     /// Copies of the calls `ids` in `crm`, where the request just wrote them, for `judge`

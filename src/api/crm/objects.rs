@@ -11,7 +11,7 @@ use super::judged::{self, CallJudge};
 use super::query::QueryParams;
 use super::reply::{json, read_body, shared};
 use crate::api::error::ApiError;
-use crate::crm::{ObjectInput, ObjectType, ObjectView, PortalCrm, ReadOptions, WrittenObject};
+use crate::crm::{CrmObject, ObjectInput, ObjectType, ObjectView, PortalCrm, ReadOptions};
 
 /// The read options of a query string (`properties`, `propertiesWithHistory`, `associations`,
 /// `archived`), as GET one and GET list take them.
@@ -101,20 +101,18 @@ pub async fn create(
     let judge = CallJudge::of(&req, &call);
     let object = shared(&req).store.crm().write(call.portal_id, |crm| {
         let id = crm.create(call.object_type, &input, &call.source())?;
-        Ok::<_, ApiError>(written(crm, call.object_type, id))
+        let object = just_written(crm, call.object_type, id);
+        Ok::<_, ApiError>(judge.written(object, call.object_type, input.properties.keys()))
     })?;
     let view = object.view(call.object_type, input.properties.keys());
     judged::journal(&req, &call, judge.judge([object]));
     Ok(json(StatusCode::CREATED, &view))
 }
 
-/// The object `id` just written, copied out of the portal under the write's lock: the write
-/// answers with `WrittenObject::view` and the call judge reads it once the lock is released.
-pub fn written(crm: &PortalCrm, object_type: ObjectType, id: u64) -> WrittenObject {
-    WrittenObject::of(
-        crm.object(object_type, id)
-            .expect("the object was just written"),
-    )
+/// The object `id` a write just stored, as its portal holds it (the write still holds the lock).
+pub fn just_written(crm: &PortalCrm, object_type: ObjectType, id: u64) -> &CrmObject {
+    crm.object(object_type, id)
+        .expect("the object was just written")
 }
 
 pub async fn get(call: CrmCall, req: HttpRequest) -> Result<HttpResponse, ApiError> {
@@ -164,7 +162,8 @@ pub async fn update(
             &input.properties,
             &call.source(),
         )?;
-        Ok::<_, ApiError>(written(crm, call.object_type, id))
+        let object = just_written(crm, call.object_type, id);
+        Ok::<_, ApiError>(judge.written(object, call.object_type, input.properties.keys()))
     })?;
     let view = object.view(call.object_type, input.properties.keys());
     judged::journal(&req, &call, judge.judge([object]));
