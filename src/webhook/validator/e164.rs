@@ -87,9 +87,22 @@ mod tests {
         numbers
     }
 
+    /// phonenumber's regexes are compiled with ASCII classes: the vendored regex-cache is the
+    /// one built (a lost `[patch]` in Cargo.toml fails here, not only in a benchmark).
+    #[test]
+    fn the_vendored_regex_cache_compiles_ascii_classes() {
+        let digit = regex_cache::LazyRegex::new(r"^\d$").unwrap();
+        assert!(digit.is_match("7"));
+        assert!(
+            !digit.is_match("\u{0667}"),
+            "an Arabic-Indic 7 matched: vendor/regex-cache is not the copy in use"
+        );
+    }
+
     /// The patterns judge these numbers exactly as they did when compiled with Unicode classes
     /// (libphonenumber's regexes are compiled ASCII-only: vendor/regex-cache). The digest is
-    /// that of the dialable numbers, one per line, as upstream regex-cache 0.2.1 judged them.
+    /// that of the dialable numbers, one per line, as upstream regex-cache 0.2.1 judged them
+    /// (to compute it again: build without the `[patch]` and print `dialable.join("\n")`).
     #[test]
     fn libphonenumbers_examples_and_their_neighbours_are_judged_as_with_unicode_classes() {
         use sha2::{Digest, Sha256};
