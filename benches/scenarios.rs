@@ -18,7 +18,8 @@
 //! - and `hubspot-emulator serve` as an app meets it: the app calls the API once (GET its channel
 //!   connection, as it does when it registers), starts up for 300 ms, then the first fire
 //!   (`POST /_emulator/fire`) is timed against the median of the five after it: what is left of
-//!   the first fire's one-time cost once the emulator has loaded the metadata in the background.
+//!   the first fire's one-time cost once the emulator has loaded the metadata in the background
+//!   (the median of five starts; one with `--quick`).
 //!
 //! Wall times are medians of several runs, after a warm-up run. The table ends with the same
 //! figures as `RESULT key value` lines for benches/report.sh. A figure, never an assertion.
@@ -38,6 +39,8 @@ struct Options {
     steps: usize,
     big_runs: usize,
     small_runs: usize,
+    /// Starts of `serve` whose first fire is timed (the median is reported).
+    serve_starts: usize,
     bin: PathBuf,
 }
 
@@ -62,6 +65,7 @@ fn options() -> Options {
         steps,
         big_runs: if quick { 1 } else { 3 },
         small_runs: if quick { 3 } else { 10 },
+        serve_starts: if quick { 1 } else { 5 },
         bin,
     }
 }
@@ -126,7 +130,13 @@ fn main() {
     big_runs.sort_by_key(|r| r.0);
     let (wall, latency_ms, reported_ms) = big_runs[big_runs.len() / 2];
 
-    let (serve_first_ms, serve_next_ms) = serve_first_fire(&options.bin, &dir, &url);
+    // The first fire moves by several ms from one start to the next (which code and data are
+    // already in memory): the median of a few starts, each its own first fire.
+    let mut serve_runs: Vec<(f64, f64)> = (0..options.serve_starts)
+        .map(|_| serve_first_fire(&options.bin, &dir, &url))
+        .collect();
+    serve_runs.sort_by(|a, b| (a.0 - a.1).total_cmp(&(b.0 - b.1)));
+    let (serve_first_ms, serve_next_ms) = serve_runs[serve_runs.len() / 2];
 
     let _ = child.kill();
     let _ = child.wait();
@@ -180,7 +190,8 @@ fn main() {
         ms(ci) - ms(fixed)
     );
     println!(
-        "| `serve`: the first fire, 300 ms after the app's first API call, vs the next five (median) | {serve_first_ms:.2} ms vs {serve_next_ms:.2} ms: {:.2} ms extra |",
+        "| `serve`: the first fire, 300 ms after the app's first API call, vs the next five (median), the median start of {} | {serve_first_ms:.2} ms vs {serve_next_ms:.2} ms: {:.2} ms extra |",
+        options.serve_starts,
         serve_first_ms - serve_next_ms
     );
     // Machine-readable, for benches/report.sh.
