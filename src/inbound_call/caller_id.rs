@@ -264,23 +264,7 @@ mod tests {
         use phonenumber::metadata::DATABASE;
         let mut checked = 0;
         for region in DATABASE.iter().filter(|r| r.id() != "001") {
-            let d = region.descriptors();
-            let examples = [
-                Some(d.general()),
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ]
-            .into_iter()
-            .flatten()
-            .filter_map(|descriptor| descriptor.example());
+            let examples = crate::webhook::validator::region_examples(region);
             // A rule that puts an area code back in front ("1481$1"): the number as written
             // locally, without it.
             let put_back = region

@@ -48,6 +48,31 @@ pub fn is_dialable(number: &str) -> bool {
     dialable
 }
 
+/// The example numbers libphonenumber's metadata gives for `region`, one per type of number
+/// (national significant numbers), for tests that hold readings of numbers to them.
+#[cfg(test)]
+pub fn region_examples(
+    region: &phonenumber::metadata::Metadata,
+) -> impl Iterator<Item = &str> + '_ {
+    let d = region.descriptors();
+    [
+        Some(d.general()),
+        d.fixed_line(),
+        d.mobile(),
+        d.toll_free(),
+        d.premium_rate(),
+        d.shared_cost(),
+        d.personal_number(),
+        d.voip(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|descriptor| descriptor.example())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,24 +83,7 @@ mod tests {
         use phonenumber::metadata::DATABASE;
         let mut numbers = Vec::new();
         for region in DATABASE.iter().filter(|r| r.id() != "001") {
-            let d = region.descriptors();
-            let examples = [
-                Some(d.general()),
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ]
-            .into_iter()
-            .flatten()
-            .filter_map(|descriptor| descriptor.example());
-            for example in examples {
+            for example in region_examples(region) {
                 let e164 = format!("+{}{example}", region.country_code());
                 numbers.push(format!("{e164}5"));
                 numbers.push(e164[..e164.len() - 1].to_string());

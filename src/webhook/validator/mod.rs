@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 use super::findings::CappedFindings;
 use super::verdict::{Finding, PickerEntry};
 
+#[cfg(test)]
+pub use e164::region_examples;
 pub use e164::{e164_problem, is_dialable};
 pub use text::one_line;
 
