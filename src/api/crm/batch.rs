@@ -81,6 +81,17 @@ struct Outcome<R> {
     errors: Vec<Value>,
 }
 
+impl<R> Outcome<R> {
+    /// The same outcome, each result made into another (the errors as they are).
+    fn map<S>(self, f: impl FnMut(R) -> S) -> Outcome<S> {
+        Outcome {
+            started_at: self.started_at,
+            results: self.results.into_iter().map(f).collect(),
+            errors: self.errors,
+        }
+    }
+}
+
 /// Runs `each` on every input, gathering results and errors.
 fn run_each<'a, T, R>(
     inputs: &'a [T],
@@ -189,14 +200,7 @@ fn write_batch<'a, T>(
         );
         Ok::<_, ApiError>((outcome, judge.copy(crm, &ids)))
     })?;
-    let outcome = Outcome {
-        started_at: outcome.started_at,
-        results: (outcome.results.into_iter())
-            .map(|written| written.view(call.object_type))
-            .collect(),
-        errors: outcome.errors,
-    };
-    let response = respond(outcome, ok);
+    let response = respond(outcome.map(|written| written.view(call.object_type)), ok);
     judged::journal(req, call, judge.judge(calls));
     Ok(response)
 }

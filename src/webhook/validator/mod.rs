@@ -48,6 +48,29 @@ pub struct Reply<'a> {
     pub slow_ms: u64,
 }
 
+impl<'a> Reply<'a> {
+    /// A 200 with `body` as JSON, answered at once and read whole (the warm-up's reply, and
+    /// the tests').
+    pub fn prompt_json(body: &'a [u8]) -> Self {
+        Reply {
+            status: 200,
+            content_type: Some("application/json"),
+            location: None,
+            content_encoding: None,
+            body,
+            truncated: false,
+            body_cap: 1 << 20,
+            latency_ms: 1.0,
+            slow_ms: 3000,
+        }
+    }
+}
+
+/// What `warm_up` judges: a clean list of one US number, so that it walks every check a good
+/// reply meets (a test holds it to that).
+const WARM_UP_REPLY: &[u8] =
+    br#"{"phoneNumbers":[{"e164PhoneNumber":"+14155552671","friendlyName":"Support line"}]}"#;
+
 /// What the reply concluded, bounded whatever the app sent: at most `FINDINGS_PER_CODE`
 /// findings of each code and `PICKER_ROWS` picker rows are kept, with the counts of the rest.
 #[derive(Default)]
@@ -111,17 +134,7 @@ pub fn judge(reply: &Reply<'_>) -> Judgement {
 /// then finds what the judge builds on first use ready, ~0.7 ms of a first fire measured. A
 /// country's patterns are still compiled when its first number comes (not guessed here).
 pub fn warm_up() {
-    let _ = judge(&Reply {
-        status: 200,
-        content_type: Some("application/json"),
-        location: None,
-        content_encoding: None,
-        body: br#"{"phoneNumbers":[{"e164PhoneNumber":"+14155552671","friendlyName":"Support line"}]}"#,
-        truncated: false,
-        body_cap: 1 << 20,
-        latency_ms: 1.0,
-        slow_ms: 3000,
-    });
+    let _ = judge(&Reply::prompt_json(WARM_UP_REPLY));
 }
 
 #[cfg(test)]
@@ -130,17 +143,17 @@ mod tests {
     use super::*;
 
     fn judge_json(body: &str) -> Judgement {
-        judge(&Reply {
-            status: 200,
-            content_type: Some("application/json"),
-            location: None,
-            content_encoding: None,
-            body: body.as_bytes(),
-            truncated: false,
-            body_cap: 1 << 20,
-            latency_ms: 1.0,
-            slow_ms: 3000,
-        })
+        judge(&Reply::prompt_json(body.as_bytes()))
+    }
+
+    /// The warm-up's reply passes every check (one failing early would leave the rest of the
+    /// judge cold for the first fire).
+    #[test]
+    fn the_warm_up_reply_walks_the_whole_judge() {
+        let j = judge(&Reply::prompt_json(WARM_UP_REPLY));
+        assert!(j.findings.is_empty(), "{:?}", j.findings);
+        assert_eq!((j.picker_total, j.picker_selectable), (1, 1));
+        assert!(j.picker[0].selectable);
     }
 
     fn codes(judgement: &Judgement) -> Vec<&str> {
@@ -220,15 +233,8 @@ mod tests {
     #[test]
     fn a_compressed_reply_is_named() {
         let j = judge(&Reply {
-            status: 200,
-            content_type: Some("application/json"),
-            location: None,
             content_encoding: Some("gzip"),
-            body: &[0x1f, 0x8b, 8, 0],
-            truncated: false,
-            body_cap: 1 << 20,
-            latency_ms: 1.0,
-            slow_ms: 3000,
+            ..Reply::prompt_json(&[0x1f, 0x8b, 8, 0])
         });
         assert_eq!(codes(&j), ["content-encoding"]);
         assert!(j.findings[0].message.contains("gzip-encoded"));
