@@ -49,8 +49,8 @@ pub struct Reply<'a> {
 }
 
 impl<'a> Reply<'a> {
-    /// A 200 with `body` as JSON, answered at once and read whole (the warm-up's reply, and
-    /// the tests').
+    /// A 200 with `body` as JSON, answered at once and read whole under a delivery's own cap and
+    /// slow-reply line (the warm-up's reply, and the tests').
     pub fn prompt_json(body: &'a [u8]) -> Self {
         Reply {
             status: 200,
@@ -59,9 +59,9 @@ impl<'a> Reply<'a> {
             content_encoding: None,
             body,
             truncated: false,
-            body_cap: 1 << 20,
+            body_cap: super::sender::BODY_CAP,
             latency_ms: 1.0,
-            slow_ms: 3000,
+            slow_ms: super::delivery::SLOW_REPLY_MS,
         }
     }
 }
