@@ -269,8 +269,10 @@ fi
 # Code changes rename some of those functions (LLVM's `.llvm.N` copies): at 91 % of them left,
 # idle RSS read 9.0 MiB against 7.1 MiB regenerated. Say so above the table, not only in it.
 STALE_LAYOUT=""
-if [ -n "$order_found" ] && [ "${order_named:-0}" -gt 0 ] && [ $(( 100 * order_found / order_named )) -lt 98 ]; then
-  STALE_LAYOUT="link/startup-order.txt is stale: the binary has $(( 100 * order_found / order_named )) % of the functions it names, so start-up's code is spread out and idle RSS reads high; regenerate it (bash link/startup-order.sh) and commit it before publishing a run"
+order_left=""
+[ "${order_named:-0}" -eq 0 ] || order_left=$(( 100 * order_found / order_named ))
+if [ -n "$order_left" ] && [ "$order_left" -lt 98 ]; then
+  STALE_LAYOUT="link/startup-order.txt is stale: the binary has $order_left % of the functions it names, so start-up's code is spread out and idle RSS reads high; regenerate it (bash link/startup-order.sh) and commit it before publishing a run"
 fi
 row "start-up layout: functions of link/startup-order.txt the binary has" "$(na "$(with_commas "$order_found")") of $(na "$(with_commas "$order_named")")" "" "$(na "$(ratio_pct "$order_found" "$order_named")")" "-" ""
 row "RSS after the GET load / after all the load (MiB)" "$(na "$(get api.rss_after_get_mib.emulator)") / $(na "$(get api.rss_after_load_mib.emulator)")" "- / $(na "$(get api.rss_after_load_mib.baseline)")" "" "-" ""
